@@ -1,0 +1,55 @@
+import { HttpException } from '@nestjs/common';
+import { type ErrorCode, TagHistoryError } from '@tag-history/domain';
+
+export interface OciErrorBody {
+  errors: { code: ErrorCode; message: string; detail?: unknown }[];
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  NAME_INVALID: 400,
+  TAG_INVALID: 400,
+  DIGEST_INVALID: 400,
+  SIZE_INVALID: 400,
+  BODY_INVALID: 400,
+  PARAMETER_INVALID: 400,
+  NAME_UNKNOWN: 404,
+  TAG_UNKNOWN: 404,
+  MANIFEST_UNKNOWN: 404,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  UNSUPPORTED: 415,
+  INTERNAL_ERROR: 500,
+  UNAVAILABLE: 503,
+};
+
+// Errors from pg or the network meaning "the database is not there right now".
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+
+/** The one mapping from anything thrown to an HTTP status and OCI error body. */
+export function toOciError(error: unknown): { status: number; body: OciErrorBody } {
+  const e = classify(error);
+  return { status: e.status ?? STATUS[e.code], body: { errors: [{ code: e.code, message: e.message, ...(e.detail !== undefined ? { detail: e.detail } : {}) }] } };
+}
+
+function classify(error: unknown): { code: ErrorCode; message: string; detail?: unknown; status?: number } {
+  if (error instanceof TagHistoryError) return error;
+  if (error instanceof HttpException) return fromStatus(error.getStatus(), error.message);
+  const err = error as { statusCode?: number; code?: string; message?: string };
+  if (err && ((typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) || UNAVAILABLE_MESSAGE.test(err.message ?? ''))) {
+    return { code: 'UNAVAILABLE', message: 'the database is unavailable; retry later' };
+  }
+  // Fastify's own 4xx errors (body too large, bad content length, ...).
+  if (err && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return fromStatus(err.statusCode, err.message ?? 'bad request');
+  }
+  return { code: 'INTERNAL_ERROR', message: 'internal error' };
+}
+
+function fromStatus(status: number, message: string): { code: ErrorCode; message: string; status: number } {
+  const code: ErrorCode =
+    status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 413 ? 'SIZE_INVALID' : status === 415 ? 'UNSUPPORTED' : 'BODY_INVALID';
+  return { code, message, status };
+}

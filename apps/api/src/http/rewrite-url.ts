@@ -1,0 +1,18 @@
+/**
+ * Repository names contain slashes, which a router cannot match in the middle
+ * of a path. Every service path puts a marker segment after the name (one
+ * starting with "_", which no name component can), or ends with the OCI
+ * "tags/list"; the name before it is folded into one percent-encoded
+ * segment, so that routes read `v2/:name/_tags/:tag`.
+ */
+export function rewriteUrl(url: string): string {
+  if (!url.startsWith('/v2/')) return url;
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const segments = path.slice('/v2/'.length).split('/');
+  let end = segments.findIndex((s) => s.startsWith('_'));
+  if (end === -1 && path.endsWith('/tags/list')) end = segments.length - 2;
+  if (end <= 1) return url;
+  const name = segments.slice(0, end).join('%2F');
+  return `/v2/${[name, ...segments.slice(end)].join('/')}${q === -1 ? '' : url.slice(q)}`;
+}

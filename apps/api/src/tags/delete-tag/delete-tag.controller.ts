@@ -1,0 +1,30 @@
+import { Controller, Delete, Headers, HttpCode, Param, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { assertRepositoryName, assertTagName } from '@tag-history/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf } from '../../http/actor';
+import { etag, parseIfMatch } from '../../http/preconditions';
+import { tagWriteBody } from '../tag-write-body';
+import { DeleteTagCommand } from './delete-tag.command';
+
+@Controller()
+export class DeleteTagController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Delete('v2/:name/_tags/:tag')
+  @HttpCode(202)
+  async delete(
+    @Param('name') name: string,
+    @Param('tag') tag: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    assertRepositoryName(name);
+    assertTagName(tag);
+    const command = { type: 'DeleteTag', data: { repository: name, tag, expectedVersion: parseIfMatch(ifMatch) } } as const;
+    const result = await this.commandBus.execute(new DeleteTagCommand(command, actorOf(request)));
+    void reply.header('etag', etag(result.state.version));
+    return tagWriteBody(name, tag, result);
+  }
+}

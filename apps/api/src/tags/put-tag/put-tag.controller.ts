@@ -1,0 +1,29 @@
+import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf } from '../../http/actor';
+import { etag } from '../../http/preconditions';
+import { tagLocation, tagWriteBody } from '../tag-write-body';
+import { PutTagCommand } from './put-tag.command';
+import { parsePutTagRequest } from './put-tag.request';
+
+@Controller()
+export class PutTagController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Put('v2/:name/_tags/:tag')
+  async put(
+    @Param('name') name: string,
+    @Param('tag') tag: string,
+    @Headers() headers: Record<string, string | undefined>,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const command = parsePutTagRequest({ name, tag, headers, body });
+    const result = await this.commandBus.execute(new PutTagCommand(command, actorOf(request)));
+    const created = result.events[0]?.type === 'TagCreated';
+    void reply.status(created ? 201 : 200).header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
+    return tagWriteBody(name, tag, result);
+  }
+}

@@ -1,0 +1,18 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { EventStore } from '@tag-history/event-store';
+import { CLOCK, type Clock } from '../../clock';
+import { executeTagCommand, type TagWriteResult } from '../execute-tag-command';
+import { PutTagCommand } from './put-tag.command';
+
+@CommandHandler(PutTagCommand)
+export class PutTagHandler implements ICommandHandler<PutTagCommand, TagWriteResult> {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ command, actor }: PutTagCommand): Promise<TagWriteResult> {
+    return executeTagCommand(this.store, command, actor, this.clock);
+  }
+}

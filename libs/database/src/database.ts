@@ -1,0 +1,65 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/** The one schema description. Columns read as numbers are parsed as such by `connect`. */
+export interface Database {
+  log_head: LogHeadTable;
+  streams: StreamsTable;
+  events: EventsTable;
+  signing_keys: SigningKeysTable;
+  repositories: RepositoriesTable;
+  tags: TagsTable;
+}
+
+/** A single row whose lock serialises position allocation (see docs/event-log.md). */
+export interface LogHeadTable {
+  id: number;
+  position: number;
+}
+
+/** The write model: where each stream is, and a snapshot of its decider state. */
+export interface StreamsTable {
+  stream_id: string;
+  version: number;
+  last_hash: string | null;
+  snapshot: ColumnType<unknown, string, string>;
+}
+
+export interface EventsTable {
+  position: number;
+  stream_id: string;
+  version: number;
+  type: string;
+  data: JSONColumnType<Record<string, unknown>, string, never>;
+  actor: string;
+  recorded_at: ColumnType<Date, Date, never>;
+  /** The compact JWS exactly as signed; its payload is the whole event. */
+  jws: string;
+  hash: string;
+  prev_hash: string | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  public_jwk: JSONColumnType<Record<string, unknown>, string, never>;
+  added_at: Generated<Date>;
+}
+
+export interface RepositoriesTable {
+  name: string;
+  created_at: ColumnType<Date, Date, never>;
+}
+
+export interface TagsTable {
+  repository: string;
+  tag: string;
+  media_type: string;
+  size: number;
+  digest: string;
+  version: number;
+  position: number;
+  updated_at: Date;
+  updated_by: string;
+}
+
+/** Nest injection token for the Kysely<Database> instance. */
+export const DATABASE = Symbol.for('tag-history.database');

@@ -1,0 +1,3 @@
+export * from './database';
+export * from './connect';
+export * from './migrate';

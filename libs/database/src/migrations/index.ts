@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as eventLog from './0001-event-log';
+
+/** In order; the key is the name recorded in kysely_migration. */
+export const migrations: Record<string, Migration> = {
+  '0001-event-log': eventLog,
+};

@@ -1,0 +1,33 @@
+/**
+ * Stable error codes. The OCI distribution-spec codes keep their meaning;
+ * the rest are this service's own. Clients match on these strings, so they
+ * are never renamed.
+ */
+export type ErrorCode =
+  | 'NAME_INVALID'
+  | 'TAG_INVALID'
+  | 'DIGEST_INVALID'
+  | 'NAME_UNKNOWN'
+  | 'TAG_UNKNOWN'
+  | 'MANIFEST_UNKNOWN'
+  | 'SIZE_INVALID'
+  | 'UNSUPPORTED'
+  | 'PRECONDITION_FAILED'
+  | 'BODY_INVALID'
+  | 'PARAMETER_INVALID'
+  | 'CONFLICT'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+export class TagHistoryError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly detail?: unknown,
+  ) {
+    super(message);
+    this.name = 'TagHistoryError';
+  }
+}

@@ -1,0 +1,11 @@
+import { TagHistoryError } from '../errors/tag-history-error';
+
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+export function assertTagName(value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !TAG.test(value)) {
+    throw new TagHistoryError('TAG_INVALID', 'invalid tag: it must match [A-Za-z0-9_][A-Za-z0-9._-]{0,127}', {
+      tag: value,
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { TagHistoryError } from '../errors/tag-history-error';
+import type { TagCommand } from './tag-command';
+import type { TagEvent } from './tag-event';
+import type { TagState } from './tag-state';
+import { sameTarget } from './target';
+
+export function decide(command: TagCommand, state: TagState): TagEvent[] {
+  const { repository, tag } = command.data;
+  assertExpectedVersion(command.data.expectedVersion, state);
+  switch (command.type) {
+    case 'PutTag': {
+      const { target, createOnly } = command.data;
+      if (state.target === null) {
+        return [{ type: 'TagCreated', data: { repository, tag, target } }];
+      }
+      if (createOnly) {
+        throw new TagHistoryError('PRECONDITION_FAILED', `tag ${repository}:${tag} already exists`, {
+          version: state.version,
+        });
+      }
+      // A move to where the tag already points is a retry, not a change.
+      if (sameTarget(state.target, target)) return [];
+      return [{ type: 'TagMoved', data: { repository, tag, from: state.target, target } }];
+    }
+    case 'DeleteTag': {
+      if (state.target === null) {
+        throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} does not exist`, { name: repository, tag });
+      }
+      return [{ type: 'TagDeleted', data: { repository, tag, from: state.target } }];
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown tag command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function assertExpectedVersion(expected: number | undefined, state: TagState): void {
+  if (expected !== undefined && expected !== state.version) {
+    throw new TagHistoryError('PRECONDITION_FAILED', `expected version ${expected}, but the tag is at version ${state.version}`, {
+      expectedVersion: expected,
+      version: state.version,
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import type { Target } from './target';
+
+export type TagCreated = {
+  type: 'TagCreated';
+  data: { repository: string; tag: string; target: Target };
+};
+
+export type TagMoved = {
+  type: 'TagMoved';
+  data: { repository: string; tag: string; from: Target; target: Target };
+};
+
+export type TagDeleted = {
+  type: 'TagDeleted';
+  data: { repository: string; tag: string; from: Target };
+};
+
+export type TagEvent = TagCreated | TagMoved | TagDeleted;
+export type TagEventType = TagEvent['type'];

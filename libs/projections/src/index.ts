@@ -1,0 +1,4 @@
+export * from './tag-events';
+export * from './current-tags.projection';
+export * from './repositories.projection';
+export * from './project-all';

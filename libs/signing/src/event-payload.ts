@@ -1,0 +1,15 @@
+/**
+ * What the service signs for every event. The JWS payload is these bytes, so
+ * the JWS alone says which stream, version, change, actor and time it is, and
+ * `prev` chains it to the stream's previous event.
+ */
+export interface EventPayload {
+  stream: string;
+  version: number;
+  type: string;
+  data: Record<string, unknown>;
+  actor: string;
+  time: string;
+  /** `hash` of the previous event of the stream; null for the first. */
+  prev: string | null;
+}

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from './config';
 import { createApp } from './create-app';
-import { openInfrastructure } from './infrastructure';
+import { openInfrastructure } from './infrastructure/open-infrastructure';
 
 async function main(): Promise<void> {
   const config = loadConfig();

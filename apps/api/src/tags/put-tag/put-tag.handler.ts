@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EventStore } from '@tag-history/event-store';
-import { CLOCK, type Clock } from '../../clock';
+import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { executeTagCommand, type TagWriteResult } from '../execute-tag-command';
 import { PutTagCommand } from './put-tag.command';
 

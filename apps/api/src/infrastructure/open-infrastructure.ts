@@ -3,7 +3,7 @@ import { EventStore } from '@tag-history/event-store';
 import { projectAll } from '@tag-history/projections';
 import { loadSigningKey, type SigningKey } from '@tag-history/signing';
 import { sql } from 'kysely';
-import type { Config } from './config';
+import type { Config } from '../config';
 
 /** What the application runs on: the database (migrated), the signing key, the event store. */
 export interface Infrastructure extends Connection {

@@ -1,0 +1,60 @@
+import { TagHistoryError } from '../errors/tag-history-error';
+import { decide } from './decide';
+import { evolve } from './evolve';
+import type { TagCommand } from './tag-command';
+import type { TagEvent } from './tag-event';
+import { initialTagState } from './tag-state';
+import type { Target } from './target';
+
+const repository = 'library/ubuntu';
+const tag = 'latest';
+const v1: Target = { mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 10, digest: `sha256:${'1'.repeat(64)}` };
+const v2: Target = { ...v1, digest: `sha256:${'2'.repeat(64)}` };
+
+/** given events, when command, then events (or an error code). */
+function given(...events: TagEvent[]) {
+  const state = events.reduce(evolve, initialTagState);
+  return {
+    when: (command: TagCommand) => ({
+      then: (expected: TagEvent[]) => expect(decide(command, state)).toEqual(expected),
+      thenFails: (code: string) => {
+        try {
+          decide(command, state);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TagHistoryError);
+          expect((error as TagHistoryError).code).toBe(code);
+          return;
+        }
+        throw new Error(`expected ${code}, but the command was accepted`);
+      },
+    }),
+  };
+}
+
+const put = (target: Target, extra: { expectedVersion?: number; createOnly?: boolean } = {}): TagCommand => ({
+  type: 'PutTag',
+  data: { repository, tag, target, ...extra },
+});
+const del = (expectedVersion?: number): TagCommand => ({ type: 'DeleteTag', data: { repository, tag, expectedVersion } });
+const created = (target: Target): TagEvent => ({ type: 'TagCreated', data: { repository, tag, target } });
+const moved = (from: Target, target: Target): TagEvent => ({ type: 'TagMoved', data: { repository, tag, from, target } });
+const deleted = (from: Target): TagEvent => ({ type: 'TagDeleted', data: { repository, tag, from } });
+
+describe('tag decider', () => {
+  it('creates a tag that never existed', () => given().when(put(v1)).then([created(v1)]));
+  it('moves an existing tag, naming where it came from', () => given(created(v1)).when(put(v2)).then([moved(v1, v2)]));
+  it('appends nothing for a move to the current target', () => given(created(v1)).when(put(v1)).then([]));
+  it('re-creates a deleted tag', () => given(created(v1), deleted(v1)).when(put(v2)).then([created(v2)]));
+  it('deletes an existing tag', () => given(created(v1), moved(v1, v2)).when(del()).then([deleted(v2)]));
+  it('refuses to delete a tag that does not exist', () => given().when(del()).thenFails('TAG_UNKNOWN'));
+  it('refuses to delete a deleted tag', () => given(created(v1), deleted(v1)).when(del()).thenFails('TAG_UNKNOWN'));
+  it('honours a matching expected version', () => given(created(v1)).when(put(v2, { expectedVersion: 1 })).then([moved(v1, v2)]));
+  it('fails a stale expected version', () => given(created(v1), moved(v1, v2)).when(put(v1, { expectedVersion: 1 })).thenFails('PRECONDITION_FAILED'));
+  it('fails a stale expected version on delete', () => given(created(v1), moved(v1, v2)).when(del(1)).thenFails('PRECONDITION_FAILED'));
+  it('fails create-only when the tag exists', () => given(created(v1)).when(put(v2, { createOnly: true })).thenFails('PRECONDITION_FAILED'));
+  it('allows create-only after a deletion', () => given(created(v1), deleted(v1)).when(put(v2, { createOnly: true })).then([created(v2)]));
+  it('counts versions across deletions', () => {
+    const state = [created(v1), deleted(v1), created(v2)].reduce(evolve, initialTagState);
+    expect(state).toEqual({ version: 3, target: v2 });
+  });
+});

@@ -1,0 +1,28 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Clock } from '../../apps/api/src/infrastructure/clock';
+import { createApp } from '../../apps/api/src/create-app';
+import { createTestInfrastructure, type TestInfrastructure } from './test-infrastructure';
+
+export interface TestApp {
+  /** `http://127.0.0.1:<port>`: tests talk real HTTP to a listening server. */
+  url: string;
+  app: NestFastifyApplication;
+  infrastructure: TestInfrastructure;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+  const infrastructure = await createTestInfrastructure();
+  const app = await createApp(infrastructure, { clock: options.clock, logger: false });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    app,
+    infrastructure,
+    close: async () => {
+      await app.close();
+      await infrastructure.close();
+    },
+  };
+}

@@ -1,14 +1,22 @@
 import type { Database } from '@tag-history/database';
+import { targetAfter } from '@tag-history/domain';
 import { sql, type Transaction } from 'kysely';
 import type { RecordedTagEvent } from './tag-events';
 
-/** `tags`: one row per tag that exists now, where it points and who moved it last. */
+/**
+ * `tags`: one row per tag that exists now, where it points and who moved it
+ * last. Its (repository, digest) index is also the alias groups: the tags
+ * that point at one digest now.
+ */
 export async function projectCurrentTags(trx: Transaction<Database>, events: RecordedTagEvent[]): Promise<void> {
   const latest = new Map<string, RecordedTagEvent>();
   for (const event of events) latest.set(event.streamId, event);
   const last = [...latest.values()];
-  const present = last.flatMap((e) => (e.type === 'TagDeleted' ? [] : [{ ...e, target: e.data.target }]));
-  const deleted = last.filter((e) => e.type === 'TagDeleted');
+  const present = last.flatMap((e) => {
+    const target = targetAfter(e);
+    return target ? [{ ...e, target }] : [];
+  });
+  const deleted = last.filter((e) => targetAfter(e) === null);
 
   if (present.length > 0) {
     await sql`

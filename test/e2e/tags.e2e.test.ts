@@ -146,7 +146,7 @@ describe('concurrency', () => {
     expect(moves.map((m) => m.status)).toEqual(Array(32).fill(200));
     const rows = await t.infrastructure.db.selectFrom('events').select('version').where('stream_id', '=', 'race/app:prod').orderBy('version').execute();
     expect(rows.map((r) => r.version)).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
-    const current = await (await get('/v2/race/app/_tags/prod')).json();
+    const current = (await (await get('/v2/race/app/_tags/prod')).json()) as { version: number };
     expect(current.version).toBe(34);
   });
 });

@@ -61,11 +61,11 @@ describe('EventStore.append', () => {
   });
 
   it('chains each event to the previous one of its stream', async () => {
-    const [[first]] = (await infra.eventStore.append([request('es/e:t', 0, null, [created('es/e', 't', 'e1')])])) as [[{ hash: string }]];
-    const [[second]] = (await infra.eventStore.append([
-      request('es/e:t', 1, first.hash, [{ type: 'TagDeleted', data: { repository: 'es/e', tag: 't', from: target('e1') } }]),
-    ])) as [[{ prevHash: string | null }]];
-    expect(second.prevHash).toBe(first.hash);
+    const [[first]] = await infra.eventStore.append([request('es/e:t', 0, null, [created('es/e', 't', 'e1')])]);
+    const [[second]] = await infra.eventStore.append([
+      request('es/e:t', 1, first!.hash, [{ type: 'TagDeleted', data: { repository: 'es/e', tag: 't', from: target('e1') } }]),
+    ]);
+    expect(second!.prevHash).toBe(first!.hash);
   });
 });
 

@@ -7,28 +7,39 @@ import { join, resolve } from 'node:path';
 export interface ServiceProcess {
   url: string;
   pid: number;
+  /** SIGKILL: no shutdown, no flush; what a crash looks like to the database. */
+  kill(): Promise<void>;
   /** Resident set size of the service process now, in bytes (Linux). */
   rssBytes(): number;
   stop(): Promise<void>;
 }
 
-const MAIN = resolve(__dirname, '../apps/api/src/main.js');
+// Built by `npm run build`; from sources (the reliability tests) the path goes through dist/.
+const MAIN = resolve(__dirname, '..', __filename.endsWith('.ts') ? 'dist' : '', 'apps/api/src/main.js');
+
+export interface ServiceOptions {
+  cpuProfDir?: string;
+  /** Fixed across restarts, so that clients find the restarted service; a free one when absent. */
+  port?: number;
+  /** Where the signing key is generated; fixed across restarts to keep the key. */
+  dataDir?: string;
+}
 
 /**
  * The service as it runs in production: `node dist/apps/api/src/main.js` in a
  * process of its own, so that the load driver and the bench never share its CPU
  * time or event loop.
  */
-export async function startService(databaseUrl: string, options: { cpuProfDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServiceProcess> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'tag-history-bench-'));
+export async function startService(databaseUrl: string, options: ServiceOptions = {}): Promise<ServiceProcess> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tag-history-bench-'));
   const args = [MAIN];
   if (options.cpuProfDir) {
     mkdirSync(options.cpuProfDir, { recursive: true });
     args.unshift('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   }
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...options.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -40,9 +51,14 @@ export async function startService(databaseUrl: string, options: { cpuProfDir?: 
     url,
     pid: child.pid!,
     rssBytes: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
+    kill: () => {
+      const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+      child.kill('SIGKILL');
+      return exited;
+    },
     stop: async () => {
       await stop(child);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -6,9 +6,12 @@ import { rewriteUrl } from './http/rewrite-url';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
 
 export const BODY_LIMIT = 64 * 1024;
+// A name of 255 characters with its slashes folded to %2F (rewrite-url.ts) is one route
+// parameter; find-my-way's default of 100 would answer valid names and tags with a 414.
+const MAX_PARAM_LENGTH = 1024;
 
 export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],

@@ -30,8 +30,20 @@ export class Bench {
   ) {}
 
   /** HTTP load on the service from a driver process. */
-  http(requests: RequestFactoryRef, clients: number, expect: number[], seconds = this.options.seconds): Promise<Measurement> {
-    return runLoad({ kind: 'http', url: this.service.url, connections: clients, seconds, warmupSeconds: this.warmup(), requests, expect });
+  async http(requests: RequestFactoryRef, clients: number, expect: number[], seconds = this.options.seconds): Promise<Measurement> {
+    let cpuBefore = 0;
+    let commitsBefore = Promise.resolve(0);
+    const spec = { kind: 'http', url: this.service.url, connections: clients, seconds, warmupSeconds: this.warmup(), requests, expect } as const;
+    const measurement = await runLoad(spec, () => {
+      cpuBefore = this.service.cpuMicros();
+      commitsBefore = this.commits();
+    });
+    const cpu = this.service.cpuMicros() - cpuBefore;
+    // The statistics reach pg_stat_database when a backend goes idle: give them a moment.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const commits = (await this.commits()) - (await commitsBefore);
+    if (measurement.ops === 0) return measurement;
+    return { ...measurement, serviceCpuMicrosPerOp: cpu / measurement.ops, commitsPerOp: commits / measurement.ops };
   }
 
   /** The raw Postgres baseline from a driver process, on the same database. */
@@ -71,8 +83,14 @@ export class Bench {
   record(row: ResultRow): void {
     this.results.rows.push(row);
     const failures = row.service.errors + (row.raw?.errors ?? 0);
+    if (row.service.ops === 0) this.results.errors.push(`${row.workload} / ${row.case}: the service answered nothing`);
     if (failures > 0) this.results.errors.push(`${row.workload} / ${row.case}: ${failures} failed operations ${JSON.stringify(row.service.statuses ?? {})}`);
     console.log(`  ${row.case}: ${summary(row)}`);
+  }
+
+  private async commits(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('select xact_commit as n from pg_stat_database where datname = current_database()');
+    return Number(rows[0]!.n);
   }
 
   private warmup(): number {
@@ -82,7 +100,7 @@ export class Bench {
 
 function summary(row: ResultRow): string {
   const s = row.service;
-  const parts = [`service ${s.opsPerSec.toFixed(0)}/s p50 ${s.p50Ms.toFixed(2)} ms p99 ${s.p99Ms.toFixed(2)} ms`];
+  const parts = [`service ${s.opsPerSec.toFixed(0)}/s p50 ${s.p50Ms.toFixed(2)} ms p99 ${s.p99Ms.toFixed(2)} ms, ${s.serviceCpuMicrosPerOp?.toFixed(0)} µs CPU/op, ${s.commitsPerOp?.toFixed(2)} commits/op`];
   if (row.raw) parts.push(`raw ${row.baseline} ${row.raw.opsPerSec.toFixed(0)}/s p50 ${row.raw.p50Ms.toFixed(2)} ms p99 ${row.raw.p99Ms.toFixed(2)} ms`);
   if (row.ratio !== undefined) parts.push(`ratio ${row.ratio.toFixed(2)}x${row.target ? ` (target >= ${row.target.min}x: ${row.target.met ? 'met' : 'MISSED'})` : ''}`);
   return parts.join('; ');

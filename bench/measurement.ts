@@ -8,6 +8,10 @@ export interface Measurement {
   p99Ms: number;
   /** Connection errors, timeouts, failed statements and unexpected HTTP statuses. */
   errors: number;
+  /** CPU time the service process spent per operation (user + system), for HTTP runs: less noisy than throughput on a busy machine. */
+  serviceCpuMicrosPerOp?: number;
+  /** Transactions committed in the service's database per operation, for HTTP runs (for writes: 1 / group commit batch size). */
+  commitsPerOp?: number;
   /** Response counts by HTTP status, for HTTP runs. */
   statuses?: Record<string, number>;
 }
@@ -32,5 +36,7 @@ export function combine(runs: Measurement[]): Measurement {
     p99Ms: weighted((r) => r.p99Ms),
     errors: runs.reduce((n, r) => n + r.errors, 0),
     ...(runs.some((r) => r.statuses) ? { statuses } : {}),
+    ...(runs.some((r) => r.serviceCpuMicrosPerOp !== undefined) ? { serviceCpuMicrosPerOp: weighted((r) => r.serviceCpuMicrosPerOp ?? 0) } : {}),
+    ...(runs.some((r) => r.commitsPerOp !== undefined) ? { commitsPerOp: weighted((r) => r.commitsPerOp ?? 0) } : {}),
   };
 }

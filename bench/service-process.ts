@@ -9,6 +9,8 @@ export interface ServiceProcess {
   pid: number;
   /** SIGKILL: no shutdown, no flush; what a crash looks like to the database. */
   kill(): Promise<void>;
+  /** CPU time (user + system) the service process has used so far, in microseconds (Linux). */
+  cpuMicros(): number;
   /** Resident set size of the service process now, in bytes (Linux). */
   rssBytes(): number;
   stop(): Promise<void>;
@@ -50,6 +52,11 @@ export async function startService(databaseUrl: string, options: ServiceOptions 
   return {
     url,
     pid: child.pid!,
+    // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms; the name (field 2) has no spaces here.
+    cpuMicros: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(' ');
+      return (Number(fields[13]) + Number(fields[14])) * 10_000;
+    },
     rssBytes: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
     kill: () => {
       const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));

@@ -15,6 +15,7 @@ async function run(spec: LoadSpec, seconds: number): Promise<Measurement> {
 process.once('message', (spec: LoadSpec) => {
   (async () => {
     if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+    process.send!({ measuring: true });
     const measurement = await run(spec, spec.seconds);
     process.send!({ ok: true, measurement }, () => process.exit(0));
   })().catch((error: unknown) => {

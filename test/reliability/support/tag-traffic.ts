@@ -9,13 +9,15 @@ export interface Traffic {
   sent: number;
   statuses: Record<string, number>;
   acknowledged: AcknowledgedWrite[];
-  /** Requests that got no answer (connection refused or reset): their outcome is unknown. */
+  /** Requests that got no answer (connection refused or reset, timeout): their outcome is unknown. */
   unanswered: number;
+  /** Why, for the first few. */
+  unansweredReasons: string[];
   /** 5xx answers, with their bodies. */
   serverErrors: string[];
 }
 
-export const newTraffic = (): Traffic => ({ sent: 0, statuses: {}, acknowledged: [], unanswered: 0, serverErrors: [] });
+export const newTraffic = (): Traffic => ({ sent: 0, statuses: {}, acknowledged: [], unanswered: 0, unansweredReasons: [], serverErrors: [] });
 
 export interface TrafficOptions {
   url: string;
@@ -61,10 +63,11 @@ async function request(options: TrafficOptions, traffic: Traffic, versions: Map<
   let res: Response;
   let text: string;
   try {
-    res = await fetch(path, { ...init, signal: AbortSignal.timeout(15_000) });
+    res = await fetch(path, { ...init, signal: AbortSignal.timeout(60_000) });
     text = await res.text();
-  } catch {
+  } catch (error) {
     traffic.unanswered++;
+    if (traffic.unansweredReasons.length < 5) traffic.unansweredReasons.push(`${init.method} ${path}: ${String((error as Error).cause ?? error)}`);
     await new Promise((r) => setTimeout(r, 20));
     return;
   }

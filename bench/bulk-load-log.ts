@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { EVENT_SIZED_JWS } from './driver/raw-postgres';
 
-// A compact JWS of the size the service writes (~600 bytes). It is not a real
-// signature: bulk-loaded events fill the log for the scaling curves, and
-// nothing in these workloads verifies them.
-const JWS = `eyJhbGciOiJFZERTQSIsImtpZCI6I${'x'.repeat(40)}.${randomBytes(330).toString('base64url')}.${randomBytes(64).toString('base64url')}`;
+// Bulk-loaded events carry a JWS of the right size but not a real signature:
+// they fill the log for the scaling curves, and nothing here verifies them.
 const CHUNK = 1_000_000;
 const TAGS_PER_CHUNK = 10_000;
 
@@ -50,7 +48,7 @@ async function loadChunk(pool: pg.Pool, head: number, count: number): Promise<vo
               else jsonb_build_object('repository', $2::text, 'tag', 't' || (i % $3::int), 'from', ${target(`i - $3::int`)}, 'target', ${target('i')}) end,
          'bench', now(), $4, ${digest('i')}, case when i < $3::int then null else ${digest(`i - $3::int`)} end
        from generate_series(0, $5::int - 1) as i`,
-      [head, repository, tags, JWS, count],
+      [head, repository, tags, EVENT_SIZED_JWS, count],
     );
     await client.query(
       `insert into streams (stream_id, version, last_hash, snapshot)

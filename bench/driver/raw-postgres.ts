@@ -21,8 +21,8 @@ export async function copyTagsToRaw(pool: pg.Pool): Promise<void> {
   await pool.query(`insert into raw_tags select * from tags on conflict do nothing`);
 }
 
-// An event as the service stores one: a compact JWS of ~600 bytes, two hashes, the decoded data.
-const JWS = `eyJhbGciOiJFZERTQSIsImtpZCI6I${'x'.repeat(40)}.${randomBytes(330).toString('base64url')}.${randomBytes(64).toString('base64url')}`;
+/** As long as the compact JWS the service stores per event (~600 bytes); not a signature. */
+export const EVENT_SIZED_JWS = `eyJhbGciOiJFZERTQSIsImtpZCI6I${'x'.repeat(40)}.${randomBytes(330).toString('base64url')}.${randomBytes(64).toString('base64url')}`;
 const hash = (seed: string) => `sha256:${createHash('sha256').update(seed).digest('hex')}`;
 const target = (seed: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1234, digest: hash(seed) });
 
@@ -37,7 +37,7 @@ export function rawOperation(statement: RawStatement, client: pg.Client, clientI
         const data = { repository: stream.slice(0, -2), tag: 't', from: target(`${version - 1}`), target: target(`${version}`) };
         await client.query(
           'insert into raw_events (stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-          [stream, version, 'TagMoved', JSON.stringify(data), 'anonymous', new Date(), JWS, hash(`${stream}${version}`), hash(`${stream}${version - 1}`)],
+          [stream, version, 'TagMoved', JSON.stringify(data), 'anonymous', new Date(), EVENT_SIZED_JWS, hash(`${stream}${version}`), hash(`${stream}${version - 1}`)],
         );
       };
     }

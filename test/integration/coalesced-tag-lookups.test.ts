@@ -24,12 +24,12 @@ describe('coalesced current-tag lookups', () => {
   it('reads its own writes while other lookups keep the queries busy', async () => {
     let running = true;
     const background = Promise.all(
-      Array.from({ length: 16 }, async () => {
+      Array.from({ length: 8 }, async () => {
         while (running) await fetch(`${t.url}/v2/coalesce/app/_tags/t${Math.floor(Math.random() * 20)}`).then((r) => r.text());
       }),
     );
     try {
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 20; i++) {
         expect((await putTag(t.url, 'coalesce/app', 't0', `move${i}`)).status).toBe(200);
         const read = await fetch(`${t.url}/v2/coalesce/app/_tags/t0`);
         expect(((await read.json()) as { target: { digest: string } }).target.digest).toBe(digest(`move${i}`));

@@ -12,7 +12,8 @@ export function toSvg(series: Series[], title: string): string {
   const points = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.microsPerOp));
   if (points.length === 0) return '';
   const xs = points.map((p) => Math.log10(p.events));
-  const [xMin, xMax] = [Math.floor(Math.min(...xs)), Math.max(Math.ceil(Math.max(...xs)), Math.floor(Math.min(...xs)) + 1)];
+  // Always at least the range, 10^4 to 10^7 events, so that sizes not run show as such.
+  const [xMin, xMax] = [Math.min(4, Math.floor(Math.min(...xs))), Math.max(7, Math.ceil(Math.max(...xs)))];
   const yMax = niceCeiling(Math.max(...points.map((p) => p.microsPerOp)) * 1.1);
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;

@@ -10,7 +10,9 @@ export const BODY_LIMIT = 64 * 1024;
 export const BATCH_BODY_LIMIT = 1024 * 1024;
 
 export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BATCH_BODY_LIMIT, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
+  // Names of 255 characters arrive as one percent-encoded segment; longer ones must reach
+  // the grammar check (400 NAME_INVALID), not Fastify's 414.
+  const adapter = new FastifyAdapter({ bodyLimit: BATCH_BODY_LIMIT, maxParamLength: 2048, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],

@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   logger.log(`signing key: ${infrastructure.key.kid}`);
   const app = await createApp(infrastructure);
   app.getHttpServer().on('close', () => void infrastructure.db.destroy());
-  const address = await app.listen(config.port, config.host);
-  logger.log(`listening on ${address}`);
+  await app.listen(config.port, config.host);
+  logger.log(`listening on ${await app.getUrl()}`);
 }
 
 main().catch((error) => {

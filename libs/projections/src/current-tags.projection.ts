@@ -18,30 +18,27 @@ export async function projectCurrentTags(trx: Transaction<Database>, events: Rec
   });
   const deleted = last.filter((e) => targetAfter(e) === null);
 
-  if (present.length > 0) {
-    await sql`
-      insert into tags (repository, tag, media_type, size, digest, version, position, updated_at, updated_by)
-      select * from unnest(
-        ${present.map((e) => e.data.repository)}::text[],
-        ${present.map((e) => e.data.tag)}::text[],
-        ${present.map((e) => e.target.mediaType)}::text[],
-        ${present.map((e) => e.target.size)}::bigint[],
-        ${present.map((e) => e.target.digest)}::text[],
-        ${present.map((e) => e.version)}::int[],
-        ${present.map((e) => e.position)}::bigint[],
-        ${present.map((e) => e.recordedAt.toISOString())}::timestamptz[],
-        ${present.map((e) => e.actor)}::text[]
-      )
-      on conflict (repository, tag) do update set
-        media_type = excluded.media_type, size = excluded.size, digest = excluded.digest,
-        version = excluded.version, position = excluded.position,
-        updated_at = excluded.updated_at, updated_by = excluded.updated_by`.execute(trx);
-  }
-  if (deleted.length > 0) {
-    await sql`
+  // One statement: the rows deleted and the rows upserted are different tags.
+  await sql`
+    with removed as (
       delete from tags t
       using unnest(${deleted.map((e) => e.data.repository)}::text[], ${deleted.map((e) => e.data.tag)}::text[]) as d(repository, tag)
-      where t.repository = d.repository and t.tag = d.tag`.execute(trx);
-  }
+      where t.repository = d.repository and t.tag = d.tag
+    )
+    insert into tags (repository, tag, media_type, size, digest, version, position, updated_at, updated_by)
+    select * from unnest(
+      ${present.map((e) => e.data.repository)}::text[],
+      ${present.map((e) => e.data.tag)}::text[],
+      ${present.map((e) => e.target.mediaType)}::text[],
+      ${present.map((e) => e.target.size)}::bigint[],
+      ${present.map((e) => e.target.digest)}::text[],
+      ${present.map((e) => e.version)}::int[],
+      ${present.map((e) => e.position)}::bigint[],
+      ${present.map((e) => e.recordedAt.toISOString())}::timestamptz[],
+      ${present.map((e) => e.actor)}::text[]
+    )
+    on conflict (repository, tag) do update set
+      media_type = excluded.media_type, size = excluded.size, digest = excluded.digest,
+      version = excluded.version, position = excluded.position,
+      updated_at = excluded.updated_at, updated_by = excluded.updated_by`.execute(trx);
 }
-

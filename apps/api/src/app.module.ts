@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
 import { OciErrorFilter } from './http/oci-error.filter';
 import type { Clock } from './infrastructure/clock';
@@ -15,7 +16,14 @@ export class AppModule {
   static forRoot(infrastructure: Infrastructure, clock: Clock = () => new Date()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(infrastructure, clock), SystemModule, TagsModule, HistoryModule],
+      imports: [
+        CqrsModule.forRoot(),
+        InfrastructureModule.forRoot(infrastructure, clock),
+        SystemModule,
+        TagsModule,
+        HistoryModule,
+        FeedModule.forRoot(infrastructure),
+      ],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],
     };
   }

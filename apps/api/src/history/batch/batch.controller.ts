@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import { actorOf } from '../../http/actor';
+import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { readJsonBody } from '../../http/request-body';
 import { tagWriteBody } from '../../tags/tag-write-body';
 import { BatchCommand } from './batch.command';
@@ -13,6 +14,7 @@ export class BatchController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('v2/_batch')
+  @Idempotent()
   @HttpCode(200)
   async batch(@Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Req() request: FastifyRequest) {
     const operations = parseBatch(readJsonBody(body, contentType, ['application/json']));

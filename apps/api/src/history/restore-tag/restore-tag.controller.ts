@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../http/actor';
+import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { readJsonBody } from '../../http/request-body';
 import { tagLocation, tagWriteBody } from '../../tags/tag-write-body';
@@ -14,6 +15,7 @@ export class RestoreTagController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('v2/:name/_tags/:tag/restore')
+  @Idempotent()
   @HttpCode(200)
   async restore(
     @Param('name') name: string,

@@ -2,6 +2,7 @@ import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../http/actor';
+import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag } from '../../http/preconditions';
 import { tagLocation, tagWriteBody } from '../tag-write-body';
 import { PutTagCommand } from './put-tag.command';
@@ -12,6 +13,7 @@ export class PutTagController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Put('v2/:name/_tags/:tag')
+  @Idempotent()
   async put(
     @Param('name') name: string,
     @Param('tag') tag: string,

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { GcModule } from './gc/gc.module';
 import { OciErrorFilter } from './http/oci-error.filter';
 import type { Clock } from './infrastructure/clock';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(infrastructure: Infrastructure, clock: Clock = () => new Date()): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(infrastructure, clock), SystemModule, TagsModule],
+      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(infrastructure, clock), SystemModule, TagsModule, GcModule],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],
     };
   }

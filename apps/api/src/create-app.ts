@@ -19,6 +19,8 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
   // Fastify's own errors (body too large...) reach the same OciErrorFilter through Nest.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+  // NDJSON bodies (GC sweeps: up to a million lines) reach their endpoint as a stream, read line by line there.
+  fastify.addContentTypeParser('application/x-ndjson', (_req, payload, done) => done(null, payload));
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -9,6 +9,8 @@ export interface Database {
   repositories: RepositoriesTable;
   tags: TagsTable;
   tag_history: TagHistoryTable;
+  pins: PinsTable;
+  gc_leases: GcLeasesTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
@@ -79,6 +81,24 @@ export interface TagHistoryTable {
   to_position: number | null;
   to_time: Date | null;
   to_actor: string | null;
+}
+
+/** Manifests pinned now: referenced for GC without a tag. */
+export interface PinsTable {
+  repository: string;
+  digest: string;
+  reason: string;
+  pinned_by: string;
+  pinned_at: Date;
+  position: number;
+}
+
+/** Digests an open GC sweep may delete; writes that would reference them are refused until `lease_until`. */
+export interface GcLeasesTable {
+  repository: string;
+  digest: string;
+  sweep_id: string;
+  lease_until: Date;
 }
 
 /** Nest injection token for the Kysely<Database> instance. */

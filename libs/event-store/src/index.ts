@@ -2,6 +2,7 @@ export * from './recorded-event';
 export * from './stream-conflict-error';
 export * from './read-stream-head';
 export * from './projector';
+export * from './guard';
 export * from './signed-append';
 export * from './commit-batch';
 export * from './group-commit';

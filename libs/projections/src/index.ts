@@ -3,3 +3,7 @@ export * from './current-tags.projection';
 export * from './repositories.projection';
 export * from './tag-history.projection';
 export * from './project-all';
+export * from './gc-events';
+export * from './pins.projection';
+export * from './gc-sweeps.projection';
+export * from './gc-lease.guard';

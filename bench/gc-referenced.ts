@@ -1,8 +1,9 @@
 /**
  * Benchmark: the GC referenced set over HTTP on real Postgres.
  *
+ *   npx swc apps libs bench -d dist --quiet
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
- *   BENCH_SIZES=10000,100000,1000000 BENCH_EVENTS_PER_TAG=2 npx ts-node ... (or: npx jest-free runner, see README)
+ *   BENCH_SIZES=10000,100000,1000000 BENCH_EVENTS_PER_TAG=2 node --expose-gc dist/bench/gc-referenced.js
  *
  * For each size it creates a database of its own, loads N current tags over
  * min(10,000, N/10) repositories with set-based SQL straight into the tables
@@ -10,8 +11,9 @@
  * log_head; every tag has BENCH_EVENTS_PER_TAG events: a create and moves,
  * the older intervals closed long before the retention window), starts the
  * service in this process, streams GET /v2/_gc/referenced to its end and
- * samples the process's resident memory meanwhile. Events carry placeholder
- * signatures: the referenced set never reads them.
+ * samples the process's resident memory meanwhile (client included: it
+ * only counts bytes). Events carry placeholder signatures: the referenced
+ * set never reads them.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

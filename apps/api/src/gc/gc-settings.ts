@@ -1,4 +1,4 @@
-import { parseDuration, type RetentionPolicy } from '@tag-history/domain';
+import { assertRepositoryName, parseDuration, type RetentionPolicy } from '@tag-history/domain';
 
 export interface GcSettings {
   /** The recovery window when a request names none. */
@@ -29,5 +29,6 @@ function byRepository(raw: string | undefined): Record<string, string> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
     throw new Error('GC_RETENTION_BY_REPOSITORY must be a JSON object of repository names to ISO 8601 durations');
   }
+  Object.keys(parsed).forEach((name) => assertRepositoryName(name));
   return parsed as Record<string, string>;
 }

@@ -1,25 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@tag-history/database';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { PassThrough, type Readable } from 'node:stream';
-import { referencedRows } from './referenced-rows';
+import { PagedCursor } from './paged-cursor';
+import { referencedSources } from './referenced-rows';
 import { ReferencedSetQuery } from './referenced-set.query';
 
+// Rows per FETCH from each cursor, and the size of a write to the client.
 const PAGE = 5_000;
-
-interface Row {
-  repository: string;
-  digest: string;
-  tags?: string[] | null;
-  recovery_until?: Date | string | null;
-  pin_reason?: string | null;
-}
+const CHUNK = 64 * 1024;
 
 /**
- * Streams from a server-side cursor inside a REPEATABLE READ, read-only
+ * Streams from server-side cursors inside a REPEATABLE READ, read-only
  * transaction on a connection of its own: one snapshot, whose log position is
- * the header's cursor, and one page of rows in memory at a time. Pages are
+ * the header's cursor, and a page of rows per source in memory at a time. Pages are
  * fetched only as fast as the client reads; when the client goes away the
  * stream is destroyed and the transaction ends. On PGlite the one connection
  * is held for the whole stream, so writes wait until it ends.
@@ -28,45 +23,82 @@ interface Row {
 export class ReferencedSetHandler implements IQueryHandler<ReferencedSetQuery, Readable> {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
-  async execute(query: ReferencedSetQuery): Promise<Readable> {
+  /** Resolves once the header is read, so that a database that is not there is an error answer, not a cut stream. */
+  execute(query: ReferencedSetQuery): Promise<Readable> {
     const out = new PassThrough();
-    this.db
-      .connection()
-      .execute((conn) =>
-        conn
-          .transaction()
-          .setIsolationLevel('repeatable read')
-          .setAccessMode('read only')
-          .execute((trx) => stream(trx, query, out)),
-      )
-      .catch((error: unknown) => out.destroy(error as Error));
-    return out;
+    return new Promise((resolve, reject) => {
+      let started = false;
+      const start = () => {
+        started = true;
+        resolve(out);
+      };
+      this.db
+        .connection()
+        .execute((conn) =>
+          conn
+            .transaction()
+            .setIsolationLevel('repeatable read')
+            .setAccessMode('read only')
+            .execute((trx) => stream(trx, query, out, start)),
+        )
+        .catch((error: unknown) => (started ? out.destroy(error as Error) : reject(error)));
+    });
   }
 }
 
-async function stream(trx: Kysely<Database>, { retention, time, repository, reasons }: ReferencedSetQuery, out: PassThrough): Promise<void> {
+interface Keyed {
+  repository: string;
+  digest: string;
+}
+
+async function stream(
+  trx: Kysely<Database>,
+  { retention, time, repository, reasons }: ReferencedSetQuery,
+  out: PassThrough,
+  started: () => void,
+): Promise<void> {
   const head = await trx.selectFrom('log_head').select('position').where('id', '=', 1).executeTakeFirstOrThrow();
+  const sources = referencedSources(retention, time, repository);
+  const tags = await PagedCursor.open<Keyed & { tag: string }>(trx, 'gc_tags', sources.tags, PAGE);
+  const window = await PagedCursor.open<Keyed & { until: Date | string }>(trx, 'gc_window', sources.window, PAGE);
+  const pins = await PagedCursor.open<Keyed & { reason: string }>(trx, 'gc_pins', sources.pins, PAGE);
+  started();
   const overrides = Object.keys(retention.repositories).length > 0 ? { retentionByRepository: retention.repositories } : {};
-  if (!(await write(out, `${JSON.stringify({ cursor: head.position, retention: retention.default, ...overrides, time: time.toISOString() })}\n`))) return;
-  await sql`declare gc_referenced no scroll cursor for ${referencedRows(retention, time, repository, reasons)}`.execute(trx);
+  let chunk = `${JSON.stringify({ cursor: head.position, retention: retention.default, ...overrides, time: time.toISOString() })}\n`;
   let count = 0;
   for (;;) {
-    const { rows } = await sql<Row>`fetch forward ${sql.lit(PAGE)} from gc_referenced`.execute(trx);
-    if (rows.length === 0) break;
-    count += rows.length;
-    if (!(await write(out, rows.map((row) => `${JSON.stringify(line(row, reasons))}\n`).join('')))) return;
+    const heads = [await tags.peek(), await window.peek(), await pins.peek()];
+    const next = heads.reduce<Keyed | undefined>((min, row) => (row && (!min || before(row, min)) ? row : min), undefined);
+    if (!next) break;
+    const { repository: name, digest } = next;
+    // Both sorted in byte order, so every source holds this key at its head now, if at all.
+    const tagged: string[] = [];
+    for (let row = await tags.peek(); row && same(row, next); row = await tags.peek()) {
+      tagged.push(row.tag);
+      tags.take();
+    }
+    const inWindow = await window.peek();
+    const until = inWindow && same(inWindow, next) ? (window.take(), new Date(inWindow.until).toISOString()) : undefined;
+    const pinned = await pins.peek();
+    const pin = pinned && same(pinned, next) ? (pins.take(), pinned.reason) : undefined;
+    count++;
+    const why = reasons ? { reasons: { ...(tagged.length ? { tags: tagged.sort() } : {}), ...(until ? { recoveryUntil: until } : {}), ...(pin !== undefined ? { pin } : {}) } } : {};
+    chunk += `${JSON.stringify({ repository: name, digest, ...why })}\n`;
+    if (chunk.length >= CHUNK) {
+      if (!(await write(out, chunk))) return;
+      chunk = '';
+    }
   }
-  out.end(`${JSON.stringify({ count })}\n`);
+  out.end(`${chunk}${JSON.stringify({ count })}\n`);
 }
 
-function line(row: Row, reasons: boolean) {
-  if (!reasons) return { repository: row.repository, digest: row.digest };
-  const why = {
-    ...(row.tags ? { tags: row.tags } : {}),
-    ...(row.recovery_until ? { recoveryUntil: new Date(row.recovery_until).toISOString() } : {}),
-    ...(row.pin_reason != null ? { pin: row.pin_reason } : {}),
-  };
-  return { repository: row.repository, digest: row.digest, reasons: why };
+// Repository names and digests are ASCII, where JavaScript's string order is the byte order of collation "C".
+function before(a: Keyed, b: Keyed): boolean {
+  return a.repository < b.repository || (a.repository === b.repository && a.digest < b.digest);
+}
+
+function same(a: Keyed, b: Keyed): boolean {
+  return a.repository === b.repository && a.digest === b.digest;
 }
 
 /** Resolves false once the client has gone: the caller stops reading. */

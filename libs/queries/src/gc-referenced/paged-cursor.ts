@@ -1,0 +1,35 @@
+import type { Database } from '@tag-history/database';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+
+/** A server-side cursor read a page at a time, seen as a sequence of rows with a head. */
+export class PagedCursor<R> {
+  private rows: R[] = [];
+  private at = 0;
+  private ended = false;
+
+  private constructor(
+    private readonly db: Kysely<Database>,
+    private readonly name: string,
+    private readonly page: number,
+  ) {}
+
+  /** Must run inside a transaction: the cursor lives until it ends. */
+  static async open<R>(db: Kysely<Database>, name: string, query: RawBuilder<unknown>, page: number): Promise<PagedCursor<R>> {
+    await sql`declare ${sql.id(name)} no scroll cursor for ${query}`.execute(db);
+    return new PagedCursor<R>(db, name, page);
+  }
+
+  /** The next row without taking it; undefined at the end. */
+  async peek(): Promise<R | undefined> {
+    if (this.at === this.rows.length && !this.ended) {
+      this.rows = (await sql<R>`fetch forward ${sql.lit(this.page)} from ${sql.id(this.name)}`.execute(this.db)).rows;
+      this.at = 0;
+      this.ended = this.rows.length < this.page;
+    }
+    return this.rows[this.at];
+  }
+
+  take(): void {
+    this.at++;
+  }
+}

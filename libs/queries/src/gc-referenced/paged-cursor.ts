@@ -15,21 +15,29 @@ export class PagedCursor<R> {
 
   /** Must run inside a transaction: the cursor lives until it ends. */
   static async open<R>(db: Kysely<Database>, name: string, query: RawBuilder<unknown>, page: number): Promise<PagedCursor<R>> {
+    const cursor = new PagedCursor<R>(db, name, page);
     await sql`declare ${sql.id(name)} no scroll cursor for ${query}`.execute(db);
-    return new PagedCursor<R>(db, name, page);
+    await cursor.fill();
+    return cursor;
   }
 
-  /** The next row without taking it; undefined at the end. */
-  async peek(): Promise<R | undefined> {
-    if (this.at === this.rows.length && !this.ended) {
-      this.rows = (await sql<R>`fetch forward ${sql.lit(this.page)} from ${sql.id(this.name)}`.execute(this.db)).rows;
-      this.at = 0;
-      this.ended = this.rows.length < this.page;
-    }
+  /** The next row without taking it; undefined at the end. Call `fill` first when `drained`. */
+  head(): R | undefined {
     return this.rows[this.at];
+  }
+
+  /** The page is used up and more rows may follow: `fill` before the next `head`. */
+  get drained(): boolean {
+    return this.at === this.rows.length && !this.ended;
   }
 
   take(): void {
     this.at++;
+  }
+
+  async fill(): Promise<void> {
+    this.rows = (await sql<R>`fetch forward ${sql.lit(this.page)} from ${sql.id(this.name)}`.execute(this.db)).rows;
+    this.at = 0;
+    this.ended = this.rows.length < this.page;
   }
 }

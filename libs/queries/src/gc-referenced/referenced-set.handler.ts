@@ -57,29 +57,37 @@ async function stream(
   out: PassThrough,
   started: () => void,
 ): Promise<void> {
-  const head = await trx.selectFrom('log_head').select('position').where('id', '=', 1).executeTakeFirstOrThrow();
+  const logHead = await trx.selectFrom('log_head').select('position').where('id', '=', 1).executeTakeFirstOrThrow();
   const sources = referencedSources(retention, time, repository);
   const tags = await PagedCursor.open<Keyed & { tag: string }>(trx, 'gc_tags', sources.tags, PAGE);
   const window = await PagedCursor.open<Keyed & { until: Date | string }>(trx, 'gc_window', sources.window, PAGE);
   const pins = await PagedCursor.open<Keyed & { reason: string }>(trx, 'gc_pins', sources.pins, PAGE);
   started();
   const overrides = Object.keys(retention.repositories).length > 0 ? { retentionByRepository: retention.repositories } : {};
-  let chunk = `${JSON.stringify({ cursor: head.position, retention: retention.default, ...overrides, time: time.toISOString() })}\n`;
+  let chunk = `${JSON.stringify({ cursor: logHead.position, retention: retention.default, ...overrides, time: time.toISOString() })}\n`;
   let count = 0;
+  const cursors = [tags, window, pins];
   for (;;) {
-    const heads = [await tags.peek(), await window.peek(), await pins.peek()];
-    const next = heads.reduce<Keyed | undefined>((min, row) => (row && (!min || before(row, min)) ? row : min), undefined);
+    // Awaits only at page ends: per row, the merge stays synchronous.
+    for (const cursor of cursors) if (cursor.drained) await cursor.fill();
+    const next = cursors.reduce<Keyed | undefined>((min, cursor) => {
+      const row = cursor.head();
+      return row && (!min || before(row, min)) ? row : min;
+    }, undefined);
     if (!next) break;
     const { repository: name, digest } = next;
-    // Both sorted in byte order, so every source holds this key at its head now, if at all.
+    // Every source is sorted in byte order, so each holds this key at its head now, if at all.
     const tagged: string[] = [];
-    for (let row = await tags.peek(); row && same(row, next); row = await tags.peek()) {
+    for (;;) {
+      if (tags.drained) await tags.fill();
+      const row = tags.head();
+      if (!row || !same(row, next)) break;
       tagged.push(row.tag);
       tags.take();
     }
-    const inWindow = await window.peek();
+    const inWindow = window.head();
     const until = inWindow && same(inWindow, next) ? (window.take(), new Date(inWindow.until).toISOString()) : undefined;
-    const pinned = await pins.peek();
+    const pinned = pins.head();
     const pin = pinned && same(pinned, next) ? (pins.take(), pinned.reason) : undefined;
     count++;
     const why = reasons ? { reasons: { ...(tagged.length ? { tags: tagged.sort() } : {}), ...(until ? { recoveryUntil: until } : {}), ...(pin !== undefined ? { pin } : {}) } } : {};

@@ -13,9 +13,10 @@ export interface ReferencedSources {
  * The three reasons a digest is referenced, each as a query sorted by
  * (repository, digest) in byte order ("C"): merged while streaming, they give
  * the referenced set deduplicated without sorting it as a whole. Current
- * tags come in index order (tags_gc_order).
+ * tags come in index order (tags_gc_order), from the index alone unless the
+ * tag names are asked for (reasons).
  */
-export function referencedSources(retention: RetentionPolicy, time: Date, repository: string | undefined): ReferencedSources {
+export function referencedSources(retention: RetentionPolicy, time: Date, repository: string | undefined, reasons: boolean): ReferencedSources {
   const overrides = Object.keys(retention.repositories);
   const defaultMs = parseDuration(retention.default, 'retention');
   const overrideMs = overrides.map((r) => retentionFor(retention, r));
@@ -25,7 +26,7 @@ export function referencedSources(retention: RetentionPolicy, time: Date, reposi
   const retentionMs = sql`coalesce(o.ms, ${defaultMs}::bigint) * interval '1 millisecond'`;
   return {
     tags: sql`
-      select repository, digest collate "C" as digest, tag from tags
+      select repository, digest collate "C" as digest${reasons ? sql`, tag` : sql``} from tags
       where ${only('repository')}
       order by repository, digest collate "C"`,
     window: sql`

@@ -58,8 +58,8 @@ async function stream(
   started: () => void,
 ): Promise<void> {
   const logHead = await trx.selectFrom('log_head').select('position').where('id', '=', 1).executeTakeFirstOrThrow();
-  const sources = referencedSources(retention, time, repository);
-  const tags = await PagedCursor.open<Keyed & { tag: string }>(trx, 'gc_tags', sources.tags, PAGE);
+  const sources = referencedSources(retention, time, repository, reasons);
+  const tags = await PagedCursor.open<Keyed & { tag?: string }>(trx, 'gc_tags', sources.tags, PAGE);
   const window = await PagedCursor.open<Keyed & { until: Date | string }>(trx, 'gc_window', sources.window, PAGE);
   const pins = await PagedCursor.open<Keyed & { reason: string }>(trx, 'gc_pins', sources.pins, PAGE);
   started();
@@ -82,7 +82,7 @@ async function stream(
       if (tags.drained) await tags.fill();
       const row = tags.head();
       if (!row || !same(row, next)) break;
-      tagged.push(row.tag);
+      if (row.tag !== undefined) tagged.push(row.tag);
       tags.take();
     }
     const inWindow = window.head();

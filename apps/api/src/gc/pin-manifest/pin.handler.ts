@@ -5,7 +5,7 @@ import { EventStore } from '@tag-history/event-store';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { type DeciderResult, executeDecider } from '../../infrastructure/execute-decider';
 import { pinDecider } from '../pin-decider';
-import { PinCommand } from './pin-command';
+import { PinCommand } from './pin.command';
 
 @CommandHandler(PinCommand)
 export class PinHandler implements ICommandHandler<PinCommand, DeciderResult<PinState>> {

@@ -90,8 +90,14 @@ async function stream(
     const pinned = pins.head();
     const pin = pinned && same(pinned, next) ? (pins.take(), pinned.reason) : undefined;
     count++;
-    const why = reasons ? { reasons: { ...(tagged.length ? { tags: tagged.sort() } : {}), ...(until ? { recoveryUntil: until } : {}), ...(pin !== undefined ? { pin } : {}) } } : {};
-    chunk += `${JSON.stringify({ repository: name, digest, ...why })}\n`;
+    if (reasons) {
+      const why = { ...(tagged.length ? { tags: tagged.sort() } : {}), ...(until ? { recoveryUntil: until } : {}), ...(pin !== undefined ? { pin } : {}) };
+      chunk += `${JSON.stringify({ repository: name, digest, reasons: why })}\n`;
+    } else {
+      // Names and digests never need escaping (their grammars allow no quote, backslash or control character),
+      // and this line is written a million times.
+      chunk += `{"repository":"${name}","digest":"${digest}"}\n`;
+    }
     if (chunk.length >= CHUNK) {
       if (!(await write(out, chunk))) return;
       chunk = '';

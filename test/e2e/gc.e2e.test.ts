@@ -1,4 +1,6 @@
+import { get } from 'node:http';
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import { digest, putTag } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -57,6 +59,45 @@ describe('GET /v2/_gc/referenced', () => {
     const byDigest = Object.fromEntries(long.rows.map((r) => [r.digest, r.reasons]));
     expect(byDigest[digest('new')]).toEqual({ tags: ['latest'] });
     expect(byDigest[digest('old')]).toEqual({ recoveryUntil: new Date(leftAt + 7_200_000).toISOString() });
+  });
+
+  it('merges tags, the recovery window and pins into one line per digest', async () => {
+    await putTag(t.url, 'ref/merge', 'a', 'm1');
+    await putTag(t.url, 'ref/merge', 'b', 'm1');
+    await putTag(t.url, 'ref/merge', 'c', 'm2');
+    await putTag(t.url, 'ref/merge', 'c', 'm3');
+    const leftAt = now;
+    expect((await pin('ref/merge', 'm2', 'keep')).status).toBe(201);
+    expect((await pin('ref/merge', 'm4', 'build 42')).status).toBe(201);
+    const { rows, footer } = await referenced('?repository=ref/merge&retention=PT1H&reasons=true');
+    const expected = [
+      { ...ref('ref/merge', 'm1'), reasons: { tags: ['a', 'b'] } },
+      { ...ref('ref/merge', 'm2'), reasons: { recoveryUntil: new Date(leftAt + 3_600_000).toISOString(), pin: 'keep' } },
+      { ...ref('ref/merge', 'm3'), reasons: { tags: ['c'] } },
+      { ...ref('ref/merge', 'm4'), reasons: { pin: 'build 42' } },
+    ];
+    expect(rows).toEqual(sorted(expected));
+    expect(footer).toEqual({ count: 4 });
+  });
+
+  it('stops reading and gives its connection back when the client goes away', async () => {
+    // Far more than socket buffers hold, loaded straight into the projection.
+    await sql`
+      insert into tags (repository, tag, media_type, size, digest, version, position, updated_at, updated_by)
+      select 'ref/many', 't' || i, 'application/vnd.oci.image.manifest.v1+json', 1, 'sha256:' || lpad(to_hex(i), 64, '0'), 1, 0, now(), 'test'
+      from generate_series(1, 50000) i`.execute(t.infrastructure.db);
+    await new Promise<void>((resolve, reject) => {
+      const request = get(`${t.url}/v2/_gc/referenced?repository=ref/many`, (res) => res.once('data', () => (request.destroy(), resolve())));
+      request.on('error', reject);
+    });
+    // On PGlite the stream holds the one connection: this write would wait forever if the read went on.
+    expect((await putTag(t.url, 'ref/after-abort', 'v', 'x')).status).toBe(201);
+    const pool = t.infrastructure.pool;
+    if (pool) {
+      for (let i = 0; i < 100 && pool.totalCount !== pool.idleCount; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(pool.totalCount - pool.idleCount).toBe(0);
+    }
+    await sql`delete from tags where repository = 'ref/many'`.execute(t.infrastructure.db);
   });
 
   it('answers 400 PARAMETER_INVALID for a duration it cannot read, and for bad parameters', async () => {

@@ -28,6 +28,6 @@ export class ReferencedController {
     }
     const policy = effectiveRetention(this.settings.retention, retention);
     const stream = await this.queryBus.execute(new ReferencedSetQuery(policy, this.clock(), repository, reasons === 'true'));
-    await reply.header('content-type', NDJSON).header('cache-control', 'no-store').send(stream);
+    void reply.header('content-type', NDJSON).header('cache-control', 'no-store').send(stream);
   }
 }

@@ -1,15 +1,16 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import type { AccessOptions } from './auth/access-options';
 import type { Clock } from './infrastructure/clock';
 import { rewriteUrl } from './http/rewrite-url';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
 
 export const BODY_LIMIT = 64 * 1024;
 
-export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
   });

@@ -10,3 +10,4 @@ export * from './tag/tag-state';
 export * from './tag/decide';
 export * from './tag/evolve';
 export * from './tag/tag-object';
+export * from './tag/tag-jws';

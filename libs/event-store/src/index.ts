@@ -6,3 +6,5 @@ export * from './signed-append';
 export * from './commit-batch';
 export * from './group-commit';
 export * from './event-store';
+export * from './signing-keys';
+export * from './verify-log';

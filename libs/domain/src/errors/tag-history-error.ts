@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
+  | 'UNAUTHORIZED'
+  | 'DENIED'
+  | 'SIGNATURE_INVALID'
   | 'UNAVAILABLE'
   | 'INTERNAL_ERROR';
 

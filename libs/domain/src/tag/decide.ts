@@ -9,9 +9,11 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
   assertExpectedVersion(command.data.expectedVersion, state);
   switch (command.type) {
     case 'PutTag': {
-      const { target, createOnly } = command.data;
+      const { target, createOnly, jws } = command.data;
+      // The client's signature travels with the event it authorised.
+      const signed = jws ? { jws } : {};
       if (state.target === null) {
-        return [{ type: 'TagCreated', data: { repository, tag, target } }];
+        return [{ type: 'TagCreated', data: { repository, tag, target, ...signed } }];
       }
       if (createOnly) {
         throw new TagHistoryError('PRECONDITION_FAILED', `tag ${repository}:${tag} already exists`, {
@@ -20,7 +22,7 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
       }
       // A move to where the tag already points is a retry, not a change.
       if (sameTarget(state.target, target)) return [];
-      return [{ type: 'TagMoved', data: { repository, tag, from: state.target, target } }];
+      return [{ type: 'TagMoved', data: { repository, tag, from: state.target, target, ...signed } }];
     }
     case 'DeleteTag': {
       if (state.target === null) {

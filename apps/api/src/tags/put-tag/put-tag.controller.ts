@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TrustPolicy } from '../../auth/trust-policy';
 import { actorOf } from '../../http/actor';
 import { etag } from '../../http/preconditions';
 import { tagLocation, tagWriteBody } from '../tag-write-body';
@@ -9,7 +10,10 @@ import { parsePutTagRequest } from './put-tag.request';
 
 @Controller()
 export class PutTagController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly trust: TrustPolicy,
+  ) {}
 
   @Put('v2/:name/_tags/:tag')
   async put(
@@ -20,7 +24,7 @@ export class PutTagController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const command = parsePutTagRequest({ name, tag, headers, body });
+    const command = await parsePutTagRequest({ name, tag, headers, body }, this.trust);
     const result = await this.commandBus.execute(new PutTagCommand(command, actorOf(request)));
     const created = result.events[0]?.type === 'TagCreated';
     void reply.status(created ? 201 : 200).header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));

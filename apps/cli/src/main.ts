@@ -1,5 +1,8 @@
 import { connect, migrate } from '@tag-history/database';
 import { loadConfig } from '../../api/src/config';
+import { rotateKeyCommand } from './rotate-key.command';
+import { verifyExportCommand } from './verify-export.command';
+import { verifyLogCommand } from './verify-log.command';
 
 /** The operator CLI: `node dist/apps/cli/src/main.js <command>`. */
 const commands: Record<string, { help: string; run(args: string[]): Promise<void> }> = {
@@ -15,6 +18,9 @@ const commands: Record<string, { help: string; run(args: string[]): Promise<void
       }
     },
   },
+  'verify-log': { help: 'verify signatures and hash chains of the log [--repository <name>]', run: verifyLogCommand },
+  'rotate-key': { help: 'replace the signing key; the JWKS keeps the retired public key', run: rotateKeyCommand },
+  'verify-export': { help: 'verify an NDJSON audit export offline: <jwks.json> <events.ndjson>', run: verifyExportCommand },
 };
 
 async function main([name, ...args]: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AuditEvent } from '@tag-history/queries';
 import { sql } from 'kysely';
 import { verifyExportCommand } from '../../apps/cli/src/verify-export.command';
 import { digest, putTag } from '../support/fixtures';
@@ -18,37 +19,37 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const get = (path: string, accept?: string) => fetch(`${t.url}${path}`, { headers: accept ? { accept } : {} });
+const audit = async (path: string): Promise<AuditEvent[]> => ((await (await get(path)).json()) as { events: AuditEvent[] }).events;
 
 describe('GET /v2/_audit', () => {
   it('lists events newest first with who moved what, from what to what', async () => {
-    const res = await get('/v2/_audit?repository=shop/web&tag=prod');
-    expect(res.status).toBe(200);
-    const { events } = await res.json();
-    expect(events.map((e: { type: string }) => e.type)).toEqual(['TagMoved', 'TagCreated']);
+    expect((await get('/v2/_audit?repository=shop/web&tag=prod')).status).toBe(200);
+    const events = await audit('/v2/_audit?repository=shop/web&tag=prod');
+    expect(events.map((e) => e.type)).toEqual(['TagMoved', 'TagCreated']);
     expect(events[0]).toMatchObject({
       stream: 'shop/web:prod',
       version: 2,
       actor: 'anonymous',
       data: { from: { digest: digest('p1') }, target: { digest: digest('p2') } },
     });
-    expect(events[0].jws).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(events[0]!.jws).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
   it('filters by type, actor and time', async () => {
-    const deleted = await (await get('/v2/_audit?type=TagDeleted')).json();
-    expect(deleted.events).toHaveLength(1);
-    expect(deleted.events[0].data).toMatchObject({ repository: 'shop/web', tag: 'dev' });
-    expect((await (await get('/v2/_audit?actor=nobody')).json()).events).toEqual([]);
-    expect((await (await get('/v2/_audit?until=2000-01-01T00:00:00Z')).json()).events).toEqual([]);
-    expect((await (await get('/v2/_audit?since=2000-01-01T00:00:00Z')).json()).events).toHaveLength(5);
+    const deleted = await audit('/v2/_audit?type=TagDeleted');
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]!.data).toMatchObject({ repository: 'shop/web', tag: 'dev' });
+    expect(await audit('/v2/_audit?actor=nobody')).toEqual([]);
+    expect(await audit('/v2/_audit?until=2000-01-01T00:00:00Z')).toEqual([]);
+    expect(await audit('/v2/_audit?since=2000-01-01T00:00:00Z')).toHaveLength(5);
   });
 
   it('pages with a Link to the next page', async () => {
     const first = await get('/v2/_audit?repository=shop/web&n=2');
-    expect((await first.json()).events.map((e: { position: number }) => e.position)).toEqual([5, 3]);
+    expect((((await first.json()) as { events: AuditEvent[] }).events).map((e) => e.position)).toEqual([5, 3]);
     expect(first.headers.get('link')).toBe('</v2/_audit?repository=shop%2Fweb&n=2&last=3>; rel="next"');
     const second = await get('/v2/_audit?repository=shop/web&n=2&last=3');
-    expect((await second.json()).events.map((e: { position: number }) => e.position)).toEqual([2, 1]);
+    expect((((await second.json()) as { events: AuditEvent[] }).events).map((e) => e.position)).toEqual([2, 1]);
     expect(second.headers.get('link')).toBeNull();
   });
 

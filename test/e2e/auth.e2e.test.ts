@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TokenVerifier } from '../../apps/api/src/auth/token-verifier';
 import { TrustPolicy } from '../../apps/api/src/auth/trust-policy';
 import { putTag, tagObject } from '../support/fixtures';
@@ -30,14 +30,15 @@ async function refused(token: string | undefined, status: number, code: string, 
 }
 
 describe('bearer tokens', () => {
-  it('lets a token with push on the repository write, and records its sub as the actor', async () => {
-    const token = await issuer.mint([push('team/app')], {}, 'ci-bot');
+  it('lets a token with push on the repository write, and signs its sub as the actor and its jti into the event', async () => {
+    const token = await issuer.mint([push('team/app')], { jti: 'token-123' }, 'ci-bot');
     const res = await putTag(t.url, 'team/app', 'stable', 'one', bearer(token));
     expect(res.status).toBe(201);
     const read = await fetch(`${t.url}/v2/team/app/_tags/stable`, { headers: bearer(token) });
     expect(await read.json()).toMatchObject({ updatedBy: 'ci-bot' });
-    const row = await t.infrastructure.db.selectFrom('events').select('actor').orderBy('position', 'desc').executeTakeFirstOrThrow();
+    const row = await t.infrastructure.db.selectFrom('events').select(['actor', 'jws']).orderBy('position', 'desc').executeTakeFirstOrThrow();
     expect(row.actor).toBe('ci-bot');
+    expect(decodeJwt(row.jws)).toMatchObject({ actor: 'ci-bot', jti: 'token-123' });
   });
 
   it('answers 401 with a Bearer challenge naming the scope when the token is missing', async () => {
@@ -120,6 +121,11 @@ describe('bearer tokens', () => {
     expect((await fetch(`${t.url}/v2/_audit`, { headers: bearer(await issuer.mint([catalog])) })).status).toBe(200);
     expect((await fetch(`${t.url}/v2/_log/verify`, { headers: bearer(await issuer.mint([catalog])) })).status).toBe(200);
     for (const path of ['/healthz', '/readyz', '/.well-known/jwks.json']) expect((await fetch(`${t.url}${path}`)).status).toBe(200);
+  });
+
+  it('keeps the log verifiable with token ids in the signed events', async () => {
+    const res = await fetch(`${t.url}/v2/_log/verify`, { headers: bearer(await issuer.mint([catalog])) });
+    expect(await res.json()).toMatchObject({ ok: true, broken: [] });
   });
 
   it('refuses a malformed Authorization header and a token whose access claim is not a list', async () => {

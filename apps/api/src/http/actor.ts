@@ -9,3 +9,8 @@ import { principalOf } from '../auth/principal';
 export function actorOf(request: FastifyRequest): string {
   return principalOf(request)?.sub ?? 'anonymous';
 }
+
+/** The `jti` of that token, signed into the events it writes so an audit can tie them to one token. */
+export function tokenIdOf(request: FastifyRequest): string | undefined {
+  return principalOf(request)?.jti;
+}

@@ -16,7 +16,7 @@ const MAX_ATTEMPTS = 64;
  * there first the command is decided again on the new state: a command with
  * If-Match then fails its precondition, one without it applies on top.
  */
-export async function executeTagCommand(store: EventStore, command: TagCommand, actor: string, now: () => Date): Promise<TagWriteResult> {
+export async function executeTagCommand(store: EventStore, command: TagCommand, actor: string, now: () => Date, tokenId?: string): Promise<TagWriteResult> {
   const streamId = tagStreamId(command.data.repository, command.data.tag);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const head = await store.readStreamHead<TagState>(streamId);
@@ -25,7 +25,7 @@ export async function executeTagCommand(store: EventStore, command: TagCommand, 
     if (events.length === 0) return { state, events: [] };
     const next = events.reduce(evolve, state);
     try {
-      const [recorded] = await store.append([{ streamId, expected: head, events, snapshot: next, actor, time: now() }]);
+      const [recorded] = await store.append([{ streamId, expected: head, events, snapshot: next, actor, tokenId, time: now() }]);
       return { state: next, events: recorded! };
     } catch (error) {
       if (!(error instanceof StreamConflictError)) throw error;

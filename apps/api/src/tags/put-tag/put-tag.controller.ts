@@ -2,7 +2,7 @@ import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
-import { actorOf } from '../../http/actor';
+import { actorOf, tokenIdOf } from '../../http/actor';
 import { etag } from '../../http/preconditions';
 import { tagLocation, tagWriteBody } from '../tag-write-body';
 import { PutTagCommand } from './put-tag.command';
@@ -25,7 +25,7 @@ export class PutTagController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const command = await parsePutTagRequest({ name, tag, headers, body }, this.trust);
-    const result = await this.commandBus.execute(new PutTagCommand(command, actorOf(request)));
+    const result = await this.commandBus.execute(new PutTagCommand(command, actorOf(request), tokenIdOf(request)));
     const created = result.events[0]?.type === 'TagCreated';
     void reply.status(created ? 201 : 200).header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
     return tagWriteBody(name, tag, result);

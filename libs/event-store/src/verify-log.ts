@@ -20,16 +20,16 @@ export async function verifyLog(db: Kysely<Database>, options: VerifyLogOptions 
   const verifier = new LogVerifier(await readKeyRing(db), repository === undefined);
   const filtered = db.selectFrom('events').$if(repository !== undefined, (q) => q.where((eb) => eb(eb.ref('data', '->>').key('repository'), '=', repository!)));
   const total = onProgress ? Number((await filtered.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n) : 0;
-  let after = 0;
+  const page = (after: number) => filtered.selectAll().where('position', '>', after).orderBy('position').limit(pageSize).execute();
   let done = 0;
-  for (;;) {
-    const rows = await filtered.selectAll().where('position', '>', after).orderBy('position').limit(pageSize).execute();
+  // The next page is read while this one is verified (signatures are checked on libuv's thread pool).
+  for (let next = page(0); ; ) {
+    const rows = await next;
     if (rows.length === 0) break;
+    next = rows.length < pageSize ? Promise.resolve([]) : page(rows[rows.length - 1]!.position);
     await verifier.add(rows.map(toLoggedEvent));
-    after = rows[rows.length - 1]!.position;
     done += rows.length;
     onProgress?.(done, total);
-    if (rows.length < pageSize) break;
   }
   const streams = await db.selectFrom('streams').select(['stream_id', 'version', 'last_hash']).where('version', '>', 0).execute();
   const head = await db.selectFrom('log_head').select('position').executeTakeFirstOrThrow();

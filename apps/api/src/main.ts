@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   if (config.trustPolicyFile) logger.log(`client-signed tags: trust policy ${config.trustPolicyFile}`);
   const app = await createApp(infrastructure, { access: { tokens, trust } });
   app.getHttpServer().on('close', () => void infrastructure.db.destroy());
-  const address = await app.listen(config.port, host);
-  logger.log(`listening on ${address}`);
+  await app.listen(config.port, host);
+  logger.log(`listening on ${await app.getUrl()}`);
 }
 
 main().catch((error) => {

@@ -19,6 +19,14 @@ const eventCount = async () => Number((await t.infrastructure.db.selectFrom('eve
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
+/** A well-formed token for team/app signed by a key the service does not trust. */
+async function foreignToken(kid: string): Promise<string> {
+  const { privateKey } = await generateKeyPair('ES256');
+  return new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'mallory', exp: now() + 600, access: [push('team/app')] })
+    .setProtectedHeader({ alg: 'ES256', kid })
+    .sign(privateKey);
+}
+
 /** A PUT with this token is refused with `status` and `code`, and the log is unchanged. */
 async function refused(token: string | undefined, status: number, code: string, name = 'team/app') {
   const before = await eventCount();
@@ -74,19 +82,11 @@ describe('bearer tokens', () => {
   });
 
   it('refuses a token signed by a key with an unknown kid', async () => {
-    const { privateKey } = await generateKeyPair('ES256');
-    const token = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'mallory', exp: now() + 600, access: [push('team/app')] })
-      .setProtectedHeader({ alg: 'ES256', kid: 'unknown-kid' })
-      .sign(privateKey);
-    await refused(token, 401, 'UNAUTHORIZED');
+    await refused(await foreignToken('unknown-kid'), 401, 'UNAUTHORIZED');
   });
 
   it('refuses a token signed by another key that claims the trusted kid', async () => {
-    const { privateKey } = await generateKeyPair('ES256');
-    const token = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'mallory', exp: now() + 600, access: [push('team/app')] })
-      .setProtectedHeader({ alg: 'ES256', kid: 'issuer-key-1' })
-      .sign(privateKey);
-    await refused(token, 401, 'UNAUTHORIZED');
+    await refused(await foreignToken('issuer-key-1'), 401, 'UNAUTHORIZED');
   });
 
   it('answers 403 DENIED for a scope on another repository, or pull where push is needed', async () => {

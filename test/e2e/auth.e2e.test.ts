@@ -109,6 +109,7 @@ describe('bearer tokens', () => {
   it('needs pull to read, and pull on the named repository to resolve a reference', async () => {
     await putTag(t.url, 'team/read', 'v1', 'a', bearer(await issuer.mint([push('team/read')])));
     expect((await fetch(`${t.url}/v2/team/read/_tags/v1`)).status).toBe(401);
+    expect((await fetch(`${t.url}/v2/team/read/_tags/v1`, { method: 'HEAD' })).status).toBe(401);
     expect((await fetch(`${t.url}/v2/team/read/tags/list`, { headers: bearer(await issuer.mint([pull('team/other')])) })).status).toBe(403);
     expect((await fetch(`${t.url}/v2/team/read/tags/list`, { headers: bearer(await issuer.mint([pull('team/read')])) })).status).toBe(200);
     const resolve = `${t.url}/v2/_resolve?reference=${encodeURIComponent('team/read:v1')}`;

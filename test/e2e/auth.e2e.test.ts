@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TokenVerifier } from '../../apps/api/src/auth/token-verifier';
 import { TrustPolicy } from '../../apps/api/src/auth/trust-policy';
@@ -139,5 +141,21 @@ describe('bearer tokens', () => {
     expect(res.status).toBe(401);
     await refused(await issuer.mint([], { access: 'everything' }), 401, 'UNAUTHORIZED');
     expect(await eventCount()).toBe(before);
+  });
+});
+
+describe('a remote JWKS', () => {
+  it('fetches the issuer keys by URL, and answers UNAVAILABLE (not UNAUTHORIZED) when they cannot be fetched', async () => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(readFileSync(issuer.config.jwks)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const remote = TokenVerifier.open({ ...issuer.config, jwks: `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json` });
+      expect(await remote.verify(await issuer.mint([pull('team/app')], {}, 'remote-user'))).toMatchObject({ sub: 'remote-user' });
+    } finally {
+      server.close();
+    }
+    const unreachable = TokenVerifier.open({ ...issuer.config, jwks: 'http://127.0.0.1:9/jwks.json' });
+    await expect(unreachable.verify(await issuer.mint([pull('team/app')]))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(unreachable.verify('not.a.token')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { TagHistoryError } from '@tag-history/domain';
-import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, jwtVerify } from 'jose';
 import type { AuthConfig } from '../config';
 import type { Principal } from './principal';
 import type { AccessEntry } from './scope';
@@ -38,8 +38,12 @@ export class TokenVerifier {
       return { sub: payload.sub!, jti: typeof payload.jti === 'string' ? payload.jti : undefined, access: accessOf(payload.access) };
     } catch (error) {
       if (error instanceof TagHistoryError) throw error;
+      // The issuer's key set could not be fetched: the token may well be good, so the client should retry, not re-authenticate.
+      if (!(error instanceof errors.JOSEError) || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
+        throw new TagHistoryError('UNAVAILABLE', 'the token issuer\'s keys cannot be fetched; retry later');
+      }
       // jose's message says which check failed (expired, audience, no matching key...), which helps the client and leaks nothing.
-      throw new TagHistoryError('UNAUTHORIZED', `invalid token: ${(error as Error).message}`);
+      throw new TagHistoryError('UNAUTHORIZED', `invalid token: ${error.message}`);
     }
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWTPayload, type KeyLike, SignJWT } from 'jose';
-import { type AuthConfig, DEFAULT_TOKEN_ALGORITHMS } from '../../apps/api/src/config';
+import { type AuthConfig, ASYMMETRIC_ALGORITHMS } from '../../apps/api/src/config';
 
 export const ISSUER = 'https://auth.test.example';
 export const AUDIENCE = 'tag-history.test';
@@ -21,7 +21,7 @@ export async function createTokenIssuer(kid = 'issuer-key-1'): Promise<TokenIssu
   const dir = mkdtempSync(join(tmpdir(), 'tag-history-issuer-'));
   const jwks = join(dir, 'jwks.json');
   writeFileSync(jwks, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] }));
-  const config: AuthConfig = { jwks, issuer: ISSUER, audience: AUDIENCE, realm: `${ISSUER}/token`, algorithms: DEFAULT_TOKEN_ALGORITHMS, clockToleranceSeconds: 5 };
+  const config: AuthConfig = { jwks, issuer: ISSUER, audience: AUDIENCE, realm: `${ISSUER}/token`, algorithms: ASYMMETRIC_ALGORITHMS, clockToleranceSeconds: 5 };
   return {
     config,
     privateKey,

@@ -24,7 +24,7 @@ export interface AuthConfig {
 }
 
 // Asymmetric only: with a symmetric algorithm anyone holding the verification key could mint tokens.
-export const DEFAULT_TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR ?? './data');
@@ -49,7 +49,7 @@ function loadAuthConfig(env: NodeJS.ProcessEnv): AuthConfig | undefined {
   const issuer = env.AUTH_ISSUER;
   const audience = env.AUTH_AUDIENCE;
   if (!issuer || !audience) throw new Error('AUTH_JWKS needs AUTH_ISSUER and AUTH_AUDIENCE: tokens are only accepted from one issuer, for this service');
-  const algorithms = env.AUTH_ALGORITHMS ? env.AUTH_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean) : DEFAULT_TOKEN_ALGORITHMS;
+  const algorithms = env.AUTH_ALGORITHMS ? env.AUTH_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean) : ASYMMETRIC_ALGORITHMS;
   const symmetric = algorithms.filter((a) => /^HS/i.test(a) || a.toLowerCase() === 'none');
   if (symmetric.length > 0) throw new Error(`AUTH_ALGORITHMS may hold asymmetric algorithms only, not ${symmetric.join(', ')}`);
   const jwks = /^https?:\/\//.test(env.AUTH_JWKS) ? env.AUTH_JWKS : resolve(env.AUTH_JWKS);

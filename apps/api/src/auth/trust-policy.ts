@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TagHistoryError, type TagJws } from '@tag-history/domain';
 import { calculateJwkThumbprint, createLocalJWKSet, generalVerify, type JWK } from 'jose';
-import { DEFAULT_TOKEN_ALGORITHMS } from '../config';
+import { ASYMMETRIC_ALGORITHMS } from '../config';
 
 /**
  * Which keys may sign tags for which repositories. The policy file:
@@ -107,7 +107,7 @@ async function verifyOne(rule: TrustRule, payload: string, signature: TagJws['si
   }
   for (const candidate of candidates) {
     try {
-      await generalVerify({ payload, signatures: [signature] }, candidate.key, { algorithms: DEFAULT_TOKEN_ALGORITHMS });
+      await generalVerify({ payload, signatures: [signature] }, candidate.key, { algorithms: ASYMMETRIC_ALGORITHMS });
       return candidate.id;
     } catch {
       // The next candidate may be the signer (signatures without a kid).

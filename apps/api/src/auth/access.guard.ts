@@ -16,7 +16,7 @@ export class AccessGuard implements CanActivate {
     if (!tokens) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const requirement = requiredScopes(request.method, request.url);
+    const requirement = requiredScopes(request.method, request.url, request.body);
     if (requirement.kind === 'public') return true;
 
     const challenge = (extra = '') =>
@@ -34,7 +34,7 @@ export class AccessGuard implements CanActivate {
       throw error;
     });
     const missing = requirement.scopes.filter((s: Scope) => !grants(principal.access, s));
-    if (missing.length > 0) {
+    if (missing.length > 0 && !(requirement.orElse && grants(principal.access, requirement.orElse))) {
       void reply.header('www-authenticate', challenge(',error="insufficient_scope"'));
       throw new TagHistoryError('DENIED', `the token does not grant ${missing.map(scopeString).join(', ')}`, {
         scopes: missing.map(scopeString),

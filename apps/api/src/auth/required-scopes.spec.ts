@@ -30,7 +30,6 @@ describe('requiredScopes', () => {
     ['GET', '/v2/_audit?repository=team/app'],
     ['GET', '/v2/_log/verify'],
     ['POST', '/v2/_gc/run'],
-    ['POST', '/v2/_batch'],
     ['GET', '/v2/_catalog'],
     ['GET', '/v2/'],
     ['GET', '/v2/app'],
@@ -45,5 +44,38 @@ describe('requiredScopes', () => {
 
   it('needs only a valid token for a reference that does not parse, which the endpoint then refuses', () => {
     expect(needs('GET', '/v2/_resolve?reference=%20')).toEqual([]);
+  });
+
+  describe('POST /v2/_batch', () => {
+    const batch = (body: unknown) => requiredScopes('POST', '/v2/_batch', Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
+
+    it("needs every operation's scope on its repository, or registry:catalog:*", () => {
+      const requirement = batch({
+        operations: [
+          { op: 'create', name: 'team/a', tag: 'x' },
+          { op: 'move', name: 'team/a', tag: 'y' },
+          { op: 'delete', name: 'team/b', tag: 'z' },
+        ],
+      });
+      expect(requirement).toEqual({
+        kind: 'scopes',
+        scopes: [
+          { type: 'repository', name: 'team/a', action: 'push' },
+          { type: 'repository', name: 'team/b', action: 'delete' },
+        ],
+        orElse: { type: 'registry', name: 'catalog', action: '*' },
+      });
+    });
+
+    it.each([
+      ['not JSON', 'operations'],
+      ['no operations', {}],
+      ['an empty batch', { operations: [] }],
+      ['an unknown op', { operations: [{ op: 'restore', name: 'team/a' }] }],
+      ['an invalid name', { operations: [{ op: 'move', name: 'Team/A' }] }],
+      ['a name that is not a string', { operations: [{ op: 'move', name: ['team/a'] }] }],
+    ])('needs registry:catalog:* for %s', (_, body) => {
+      expect(batch(body)).toEqual({ kind: 'scopes', scopes: [{ type: 'registry', name: 'catalog', action: '*' }] });
+    });
   });
 });

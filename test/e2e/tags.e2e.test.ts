@@ -132,3 +132,21 @@ describe('bad input', () => {
     expect(await res.json()).toMatchObject({ errors: [{ code: 'SIZE_INVALID' }] });
   });
 });
+
+describe('concurrency', () => {
+  it('lets exactly one of 32 clients with the same If-Match win, and leaves no version gap', async () => {
+    await putTag(t.url, 'race/app', 'prod', 'start');
+    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => putTag(t.url, 'race/app', 'prod', `c${i}`, { 'if-match': '"1"' })));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 412)).toHaveLength(31);
+
+    // Without If-Match every move applies, one after the other.
+    const moves = await Promise.all(Array.from({ length: 32 }, (_, i) => putTag(t.url, 'race/app', 'prod', `m${i}`)));
+    expect(moves.map((m) => m.status)).toEqual(Array(32).fill(200));
+    const rows = await t.infrastructure.db.selectFrom('events').select('version').where('stream_id', '=', 'race/app:prod').orderBy('version').execute();
+    expect(rows.map((r) => r.version)).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
+    const current = (await (await get('/v2/race/app/_tags/prod')).json()) as { version: number };
+    expect(current.version).toBe(34);
+  });
+});

@@ -9,7 +9,9 @@ import type { Infrastructure } from './infrastructure/open-infrastructure';
 export const BODY_LIMIT = 64 * 1024;
 
 export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
+  // Names of 255 characters arrive as one percent-encoded segment; longer ones must reach
+  // the grammar check (400 NAME_INVALID), not Fastify's 414.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, maxParamLength: 2048, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],

@@ -8,6 +8,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   repositories: RepositoriesTable;
   tags: TagsTable;
+  tag_history: TagHistoryTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
@@ -62,6 +63,25 @@ export interface TagsTable {
   position: number;
   updated_at: Date;
   updated_by: string;
+}
+
+/** Per-tag history: the interval [from, to) in which the tag pointed at one target. */
+export interface TagHistoryTable {
+  repository: string;
+  tag: string;
+  /** The version of the event that opened the interval. */
+  version: number;
+  media_type: string;
+  size: number;
+  digest: string;
+  from_position: number;
+  from_time: Date;
+  from_actor: string;
+  /** The closing event (a move, restore or delete); null while the interval is open. */
+  to_version: number | null;
+  to_position: number | null;
+  to_time: Date | null;
+  to_actor: string | null;
 }
 
 /** Nest injection token for the Kysely<Database> instance. */

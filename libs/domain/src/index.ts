@@ -9,5 +9,6 @@ export * from './tag/tag-command';
 export * from './tag/tag-state';
 export * from './tag/decide';
 export * from './tag/evolve';
+export * from './tag/target-after';
 export * from './tag/tag-object';
 export * from './tag/tag-jws';

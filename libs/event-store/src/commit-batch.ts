@@ -19,9 +19,7 @@ export type UnitOutcome = { ok: true; events: RecordedEvent[][] } | { ok: false;
  */
 export async function commitBatch(db: Kysely<Database>, units: Unit[], project: Projector): Promise<UnitOutcome[]> {
   return db.transaction().execute(async (trx) => {
-    const appends = units.flat();
-    const streamIds = [...new Set(appends.map((a) => a.streamId))].sort();
-    const versions = await lockStreams(trx, streamIds);
+    const versions = await lockStreams(trx, units.flat());
 
     const outcomes: UnitOutcome[] = units.map((unit) => {
       const stale = unit.find((a) => versions.get(a.streamId) !== a.expectedVersion);
@@ -31,8 +29,7 @@ export async function commitBatch(db: Kysely<Database>, units: Unit[], project: 
     const accepted = units.filter((_, i) => outcomes[i]!.ok).flat();
     if (accepted.length === 0) return outcomes;
 
-    await advanceStreams(trx, accepted);
-    const recorded = await insertEvents(trx, accepted);
+    const recorded = await writeEvents(trx, accepted);
     await project(trx, recorded.flat());
 
     let next = 0;
@@ -44,39 +41,69 @@ export async function commitBatch(db: Kysely<Database>, units: Unit[], project: 
   });
 }
 
-async function lockStreams(trx: Transaction<Database>, streamIds: string[]): Promise<Map<string, number>> {
-  // A version-0 row stands for "no events yet" so that new streams can be locked like the rest.
-  await sql`
-    insert into streams (stream_id, version, last_hash, snapshot)
-    select id, 0, null, 'null'::jsonb from unnest(${streamIds}::text[]) as id order by id
-    on conflict do nothing`.execute(trx);
+/**
+ * Locks every stream of the batch and reads its version, in one statement.
+ * A stream that expects no events yet is inserted as a version-0 row so it
+ * can be locked like the others; a concurrent creator makes the insert wait
+ * and then do nothing, and the stream is missing from the answer: a conflict.
+ */
+async function lockStreams(trx: Transaction<Database>, appends: SignedAppend[]): Promise<Map<string, number>> {
+  const all = [...new Set(appends.map((a) => a.streamId))].sort();
+  const fresh = [...new Set(appends.filter((a) => a.expectedVersion === 0).map((a) => a.streamId))].sort();
   const { rows } = await sql<{ stream_id: string; version: number }>`
-    select stream_id, version from streams
-    where stream_id = any(${streamIds}::text[])
-    order by stream_id
-    for update`.execute(trx);
+    with inserted as (
+      insert into streams (stream_id, version, last_hash, snapshot)
+      select id, 0, null, 'null'::jsonb from unnest(${fresh}::text[]) as id order by id
+      on conflict do nothing
+      returning stream_id, version
+    ), locked as (
+      select stream_id, version from streams
+      where stream_id = any(${all}::text[])
+      order by stream_id
+      for update
+    )
+    select * from inserted union all select * from locked`.execute(trx);
   return new Map(rows.map((r) => [r.stream_id, r.version]));
 }
 
-async function advanceStreams(trx: Transaction<Database>, appends: SignedAppend[]): Promise<void> {
+/**
+ * Advances the streams, allocates positions and inserts the events in one
+ * statement. The log head row stays locked from here to commit.
+ */
+async function writeEvents(trx: Transaction<Database>, appends: SignedAppend[]): Promise<RecordedEvent[][]> {
   const last = appends.map((a) => a.events[a.events.length - 1]!);
-  await sql`
-    update streams s
-    set version = v.version, last_hash = v.last_hash, snapshot = v.snapshot
-    from unnest(
-      ${appends.map((a) => a.streamId)}::text[],
-      ${last.map((e) => e.payload.version)}::int[],
-      ${last.map((e) => e.hash)}::text[],
-      ${appends.map((a) => JSON.stringify(a.snapshot))}::jsonb[]
-    ) as v(stream_id, version, last_hash, snapshot)
-    where s.stream_id = v.stream_id`.execute(trx);
-}
-
-async function insertEvents(trx: Transaction<Database>, appends: SignedAppend[]): Promise<RecordedEvent[][]> {
   const events = appends.flatMap((a) => a.events);
-  const { rows } = await sql<{ position: number }>`
-    update log_head set position = position + ${events.length} where id = 1 returning position`.execute(trx);
-  const first = rows[0]!.position - events.length + 1;
+  const { rows } = await sql<{ first: number }>`
+    with advanced as (
+      update streams s
+      set version = v.version, last_hash = v.last_hash, snapshot = v.snapshot
+      from unnest(
+        ${appends.map((a) => a.streamId)}::text[],
+        ${last.map((e) => e.payload.version)}::int[],
+        ${last.map((e) => e.hash)}::text[],
+        ${appends.map((a) => JSON.stringify(a.snapshot))}::jsonb[]
+      ) as v(stream_id, version, last_hash, snapshot)
+      where s.stream_id = v.stream_id
+    ), head as (
+      update log_head set position = position + ${events.length} where id = 1 returning position
+    ), inserted as (
+      insert into events (position, stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash)
+      select (select position from head) - ${events.length} + e.ord, e.stream_id, e.version, e.type, e.data, e.actor, e.recorded_at, e.jws, e.hash, e.prev_hash
+      from unnest(
+        ${events.map((e) => e.payload.stream)}::text[],
+        ${events.map((e) => e.payload.version)}::int[],
+        ${events.map((e) => e.payload.type)}::text[],
+        ${events.map((e) => JSON.stringify(e.payload.data))}::jsonb[],
+        ${events.map((e) => e.payload.actor)}::text[],
+        ${events.map((e) => e.payload.time)}::timestamptz[],
+        ${events.map((e) => e.jws)}::text[],
+        ${events.map((e) => e.hash)}::text[],
+        ${events.map((e) => e.payload.prev)}::text[]
+      ) with ordinality as e(stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash, ord)
+      returning position
+    )
+    select min(position) as first from inserted`.execute(trx);
+  const first = rows[0]!.first;
   const recorded: RecordedEvent[] = events.map(({ payload, jws, hash }, i) => ({
     position: first + i,
     streamId: payload.stream,
@@ -89,21 +116,6 @@ async function insertEvents(trx: Transaction<Database>, appends: SignedAppend[])
     hash,
     prevHash: payload.prev,
   }));
-  await sql`
-    insert into events (position, stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash)
-    select * from unnest(
-      ${recorded.map((e) => e.position)}::bigint[],
-      ${recorded.map((e) => e.streamId)}::text[],
-      ${recorded.map((e) => e.version)}::int[],
-      ${recorded.map((e) => e.type)}::text[],
-      ${recorded.map((e) => JSON.stringify(e.data))}::jsonb[],
-      ${recorded.map((e) => e.actor)}::text[],
-      ${events.map((e) => e.payload.time)}::timestamptz[],
-      ${recorded.map((e) => e.jws)}::text[],
-      ${recorded.map((e) => e.hash)}::text[],
-      ${recorded.map((e) => e.prevHash)}::text[]
-    )`.execute(trx);
-
   let next = 0;
   return appends.map((a) => recorded.slice(next, (next += a.events.length)));
 }

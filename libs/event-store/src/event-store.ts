@@ -5,6 +5,8 @@ import { GroupCommit, type GroupCommitOptions } from './group-commit';
 import type { Projector } from './projector';
 import { readStreamHead, type StreamHead } from './read-stream-head';
 import type { RecordedEvent } from './recorded-event';
+import { StreamConflictError } from './stream-conflict-error';
+import { StreamHeadCache } from './stream-head-cache';
 
 export interface NewEvent {
   type: string;
@@ -26,6 +28,7 @@ export interface AppendRequest {
 
 export class EventStore {
   private readonly groupCommit: GroupCommit;
+  private readonly heads = new StreamHeadCache(100_000);
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -36,8 +39,17 @@ export class EventStore {
     this.groupCommit = new GroupCommit(db, project, options);
   }
 
-  readStreamHead<S>(streamId: string): Promise<StreamHead<S>> {
-    return readStreamHead<S>(this.db, streamId);
+  /**
+   * Where a stream is: as this instance last saw it, or, with `fresh`, as
+   * the database has it. Decide on a cached head only what an append will
+   * check: a refusal or a no-op decided on it must be decided again fresh.
+   */
+  async readStreamHead<S>(streamId: string, options: { fresh?: boolean } = {}): Promise<StreamHead<S>> {
+    const cached = options.fresh ? undefined : this.heads.get(streamId);
+    if (cached) return { ...(cached as StreamHead<S>), cached: true };
+    const head = await readStreamHead<S>(this.db, streamId);
+    this.heads.offer(streamId, head);
+    return head;
   }
 
   /**
@@ -55,7 +67,18 @@ export class EventStore {
         snapshot: r.snapshot,
       })),
     );
-    return this.groupCommit.submit(unit);
+    try {
+      const recorded = await this.groupCommit.submit(unit);
+      unit.forEach((a) => {
+        const last = a.events[a.events.length - 1]!;
+        this.heads.offer(a.streamId, { version: last.payload.version, lastHash: last.hash, snapshot: a.snapshot });
+      });
+      return recorded;
+    } catch (error) {
+      if (error instanceof StreamConflictError) this.heads.forget(error.streamId);
+      else unit.forEach((a) => this.heads.forget(a.streamId));
+      throw error;
+    }
   }
 
   private async sign(request: AppendRequest): Promise<SignedEvent[]> {

@@ -48,7 +48,7 @@ export class GroupCommit {
       this.running++;
       const streams = batch.flatMap((p) => p.unit.map((a) => a.streamId));
       streams.forEach((s) => this.busyStreams.add(s));
-      commitBatch(this.db, batch.map((p) => p.unit), this.project)
+      commitWithRetry(this.db, batch.map((p) => p.unit), this.project)
         .then(
           (outcomes) => outcomes.forEach((o: UnitOutcome, i) => (o.ok ? batch[i]!.resolve(o.events) : batch[i]!.reject(o.error))),
           (error) => batch.forEach((p) => p.reject(error)),
@@ -79,5 +79,20 @@ export class GroupCommit {
       this.queue.splice(i, 1);
     }
     return batch;
+  }
+}
+
+// Deadlocks and serialization failures roll the whole batch back, so it can
+// simply run again; they are rare (lock order is fixed) but possible when
+// other instances write too.
+const RETRYABLE = new Set(['40P01', '40001']);
+
+async function commitWithRetry(db: Kysely<Database>, units: Unit[], project: Projector, attempts = 3): Promise<UnitOutcome[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await commitBatch(db, units, project);
+    } catch (error) {
+      if (attempt >= attempts || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+    }
   }
 }

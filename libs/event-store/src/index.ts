@@ -1,6 +1,7 @@
 export * from './recorded-event';
 export * from './stream-conflict-error';
 export * from './read-stream-head';
+export * from './stream-head-cache';
 export * from './projector';
 export * from './signed-append';
 export * from './commit-batch';

@@ -6,6 +6,8 @@ export interface StreamHead<S = unknown> {
   version: number;
   lastHash: string | null;
   snapshot: S | null;
+  /** True when the head comes from this instance's memory, not from the database. */
+  cached?: boolean;
 }
 
 export async function readStreamHead<S>(db: Kysely<Database>, streamId: string): Promise<StreamHead<S>> {

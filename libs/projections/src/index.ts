@@ -1,4 +1,5 @@
 export * from './tag-events';
 export * from './current-tags.projection';
 export * from './repositories.projection';
+export * from './tag-history.projection';
 export * from './project-all';

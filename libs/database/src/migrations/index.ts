@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as eventLog from './0001-event-log';
+import * as tagHistory from './0002-tag-history';
 import * as auditAndKeyValidity from './0005-audit-and-key-validity';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
   '0001-event-log': eventLog,
+  '0002-tag-history': tagHistory,
   '0005-audit-and-key-validity': auditAndKeyValidity,
 };

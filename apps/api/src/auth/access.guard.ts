@@ -30,7 +30,7 @@ export class AccessGuard implements CanActivate {
       throw new TagHistoryError('UNAUTHORIZED', 'authentication required: send a bearer token', { scopes: requirement.scopes.map(scopeString) });
     }
     const principal = await tokens.verify(match[1]!).catch((error: unknown) => {
-      void reply.header('www-authenticate', challenge(',error="invalid_token"'));
+      if ((error as TagHistoryError).code === 'UNAUTHORIZED') void reply.header('www-authenticate', challenge(',error="invalid_token"'));
       throw error;
     });
     const missing = requirement.scopes.filter((s: Scope) => !grants(principal.access, s));

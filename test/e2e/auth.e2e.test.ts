@@ -70,7 +70,10 @@ describe('bearer tokens', () => {
   });
 
   it('refuses an expired token and one not yet valid', async () => {
-    await refused(await issuer.mint([push('team/app')], { exp: now() - 120 }), 401, 'UNAUTHORIZED');
+    const expired = await refused(await issuer.mint([push('team/app')], { exp: now() - 120 }), 401, 'UNAUTHORIZED');
+    expect(expired.headers.get('www-authenticate')).toBe(
+      `Bearer realm="${ISSUER}/token",service="${AUDIENCE}",scope="repository:team/app:push",error="invalid_token"`,
+    );
     await refused(await issuer.mint([push('team/app')], { nbf: now() + 600 }), 401, 'UNAUTHORIZED');
   });
 

@@ -10,7 +10,7 @@ afterAll(() => infra.close());
 
 const repository = 'proj/app';
 
-async function run(tag: string, ...commands: TagCommand['type'][]): Promise<void> {
+async function run(tag: string, ...commands: ('PutTag' | 'DeleteTag')[]): Promise<void> {
   let seed = 0;
   for (const type of commands) {
     const streamId = tagStreamId(repository, tag);

@@ -7,11 +7,13 @@ import { rewriteUrl } from './http/rewrite-url';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
 
 export const BODY_LIMIT = 64 * 1024;
+/** A batch of 1,000 operations with long names and digests stays under this. */
+export const BATCH_BODY_LIMIT = 1024 * 1024;
 
 export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions } = {}): Promise<NestFastifyApplication> {
   // Names of 255 characters arrive as one percent-encoded segment; longer ones must reach
   // the grammar check (400 NAME_INVALID), not Fastify's 414.
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, maxParamLength: 2048, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
+  const adapter = new FastifyAdapter({ bodyLimit: BATCH_BODY_LIMIT, maxParamLength: 2048, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
@@ -21,7 +23,11 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
   // type and parses, so errors get the OCI body (see http/request-body.ts).
   // Fastify's own errors (body too large...) reach the same OciErrorFilter through Nest.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BATCH_BODY_LIMIT }, (req, body, done) => {
+    const batch = req.url.split('?', 1)[0] === '/v2/_batch';
+    if (!batch && (body as Buffer).length > BODY_LIMIT) return done(Object.assign(new Error('Request body is too large'), { statusCode: 413 }), undefined);
+    done(null, body);
+  });
   app.enableShutdownHooks();
   await app.init();
   return app;

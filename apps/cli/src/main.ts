@@ -1,4 +1,6 @@
-import { connect, migrate } from '@tag-history/database';
+import { connect, type Database, migrate } from '@tag-history/database';
+import { checkProjections, rebuildProjections } from '@tag-history/projections';
+import type { Kysely } from 'kysely';
 import { loadConfig } from '../../api/src/config';
 import { rotateKeyCommand } from './rotate-key.command';
 import { verifyExportCommand } from './verify-export.command';
@@ -8,25 +10,57 @@ import { verifyLogCommand } from './verify-log.command';
 const commands: Record<string, { help: string; run(args: string[]): Promise<void> }> = {
   migrate: {
     help: 'run the database migrations and exit',
-    async run() {
-      const { db } = connect(loadConfig().storage);
-      try {
+    run: () =>
+      withDatabase(async (db) => {
         const applied = await migrate(db);
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
-      } finally {
-        await db.destroy();
-      }
-    },
+      }),
+  },
+  'rebuild-projections': {
+    help: 'rebuild every projection from the event log and swap it in (one at a time; writers wait for the swap)',
+    run: () =>
+      withDatabase(async (db) => {
+        const started = process.hrtime.bigint();
+        const result = await rebuildProjections(db);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const rows = Object.entries(result.rows).map(([t, n]) => `${t} ${n}`).join(', ');
+        console.log(`rebuilt from ${result.events} events (to position ${result.position}) in ${seconds.toFixed(2)} s, ${Math.round(result.events / seconds)} events/s: ${rows}`);
+      }),
+  },
+  'check-projections': {
+    help: 'rebuild the projections aside and compare them with the live ones row for row; exit 1 when they differ',
+    run: () =>
+      withDatabase(async (db) => {
+        const result = await checkProjections(db);
+        if (result.differences.length === 0) {
+          console.log(`projections match a rebuild from ${result.events} events (to position ${result.position})`);
+          return;
+        }
+        for (const d of result.differences) {
+          console.log(`${d.table}: ${d.onlyLive} rows only in the live table, ${d.onlyRebuilt} only in the rebuild`);
+          for (const e of d.examples) console.log(`  ${e.side}: ${JSON.stringify(e.row)}`);
+        }
+        process.exitCode = 1;
+      }),
   },
   'verify-log': { help: 'verify signatures and hash chains of the log [--repository <name>]', run: verifyLogCommand },
   'rotate-key': { help: 'replace the signing key; the JWKS keeps the retired public key', run: rotateKeyCommand },
   'verify-export': { help: 'verify an NDJSON audit export offline: <jwks.json> <events.ndjson>', run: verifyExportCommand },
 };
 
+async function withDatabase(work: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+  const { db } = connect(loadConfig().storage);
+  try {
+    await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main([name, ...args]: string[]): Promise<void> {
   const command = name ? commands[name] : undefined;
   if (!command) {
-    console.error(`usage: tag-history <command>\n\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(12)} ${c.help}`).join('\n')}`);
+    console.error(`usage: tag-history <command>\n\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(20)} ${c.help}`).join('\n')}`);
     process.exitCode = 2;
     return;
   }

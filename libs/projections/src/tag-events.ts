@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@tag-history/event-store';
 
 export type RecordedTagEvent = RecordedEvent & TagEvent;
 
-const TAG_EVENT_TYPES = new Set<string>(['TagCreated', 'TagMoved', 'TagDeleted'] satisfies TagEvent['type'][]);
+const TAG_EVENT_TYPES = new Set<string>(['TagCreated', 'TagMoved', 'TagDeleted', 'TagRestored'] satisfies TagEvent['type'][]);
 
 export function isTagEvent(event: RecordedEvent): event is RecordedTagEvent {
   return TAG_EVENT_TYPES.has(event.type);

@@ -12,7 +12,9 @@ interface Interval {
  * `tag_history`: every event closes the tag's open interval (if any) and,
  * unless it deletes the tag, opens a new one. Intervals opened and closed in
  * the same batch are inserted closed; only an interval from an earlier batch
- * needs an update.
+ * needs an update. The open interval, if any, is the one the previous event
+ * opened (version - 1; none when that was a deletion): a primary-key probe,
+ * where "the tag's interval with no end" would scan the tag's whole history.
  */
 export async function projectTagHistory(trx: Transaction<Database>, events: RecordedTagEvent[]): Promise<void> {
   const open = new Map<string, Interval>();
@@ -46,7 +48,7 @@ export async function projectTagHistory(trx: Transaction<Database>, events: Reco
         ${closedEarlier.map((e) => e.recordedAt.toISOString())}::timestamptz[],
         ${closedEarlier.map((e) => e.actor)}::text[]
       ) as c(repository, tag, version, position, at, actor)
-      where h.repository = c.repository and h.tag = c.tag and h.to_version is null
+      where h.repository = c.repository and h.tag = c.tag and h.version = c.version - 1 and h.to_version is null
     )
     insert into tag_history (repository, tag, version, media_type, size, digest, from_position, from_time, from_actor,
                              to_version, to_position, to_time, to_actor)

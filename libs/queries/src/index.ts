@@ -2,6 +2,10 @@ import { AuditEventsHandler } from './audit-events/audit-events.handler';
 import { FindTagsByDigestHandler } from './find-tags-by-digest/find-tags-by-digest.handler';
 import { GetTagHandler } from './get-tag/get-tag.handler';
 import { ListTagsHandler } from './list-tags/list-tags.handler';
+import { DigestHistoryHandler } from './tag-history/digest-history.handler';
+import { GetTagAtHandler } from './tag-history/get-tag-at.handler';
+import { TagEventsHandler } from './tag-history/tag-events.handler';
+import { TagIntervalsHandler } from './tag-history/tag-intervals.handler';
 
 export * from './tag-view';
 export * from './get-tag/get-tag.query';
@@ -10,8 +14,25 @@ export * from './list-tags/list-tags.query';
 export * from './list-tags/list-tags.handler';
 export * from './find-tags-by-digest/find-tags-by-digest.query';
 export * from './find-tags-by-digest/find-tags-by-digest.handler';
+export * from './tag-history/point-in-time';
+export * from './tag-history/interval-view';
+export * from './tag-history/tag-event-view';
+export * from './tag-history/version-at';
+export * from './tag-history/past-target';
+export * from './tag-history/get-tag-at.query';
+export * from './tag-history/tag-events.query';
+export * from './tag-history/tag-intervals.query';
+export * from './tag-history/digest-history.query';
 export * from './audit-events/audit-events.query';
 export * from './audit-events/audit-events.handler';
 
-export const queryHandlers = [GetTagHandler, ListTagsHandler, FindTagsByDigestHandler];
+export const queryHandlers = [
+  GetTagHandler,
+  ListTagsHandler,
+  FindTagsByDigestHandler,
+  GetTagAtHandler,
+  TagEventsHandler,
+  TagIntervalsHandler,
+  DigestHistoryHandler,
+];
 export const auditQueryHandlers = [AuditEventsHandler];

@@ -24,8 +24,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // Point-in-time lookups read one index entry, however long the history.
     sql`create index tag_history_at_time on tag_history (repository, tag, from_time)`,
     sql`create index tag_history_at_position on tag_history (repository, tag, from_position)`,
-    // The open interval of each tag, which the next event closes.
-    sql`create index tag_history_open on tag_history (repository, tag) where to_version is null`,
     // The digest index: every tag that ever pointed at a digest.
     sql`create index tag_history_by_digest on tag_history (repository, digest, tag)`,
     // Recently closed intervals: what a GC recovery window keeps.

@@ -31,11 +31,19 @@ function given(...events: TagEvent[]) {
   };
 }
 
-const put = (target: Target, extra: { expectedVersion?: number; createOnly?: boolean } = {}): TagCommand => ({
+const put = (target: Target, extra: { expectedVersion?: number; createOnly?: boolean; mustExist?: boolean } = {}): TagCommand => ({
   type: 'PutTag',
   data: { repository, tag, target, ...extra },
 });
 const del = (expectedVersion?: number): TagCommand => ({ type: 'DeleteTag', data: { repository, tag, expectedVersion } });
+const restore = (restoredVersion: number, target: Target, expectedVersion?: number): TagCommand => ({
+  type: 'RestoreTag',
+  data: { repository, tag, restoredVersion, target, expectedVersion },
+});
+const restored = (restoredVersion: number, from: Target | null, target: Target): TagEvent => ({
+  type: 'TagRestored',
+  data: { repository, tag, restoredVersion, from, target },
+});
 const created = (target: Target): TagEvent => ({ type: 'TagCreated', data: { repository, tag, target } });
 const moved = (from: Target, target: Target): TagEvent => ({ type: 'TagMoved', data: { repository, tag, from, target } });
 const deleted = (from: Target): TagEvent => ({ type: 'TagDeleted', data: { repository, tag, from } });
@@ -53,6 +61,13 @@ describe('tag decider', () => {
   it('fails a stale expected version on delete', () => given(created(v1), moved(v1, v2)).when(del(1)).thenFails('PRECONDITION_FAILED'));
   it('fails create-only when the tag exists', () => given(created(v1)).when(put(v2, { createOnly: true })).thenFails('PRECONDITION_FAILED'));
   it('allows create-only after a deletion', () => given(created(v1), deleted(v1)).when(put(v2, { createOnly: true })).then([created(v2)]));
+  it('moves only an existing tag when asked to', () => given().when(put(v1, { mustExist: true })).thenFails('TAG_UNKNOWN'));
+  it('restores an earlier target, naming the version', () => given(created(v1), moved(v1, v2)).when(restore(1, v1)).then([restored(1, v2, v1)]));
+  it('restores a deleted tag', () => given(created(v1), deleted(v1)).when(restore(1, v1)).then([restored(1, null, v1)]));
+  it('appends nothing when restoring the current target', () => given(created(v1), moved(v1, v2), moved(v2, v1)).when(restore(1, v1)).then([]));
+  it('refuses a version the tag never reached', () => given(created(v1)).when(restore(2, v2)).thenFails('VERSION_UNKNOWN'));
+  it('refuses version 0', () => given(created(v1)).when(restore(0, v2)).thenFails('VERSION_UNKNOWN'));
+  it('honours If-Match on restore', () => given(created(v1), moved(v1, v2)).when(restore(1, v1, 1)).thenFails('PRECONDITION_FAILED'));
   it('counts versions across deletions', () => {
     const state = [created(v1), deleted(v1), created(v2)].reduce(evolve, initialTagState);
     expect(state).toEqual({ version: 3, target: v2 });

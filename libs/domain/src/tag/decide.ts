@@ -9,7 +9,8 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
   assertExpectedVersion(command.data.expectedVersion, state);
   switch (command.type) {
     case 'PutTag': {
-      const { target, createOnly, jws } = command.data;
+      const { target, createOnly, mustExist, jws } = command.data;
+      if (state.target === null && mustExist) throw unknownTag(repository, tag);
       // The client's signature travels with the event it authorised.
       const signed = jws ? { jws } : {};
       if (state.target === null) {
@@ -25,16 +26,29 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
       return [{ type: 'TagMoved', data: { repository, tag, from: state.target, target, ...signed } }];
     }
     case 'DeleteTag': {
-      if (state.target === null) {
-        throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} does not exist`, { name: repository, tag });
-      }
+      if (state.target === null) throw unknownTag(repository, tag);
       return [{ type: 'TagDeleted', data: { repository, tag, from: state.target } }];
+    }
+    case 'RestoreTag': {
+      const { restoredVersion, target } = command.data;
+      if (restoredVersion < 1 || restoredVersion > state.version) {
+        throw new TagHistoryError('VERSION_UNKNOWN', `tag ${repository}:${tag} has no version ${restoredVersion}`, {
+          restoredVersion,
+          version: state.version,
+        });
+      }
+      if (sameTarget(state.target, target)) return [];
+      return [{ type: 'TagRestored', data: { repository, tag, restoredVersion, from: state.target, target } }];
     }
     default: {
       const unknown: never = command;
       throw new Error(`unknown tag command ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+function unknownTag(repository: string, tag: string): TagHistoryError {
+  return new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} does not exist`, { name: repository, tag });
 }
 
 function assertExpectedVersion(expected: number | undefined, state: TagState): void {

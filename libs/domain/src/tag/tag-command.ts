@@ -2,12 +2,13 @@ import type { TagJws } from './tag-jws';
 import type { Target } from './target';
 
 /**
- * Create or move. `expectedVersion` comes from If-Match, `createOnly` from If-None-Match: *,
+ * Create or move. `expectedVersion` comes from If-Match, `createOnly` from
+ * If-None-Match: *; `mustExist` makes it a move only (a batch's "move");
  * `jws` is the client's signed tag object when it sent one (already verified).
  */
 export type PutTag = {
   type: 'PutTag';
-  data: { repository: string; tag: string; target: Target; expectedVersion?: number; createOnly?: boolean; jws?: TagJws };
+  data: { repository: string; tag: string; target: Target; expectedVersion?: number; createOnly?: boolean; mustExist?: boolean; jws?: TagJws };
 };
 
 export type DeleteTag = {
@@ -15,4 +16,13 @@ export type DeleteTag = {
   data: { repository: string; tag: string; expectedVersion?: number };
 };
 
-export type TagCommand = PutTag | DeleteTag;
+/**
+ * Back to a target the tag had at `restoredVersion`. The handler looks that
+ * target up in the tag's history and passes it in, so deciding stays pure.
+ */
+export type RestoreTag = {
+  type: 'RestoreTag';
+  data: { repository: string; tag: string; restoredVersion: number; target: Target; expectedVersion?: number };
+};
+
+export type TagCommand = PutTag | DeleteTag | RestoreTag;

@@ -16,5 +16,11 @@ export type TagDeleted = {
   data: { repository: string; tag: string; from: Target };
 };
 
-export type TagEvent = TagCreated | TagMoved | TagDeleted;
+/** Back to the target of `restoredVersion`; `from` is null when it undeletes the tag. */
+export type TagRestored = {
+  type: 'TagRestored';
+  data: { repository: string; tag: string; restoredVersion: number; from: Target | null; target: Target };
+};
+
+export type TagEvent = TagCreated | TagMoved | TagDeleted | TagRestored;
 export type TagEventType = TagEvent['type'];

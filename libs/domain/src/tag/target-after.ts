@@ -6,6 +6,7 @@ export function targetAfter(event: TagEvent): Target | null {
   switch (event.type) {
     case 'TagCreated':
     case 'TagMoved':
+    case 'TagRestored':
       return event.data.target;
     case 'TagDeleted':
       return null;

@@ -1,20 +1,36 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { assertRepositoryName, assertTagName, TAG_MEDIA_TYPE } from '@tag-history/domain';
-import { GetTagQuery } from '@tag-history/queries';
+import { assertRepositoryName, assertTagName, TAG_MEDIA_TYPE, TagHistoryError } from '@tag-history/domain';
+import { GetTagAtQuery, GetTagQuery } from '@tag-history/queries';
 import type { FastifyReply } from 'fastify';
+import { parseCount, parseTime } from '../../http/point-in-time';
 import { etag } from '../../http/preconditions';
 
 @Controller()
 export class GetTagController {
   constructor(private readonly queryBus: QueryBus) {}
 
+  /** The tag now, or with `?at=<RFC 3339>` / `?position=<global position>` as it was then. */
   @Get('v2/:name/_tags/:tag')
-  async get(@Param('name') name: string, @Param('tag') tag: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @Param('name') name: string,
+    @Param('tag') tag: string,
+    @Query('at') at: string | undefined,
+    @Query('position') position: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     assertRepositoryName(name);
     assertTagName(tag);
+    const time = parseTime('at', at);
+    const pos = parseCount('position', position);
+    if (time !== undefined && pos !== undefined) {
+      throw new TagHistoryError('PARAMETER_INVALID', 'give at or position, not both', { at, position });
+    }
+    void reply.header('content-type', TAG_MEDIA_TYPE);
+    if (time !== undefined) return this.queryBus.execute(new GetTagAtQuery(name, tag, { time }));
+    if (pos !== undefined) return this.queryBus.execute(new GetTagAtQuery(name, tag, { position: pos }));
     const view = await this.queryBus.execute(new GetTagQuery(name, tag));
-    void reply.header('etag', etag(view.version)).header('content-type', TAG_MEDIA_TYPE);
+    void reply.header('etag', etag(view.version));
     return view;
   }
 }

@@ -1,31 +1,36 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseReference, TagHistoryError } from '@tag-history/domain';
-import { FindTagsByDigestQuery, GetTagQuery } from '@tag-history/queries';
+import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery } from '@tag-history/queries';
+import { parseTime } from '../../http/point-in-time';
 
 /**
- * Parses a full reference and says what it names now. The repository looked
- * up is the reference's path: this service stands for one registry, whatever
- * domain the reference names.
+ * Parses a full reference and says what it names now, or at `at`. The
+ * repository looked up is the reference's path: this service stands for one
+ * registry, whatever domain the reference names.
  */
 @Controller()
 export class ResolveReferenceController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/_resolve')
-  async resolve(@Query('reference') reference: string | undefined) {
+  async resolve(@Query('reference') reference: string | undefined, @Query('at') atParam: string | undefined) {
     if (typeof reference !== 'string' || reference === '') {
       throw new TagHistoryError('PARAMETER_INVALID', 'the reference query parameter is required', {});
     }
     const parts = parseReference(reference);
+    const at = parseTime('at', atParam);
+    if (parts.tag !== undefined && parts.digest !== undefined) {
+      // name:tag@digest: pinned to a digest the tag has (or had) as its target.
+      const answer = await this.queryBus.execute(new TagIntervalsQuery(parts.path, parts.tag, parts.digest, at));
+      return { reference: parts, target: answer.intervals[answer.intervals.length - 1]!.target, current: answer.current, intervals: answer.intervals };
+    }
     if (parts.tag !== undefined) {
-      const current = await this.queryBus.execute(new GetTagQuery(parts.path, parts.tag));
-      return {
-        reference: parts,
-        target: current.target,
-        version: current.version,
-        ...(parts.digest !== undefined ? { current: current.target.digest === parts.digest } : {}),
-      };
+      const view = await this.queryBus.execute(at ? new GetTagAtQuery(parts.path, parts.tag, { time: at }) : new GetTagQuery(parts.path, parts.tag));
+      return { reference: parts, target: view.target, version: view.version };
+    }
+    if (at !== undefined) {
+      throw new TagHistoryError('PARAMETER_INVALID', 'at needs a reference with a tag', { reference });
     }
     if (parts.digest !== undefined) {
       const tags = await this.queryBus.execute(new FindTagsByDigestQuery(parts.path, parts.digest));

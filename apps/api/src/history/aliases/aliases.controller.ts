@@ -1,0 +1,19 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { assertRepositoryName, assertTagName } from '@tag-history/domain';
+import { FindTagsByDigestQuery, GetTagQuery } from '@tag-history/queries';
+
+/** The alias group of a tag: the other tags of the repository that point at its digest now. */
+@Controller()
+export class AliasesController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('v2/:name/_tags/:tag/aliases')
+  async aliases(@Param('name') name: string, @Param('tag') tag: string) {
+    assertRepositoryName(name);
+    assertTagName(tag);
+    const view = await this.queryBus.execute(new GetTagQuery(name, tag));
+    const group = await this.queryBus.execute(new FindTagsByDigestQuery(name, view.target.digest));
+    return { name, tag, digest: view.target.digest, aliases: group.map((t) => t.tag).filter((t) => t !== tag) };
+  }
+}

@@ -1,0 +1,91 @@
+import type { Database } from '@tag-history/database';
+import type { RecordedEvent } from '@tag-history/event-store';
+import { sql, type Transaction } from 'kysely';
+import { projectAll } from '../project-all';
+import { PROJECTION_TABLES } from './projection-tables';
+
+/** Where rebuilt projections are built before they are swapped in or compared; it only exists inside the transaction. */
+export const REBUILD_SCHEMA = 'projection_rebuild';
+const PAGE = 20_000;
+// One rebuild or check at a time, across instances: the lock is the transaction's and goes with it if the process dies.
+const LOCK_KEY = 7_370_003;
+
+export interface BuildResult {
+  events: number;
+  position: number;
+}
+
+/**
+ * Replays the whole log through the unchanged projection code into empty
+ * copies of the projection tables in REBUILD_SCHEMA: `search_path` puts that
+ * schema first, so the projections' unqualified table names land there. The
+ * log is read in big pages while writers go on; the last pages are read with
+ * the log head locked, so the result matches the live projections at that
+ * position, and writers wait until the transaction ends.
+ */
+export async function buildProjections(trx: Transaction<Database>): Promise<BuildResult> {
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`.execute(trx);
+  if (!rows[0]!.locked) throw new Error('another projection rebuild or check is running');
+  await sql`drop schema if exists ${sql.id(REBUILD_SCHEMA)} cascade`.execute(trx);
+  await sql`create schema ${sql.id(REBUILD_SCHEMA)}`.execute(trx);
+  for (const table of PROJECTION_TABLES) await createEmptyCopy(trx, table);
+  await sql`select set_config('search_path', ${`${REBUILD_SCHEMA}, public`}, true)`.execute(trx);
+
+  let position = 0;
+  let events = 0;
+  for (let caughtUp = false; ; ) {
+    const page = await readPage(trx, position);
+    if (page.length > 0) {
+      await projectAll(trx, page);
+      position = page[page.length - 1]!.position;
+      events += page.length;
+    }
+    if (page.length < PAGE) {
+      if (caughtUp) return { events, position };
+      await sql`select position from public.log_head where id = 1 for update`.execute(trx);
+      caughtUp = true;
+    }
+  }
+}
+
+/**
+ * Same columns and keys as the live table, but none of its other indexes:
+ * the projections need only the keys (upserts, closing intervals), and
+ * maintaining every index row by row made the replay several times slower.
+ */
+async function createEmptyCopy(trx: Transaction<Database>, table: string): Promise<void> {
+  const copy = sql.id(REBUILD_SCHEMA, table);
+  await sql`create table ${copy} (like ${sql.id('public', table)} including all excluding indexes)`.execute(trx);
+  const { rows } = await sql<{ definition: string }>`
+    select pg_get_constraintdef(oid) as definition from pg_constraint
+    where conrelid = ${`public.${table}`}::regclass and contype in ('p', 'u')`.execute(trx);
+  for (const { definition } of rows) await sql`alter table ${copy} add ${sql.raw(definition)}`.execute(trx);
+}
+
+async function readPage(trx: Transaction<Database>, after: number): Promise<RecordedEvent[]> {
+  const { rows } = await sql<{
+    position: number;
+    stream_id: string;
+    version: number;
+    type: string;
+    data: Record<string, unknown>;
+    actor: string;
+    recorded_at: Date;
+    jws: string;
+    hash: string;
+    prev_hash: string | null;
+  }>`select position, stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash
+     from public.events where position > ${after} order by position limit ${PAGE}`.execute(trx);
+  return rows.map((r) => ({
+    position: r.position,
+    streamId: r.stream_id,
+    version: r.version,
+    type: r.type,
+    data: r.data,
+    actor: r.actor,
+    recordedAt: r.recorded_at,
+    jws: r.jws,
+    hash: r.hash,
+    prevHash: r.prev_hash,
+  }));
+}

@@ -1,0 +1,48 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { DATABASE, type Database } from '@tag-history/database';
+import { TagHistoryError, tagStreamId } from '@tag-history/domain';
+import { type Kysely, sql } from 'kysely';
+import { toTagEventView } from './tag-event-view';
+import { type TagEventsPage, TagEventsQuery } from './tag-events.query';
+import { versionAt } from './version-at';
+
+/**
+ * Reads the log itself: it holds each event's JWS. The scan walks the
+ * (stream_id, version) unique index backwards from the cursor, so a page
+ * costs the same however long the history is.
+ */
+@QueryHandler(TagEventsQuery)
+export class TagEventsHandler implements IQueryHandler<TagEventsQuery, TagEventsPage> {
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+
+  async execute({ repository, tag, n, range }: TagEventsQuery): Promise<TagEventsPage> {
+    const streamId = tagStreamId(repository, tag);
+    let query = this.db
+      .selectFrom('events')
+      .select(['version', 'position', 'type', 'data', 'actor', 'recorded_at', 'jws'])
+      .where('stream_id', '=', streamId);
+    // Times become version bounds through tag_history's time index, so the scan still starts at the right index entry.
+    const below = Math.min(
+      range.belowVersion ?? Infinity,
+      range.before ? (await versionAt(this.db, repository, tag, range.before, true)) + 1 : Infinity,
+    );
+    if (below !== Infinity) query = query.where('version', '<', below);
+    if (range.since) query = query.where('version', '>', await versionAt(this.db, repository, tag, range.since, true));
+    if (range.digest !== undefined) {
+      query = query.where(
+        sql<boolean>`case when type = 'TagDeleted' then data->'from'->>'digest' else data->'target'->>'digest' end = ${range.digest}`,
+      );
+    }
+    const rows = await query.orderBy('version', 'desc').limit(n + 1).execute();
+    if (rows.length === 0 && !(await this.everWritten(streamId))) {
+      throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} has no history`, { name: repository, tag });
+    }
+    return { events: rows.slice(0, n).map(toTagEventView), more: rows.length > n };
+  }
+
+  private async everWritten(streamId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('events').select('version').where('stream_id', '=', streamId).where('version', '=', 1).executeTakeFirst();
+    return row !== undefined;
+  }
+}

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TokenVerifier } from '../../apps/api/src/auth/token-verifier';
 import { TrustPolicy } from '../../apps/api/src/auth/trust-policy';
-import { putTag, tagObject } from '../support/fixtures';
+import { putTag, tagObject, target } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { AUDIENCE, catalog, createTokenIssuer, ISSUER, pull, push, type TokenIssuer } from '../support/token-issuer';
 
@@ -127,6 +127,35 @@ describe('bearer tokens', () => {
     expect((await fetch(`${t.url}/v2/_audit`, { headers: bearer(await issuer.mint([catalog])) })).status).toBe(200);
     expect((await fetch(`${t.url}/v2/_log/verify`, { headers: bearer(await issuer.mint([catalog])) })).status).toBe(200);
     for (const path of ['/healthz', '/readyz', '/.well-known/jwks.json']) expect((await fetch(`${t.url}${path}`)).status).toBe(200);
+  });
+
+  it('needs the scope of every batch operation, or registry:catalog:*, and signs the jti into batch and restore events', async () => {
+    const operations = [
+      { op: 'create', name: 'batch/a', tag: 'v1', target: target('a') },
+      { op: 'create', name: 'batch/b', tag: 'v1', target: target('b') },
+    ];
+    const post = async (access: Parameters<TokenIssuer['mint']>[0], ops: unknown[] = operations) =>
+      fetch(`${t.url}/v2/_batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(await issuer.mint(access, { jti: 'batch-token' })) },
+        body: JSON.stringify({ operations: ops }),
+      });
+    const before = await eventCount();
+    expect((await post([push('batch/a')])).status).toBe(403);
+    expect(await eventCount()).toBe(before);
+    expect((await post([push('batch/a'), push('batch/b')])).status).toBe(200);
+    expect((await post([catalog], [{ op: 'move', name: 'batch/a', tag: 'v1', target: target('c') }])).status).toBe(200);
+    const last = await t.infrastructure.db.selectFrom('events').select('jws').orderBy('position', 'desc').executeTakeFirstOrThrow();
+    expect(decodeJwt(last.jws)).toMatchObject({ actor: 'alice', jti: 'batch-token' });
+
+    const restore = await fetch(`${t.url}/v2/batch/a/_tags/v1/restore`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(await issuer.mint([push('batch/a')], { jti: 'restore-token' }, 'bob')) },
+      body: JSON.stringify({ version: 1 }),
+    });
+    expect(restore.status).toBe(200);
+    const restored = await t.infrastructure.db.selectFrom('events').select('jws').orderBy('position', 'desc').executeTakeFirstOrThrow();
+    expect(decodeJwt(restored.jws)).toMatchObject({ type: 'TagRestored', actor: 'bob', jti: 'restore-token' });
   });
 
   it('keeps the log verifiable with token ids in the signed events', async () => {

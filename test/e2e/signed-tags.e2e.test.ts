@@ -75,6 +75,23 @@ describe('client-signed tags (+jws)', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it('refuses restores and batch operations, which carry no client signature, where signatures are required', async () => {
+    const before = await eventCount();
+    const restore = await fetch(`${t.url}/v2/prod/api/_tags/live/restore`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 1 }),
+    });
+    expect(restore.status).toBe(403);
+    const operations = [
+      { op: 'create', name: 'team/app', tag: 'batch', target: target('b') },
+      { op: 'create', name: 'prod/api', tag: 'batch', target: target('b') },
+    ];
+    const batch = await fetch(`${t.url}/v2/_batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ operations }) });
+    expect({ status: batch.status, body: await batch.json() }).toMatchObject({ status: 403, body: { errors: [{ code: 'DENIED', detail: { index: 1 } }] } });
+    expect(await eventCount()).toBe(before);
+  });
+
   it('refuses a tampered JWS: the payload changed after signing', async () => {
     const jws = await signTag(tagObject('team/app', 'v2', 'one'), alice);
     const tampered = { ...jws, payload: Buffer.from(JSON.stringify(tagObject('team/app', 'v2', 'evil'))).toString('base64url') };

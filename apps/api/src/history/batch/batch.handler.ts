@@ -22,7 +22,7 @@ export class BatchHandler implements ICommandHandler<BatchCommand, TagWriteResul
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ operations, actor }: BatchCommand): Promise<TagWriteResult[]> {
+  async execute({ operations, actor, tokenId }: BatchCommand): Promise<TagWriteResult[]> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const streamIds = operations.map(({ command }) => tagStreamId(command.data.repository, command.data.tag));
       const heads = await Promise.all(streamIds.map((id) => this.store.readStreamHead<TagState>(id)));
@@ -40,6 +40,7 @@ export class BatchHandler implements ICommandHandler<BatchCommand, TagWriteResul
         events: decided[i]!.events,
         snapshot: decided[i]!.next,
         actor,
+        tokenId,
         time,
       }));
       try {

@@ -1,6 +1,6 @@
-import type { Database } from '@tag-history/database';
+import type { Database, EventsTable } from '@tag-history/database';
 import { type LoggedEvent, LogVerifier, type LogVerification } from '@tag-history/signing';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { readKeyRing } from './signing-keys';
 
 export interface VerifyLogOptions {
@@ -39,18 +39,7 @@ export async function verifyLog(db: Kysely<Database>, options: VerifyLogOptions 
   });
 }
 
-export function toLoggedEvent(row: {
-  position: number;
-  stream_id: string;
-  version: number;
-  type: string;
-  data: Record<string, unknown>;
-  actor: string;
-  recorded_at: Date;
-  jws: string;
-  hash: string;
-  prev_hash: string | null;
-}): LoggedEvent {
+export function toLoggedEvent(row: Selectable<EventsTable>): LoggedEvent {
   return {
     position: Number(row.position),
     stream: row.stream_id,

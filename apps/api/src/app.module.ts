@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import type { AccessOptions } from './auth/access-options';
 import { AuthModule } from './auth/auth.module';
 import { TrustPolicy } from './auth/trust-policy';
+import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
 import { OciErrorFilter } from './http/oci-error.filter';
 import type { Clock } from './infrastructure/clock';
@@ -19,7 +20,16 @@ export class AppModule {
   static forRoot(infrastructure: Infrastructure, clock: Clock = () => new Date(), access: AccessOptions = { trust: TrustPolicy.empty }): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), InfrastructureModule.forRoot(infrastructure, clock), AuthModule.forRoot(access), SystemModule, TagsModule, HistoryModule, AuditModule],
+      imports: [
+        CqrsModule.forRoot(),
+        InfrastructureModule.forRoot(infrastructure, clock),
+        AuthModule.forRoot(access),
+        SystemModule,
+        TagsModule,
+        HistoryModule,
+        FeedModule.forRoot(infrastructure),
+        AuditModule,
+      ],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],
     };
   }

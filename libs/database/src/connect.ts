@@ -25,11 +25,19 @@ export function connect(config: StorageConfig): Connection {
       connectionString: config.url,
       max: config.poolSize ?? 16,
       connectionTimeoutMillis: 5_000,
+      // A database that stops answering turns into 503s, not requests hanging on a dead socket.
+      statement_timeout: 30_000,
+      query_timeout: 35_000,
+      keepAlive: true,
       // Positions and sizes fit in 2^53 for any log this service will hold.
       types: { getTypeParser: (oid, format) => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
     });
-    // An idle client that loses its server must not crash the process.
+    // A client that loses its server must not crash the process: idle ones
+    // report on the pool, checked-out ones (between two statements of a
+    // transaction) on themselves. Either way the next query fails and the
+    // pool discards the client when it comes back.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), storage: 'postgres', pool };
   }
   const dataDir = config.dataDir;

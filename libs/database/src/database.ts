@@ -9,6 +9,7 @@ export interface Database {
   repositories: RepositoriesTable;
   tags: TagsTable;
   tag_history: TagHistoryTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
@@ -82,6 +83,25 @@ export interface TagHistoryTable {
   to_position: number | null;
   to_time: Date | null;
   to_actor: string | null;
+}
+
+/**
+ * The first answer to a write sent with an Idempotency-Key. A row without a
+ * status is a claim: its request is still running on the instance `owner`
+ * until `locked_until`.
+ */
+export interface IdempotencyKeysTable {
+  actor: string;
+  key: string;
+  /** sha256 over method, path, preconditions and body: "the same request". */
+  fingerprint: string;
+  owner: string | null;
+  locked_until: Date | null;
+  status: number | null;
+  headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  /** The answer's JSON as sent: text, because jsonb would reorder its keys. */
+  body: string | null;
+  created_at: Generated<Date>;
 }
 
 /** Nest injection token for the Kysely<Database> instance. */

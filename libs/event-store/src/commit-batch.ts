@@ -1,5 +1,6 @@
 import type { Database } from '@tag-history/database';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { notifyAppended } from './notify-appended';
 import type { Projector } from './projector';
 import type { RecordedEvent } from './recorded-event';
 import type { SignedAppend, Unit } from './signed-append';
@@ -31,6 +32,7 @@ export async function commitBatch(db: Kysely<Database>, units: Unit[], project: 
 
     const recorded = await writeEvents(trx, accepted);
     await project(trx, recorded.flat());
+    await notifyAppended(trx, recorded.flat().at(-1)!.position);
 
     let next = 0;
     units.forEach((unit, i) => {

@@ -5,6 +5,7 @@ export * from './stream-head-cache';
 export * from './projector';
 export * from './signed-append';
 export * from './commit-batch';
+export * from './notify-appended';
 export * from './group-commit';
 export * from './event-store';
 export * from './signing-keys';

@@ -1,11 +1,13 @@
 import type { Migration } from 'kysely';
 import * as eventLog from './0001-event-log';
 import * as tagHistory from './0002-tag-history';
+import * as feedAndIdempotency from './0003-feed-and-idempotency';
 import * as auditAndKeyValidity from './0005-audit-and-key-validity';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
   '0001-event-log': eventLog,
   '0002-tag-history': tagHistory,
+  '0003-feed-and-idempotency': feedAndIdempotency,
   '0005-audit-and-key-validity': auditAndKeyValidity,
 };

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
 import { actorOf, tokenIdOf } from '../../http/actor';
+import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { readJsonBody } from '../../http/request-body';
 import { tagWriteBody } from '../../tags/tag-write-body';
 import { BatchCommand } from './batch.command';
@@ -17,6 +18,7 @@ export class BatchController {
   ) {}
 
   @Post('v2/_batch')
+  @Idempotent()
   @HttpCode(200)
   async batch(@Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Req() request: FastifyRequest) {
     const operations = parseBatch(readJsonBody(body, contentType, ['application/json']));

@@ -4,6 +4,7 @@ import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
 import { actorOf, tokenIdOf } from '../../http/actor';
+import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { readJsonBody } from '../../http/request-body';
 import { tagLocation, tagWriteBody } from '../../tags/tag-write-body';
@@ -18,6 +19,7 @@ export class RestoreTagController {
   ) {}
 
   @Post('v2/:name/_tags/:tag/restore')
+  @Idempotent()
   @HttpCode(200)
   async restore(
     @Param('name') name: string,

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, tokenIdOf } from '../../http/actor';
+import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { tagWriteBody } from '../tag-write-body';
 import { DeleteTagCommand } from './delete-tag.command';
@@ -12,6 +13,7 @@ export class DeleteTagController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Delete('v2/:name/_tags/:tag')
+  @Idempotent()
   @HttpCode(202)
   async delete(
     @Param('name') name: string,

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
 import { actorOf, tokenIdOf } from '../../http/actor';
+import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag } from '../../http/preconditions';
 import { tagLocation, tagWriteBody } from '../tag-write-body';
 import { PutTagCommand } from './put-tag.command';
@@ -16,6 +17,7 @@ export class PutTagController {
   ) {}
 
   @Put('v2/:name/_tags/:tag')
+  @Idempotent()
   async put(
     @Param('name') name: string,
     @Param('tag') tag: string,

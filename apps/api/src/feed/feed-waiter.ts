@@ -1,0 +1,102 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { APPENDED_CHANNEL } from '@tag-history/event-store';
+import pg from 'pg';
+
+export interface FeedWaiterOptions {
+  /** The pool whose settings the LISTEN connection copies; absent on PGlite, which then polls. */
+  pool?: pg.Pool;
+  /** How often a waiter looks again without a notification. */
+  pollMs: number;
+  /** The same while the LISTEN connection is down. */
+  fallbackPollMs: number;
+}
+
+/**
+ * Wakes feed readers when the log grows. One LISTEN connection per instance,
+ * not per request: a notification wakes every waiter of this process, and
+ * each reads again. Notifications can be lost (connection dropped, another
+ * instance's commit while reconnecting), so waiters also wake by polling;
+ * they never depend on a notification for correctness, only for latency.
+ */
+export class FeedWaiter implements OnModuleDestroy {
+  private readonly logger = new Logger('feed');
+  private readonly wakers = new Set<() => void>();
+  private client?: pg.Client;
+  private listening = false;
+  private closed = false;
+  private reconnectTimer?: NodeJS.Timeout;
+  /** Counts wake-ups, so that a reader can tell whether one came between its read and its wait. */
+  private generation = 0;
+
+  constructor(private readonly options: FeedWaiterOptions) {
+    void this.listen();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The generation to pass to `wait` after the next read. */
+  get current(): number {
+    return this.generation;
+  }
+
+  /**
+   * Resolves at the next wake-up after `seen`, at the next poll, after
+   * `maxMs`, or when the instance shuts down, whichever comes first.
+   */
+  wait(seen: number, maxMs: number): Promise<void> {
+    if (this.closed || this.generation !== seen) return Promise.resolve();
+    const pollMs = this.listening ? this.options.pollMs : this.options.fallbackPollMs;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, Math.min(maxMs, pollMs)));
+      this.wakers.add(done);
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    this.wakeAll();
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private wakeAll(): void {
+    this.generation++;
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  private async listen(): Promise<void> {
+    if (!this.options.pool || this.closed) return;
+    const client = new pg.Client(this.options.pool.options);
+    let lost = false;
+    const onLost = () => {
+      if (lost) return;
+      lost = true;
+      if (this.listening && !this.closed) this.logger.warn(`LISTEN connection lost; polling every ${this.options.fallbackPollMs} ms until it is back`);
+      this.listening = false;
+      void client.end().catch(() => undefined);
+      // Commits may have been missed while down: let every waiter read again.
+      this.wakeAll();
+      if (!this.closed) this.reconnectTimer = setTimeout(() => void this.listen(), 1_000).unref();
+    };
+    client.on('notification', () => this.wakeAll());
+    client.on('error', onLost);
+    client.on('end', onLost);
+    try {
+      await client.connect();
+      await client.query(`listen ${APPENDED_CHANNEL}`);
+      if (this.closed) return void client.end().catch(() => undefined);
+      this.client = client;
+      this.listening = true;
+      this.wakeAll();
+    } catch {
+      onLost();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ReadFeedHandler } from '@tag-history/queries';
+import type { Infrastructure } from '../infrastructure/open-infrastructure';
+import { FeedReader } from './feed-reader';
+import { FeedWaiter } from './feed-waiter';
+import { ReadFeedController } from './read-feed/read-feed.controller';
+
+/** The change feed: JSON pages with long-poll, and Server-Sent Events. */
+@Module({})
+export class FeedModule {
+  static forRoot(infrastructure: Infrastructure): DynamicModule {
+    const waiter = infrastructure.pool
+      ? { pool: infrastructure.pool, pollMs: 5_000, fallbackPollMs: 500 }
+      : // PGlite: one process, no LISTEN connection of its own; a short poll is cheap in-process.
+        { pollMs: 200, fallbackPollMs: 200 };
+    return {
+      module: FeedModule,
+      controllers: [ReadFeedController],
+      providers: [{ provide: FeedWaiter, useFactory: () => new FeedWaiter(waiter) }, FeedReader, ReadFeedHandler],
+    };
+  }
+}

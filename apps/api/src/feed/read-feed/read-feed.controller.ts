@@ -1,0 +1,31 @@
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { encodeCursor } from '../cursor';
+import { feedEvent } from '../feed-event';
+import { FeedReader } from '../feed-reader';
+import { serveEventStream } from './event-stream';
+import { parseReadFeedRequest } from './read-feed.request';
+
+/** The change feed: every event of the log, in log order, after a cursor. */
+@Controller()
+export class ReadFeedController {
+  constructor(@Inject(FeedReader) private readonly reader: FeedReader) {}
+
+  @Get('v2/_events')
+  async read(
+    @Query() query: Record<string, string | string[] | undefined>,
+    @Headers() headers: Record<string, string | undefined>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const request = parseReadFeedRequest(query, headers);
+    const gone = () => reply.raw.destroyed;
+    if (request.stream) {
+      const first = await this.reader.next(request.after, request.limit, request.filter, 0, gone);
+      return serveEventStream(reply, this.reader, request, first);
+    }
+    const events = await this.reader.next(request.after, request.limit, request.filter, request.waitMs, gone);
+    void reply
+      .header('cache-control', 'no-store')
+      .send({ events: events.map(feedEvent), cursor: encodeCursor(events.at(-1)?.position ?? request.after) });
+  }
+}

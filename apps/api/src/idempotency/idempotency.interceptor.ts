@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, Logger, type NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { DATABASE, type Database } from '@tag-history/database';
+import { TagHistoryError } from '@tag-history/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { catchError, from, mergeMap, type Observable, of, throwError } from 'rxjs';
+import { actorOf } from '../http/actor';
+import { toOciError } from '../http/oci-error';
+import { type Claim, claimIdempotencyKey } from './claim-idempotency-key';
+import { requestFingerprint } from './request-fingerprint';
+import { releaseIdempotencyKey, storeIdempotentAnswer } from './settle-idempotency-key';
+import type { StoredAnswer } from './stored-answer';
+
+/** The answer headers a retry gets back; the rest are made fresh for every response. */
+const KEPT_HEADERS = ['etag', 'location', 'content-type', 'link'];
+/** How long a retry waits for the first request with its key to finish before it answers 409. */
+const WAIT_FOR_FIRST_MS = 10_000;
+const WAIT_STEP_MS = 50;
+
+/**
+ * `Idempotency-Key` on a write: the first request with a key runs and its
+ * answer is kept; a retry with the same key and request gets that answer
+ * again (with `Idempotent-Replayed: true`) and runs nothing; the same key
+ * with another request is 422. Decorate a write endpoint with @Idempotent().
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('idempotency');
+
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const key = parseIdempotencyKey(request.headers['idempotency-key']);
+    if (key === undefined) return next.handle();
+    const actor = actorOf(request);
+    const claim = await this.claim(actor, key, requestFingerprint(request));
+    if (claim.kind === 'answered') {
+      void reply.status(claim.answer.status).headers({ ...claim.answer.headers, 'idempotent-replayed': 'true' });
+      return of(JSON.parse(claim.answer.body));
+    }
+    const { owner } = claim;
+    return next.handle().pipe(
+      mergeMap(async (body) => {
+        const headers = Object.fromEntries(KEPT_HEADERS.flatMap((h) => (reply.hasHeader(h) ? [[h, String(reply.getHeader(h))]] : [])));
+        await this.settle(() => storeIdempotentAnswer(this.db, actor, key, owner, { status: reply.statusCode, headers, body: JSON.stringify(body) }));
+        return body;
+      }),
+      catchError((error) => from(this.failed(actor, key, owner, error)).pipe(mergeMap(() => throwError(() => error)))),
+    );
+  }
+
+  /** Claims the key, waiting while another request holds it. */
+  private async claim(actor: string, key: string, fingerprint: string): Promise<Exclude<Claim, { kind: 'running' | 'mismatch' }>> {
+    const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+    for (;;) {
+      const claim = await claimIdempotencyKey(this.db, actor, key, fingerprint);
+      if (claim.kind === 'mismatch') {
+        throw new TagHistoryError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for another request', { idempotencyKey: key });
+      }
+      if (claim.kind !== 'running') return claim;
+      if (Date.now() >= deadline) {
+        throw new TagHistoryError('CONFLICT', 'the first request with this Idempotency-Key is still running; retry later', { idempotencyKey: key });
+      }
+      await sleep(WAIT_STEP_MS);
+    }
+  }
+
+  /**
+   * A 4xx is the request's answer and is kept like a success. After a 5xx the
+   * key is released so that a retry runs again: the failure either changed
+   * nothing or (a commit whose answer was lost) left a state in which running
+   * the same write again appends nothing.
+   */
+  private failed(actor: string, key: string, owner: string, error: unknown): Promise<void> {
+    const { status, body } = toOciError(error);
+    if (status >= 500) return this.settle(() => releaseIdempotencyKey(this.db, actor, key, owner));
+    const answer: StoredAnswer = { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+    return this.settle(() => storeIdempotentAnswer(this.db, actor, key, owner, answer));
+  }
+
+  /** The client's answer does not depend on this bookkeeping: an unsettled claim only makes a retry wait for its lease. */
+  private async settle(work: () => Promise<void>): Promise<void> {
+    await work().catch((error: Error) => this.logger.warn(`could not settle an Idempotency-Key: ${error.message}`));
+  }
+}
+
+/** Marks a write endpoint as honouring `Idempotency-Key`. */
+export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);
+
+function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(header)) {
+    throw new TagHistoryError('PARAMETER_INVALID', 'Idempotency-Key must be 1 to 255 visible ASCII characters', { idempotencyKey: header });
+  }
+  return header;
+}

@@ -6,8 +6,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // The time range each signing key signed in; null ends are open. Rotation closes one and opens the next.
     sql`alter table signing_keys add column valid_from timestamptz`,
     sql`alter table signing_keys add column valid_until timestamptz`,
-    // Audit filters, newest first.
-    sql`create index events_by_repository on events ((data->>'repository'), position)`,
+    // Audit filters, newest first (the repository filter uses 0003's events_by_repository).
     sql`create index events_by_actor on events (actor, position)`,
     sql`create index events_by_type on events (type, position)`,
   ];
@@ -15,6 +14,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop index events_by_type, events_by_actor, events_by_repository`.execute(db);
+  await sql`drop index events_by_type, events_by_actor`.execute(db);
   await sql`alter table signing_keys drop column valid_until, drop column valid_from`.execute(db);
 }

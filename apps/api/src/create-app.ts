@@ -9,11 +9,17 @@ import type { Infrastructure } from './infrastructure/open-infrastructure';
 export const BODY_LIMIT = 64 * 1024;
 /** A batch of 1,000 operations with long names and digests stays under this. */
 export const BATCH_BODY_LIMIT = 1024 * 1024;
+// A name of 255 characters with its slashes folded to %2F (rewrite-url.ts) is one route
+// parameter; find-my-way's default of 100 would answer valid names and tags with a 414,
+// where a name that is too long should get the grammar's 400 NAME_INVALID.
+const MAX_PARAM_LENGTH = 1024;
 
 export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions } = {}): Promise<NestFastifyApplication> {
-  // Names of 255 characters arrive as one percent-encoded segment; longer ones must reach
-  // the grammar check (400 NAME_INVALID), not Fastify's 414.
-  const adapter = new FastifyAdapter({ bodyLimit: BATCH_BODY_LIMIT, maxParamLength: 2048, rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BATCH_BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/'),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],

@@ -9,6 +9,9 @@ import { TagIntervalsHandler } from './tag-history/tag-intervals.handler';
 
 export * from './tag-view';
 export * from './get-tag/get-tag.query';
+export * from './get-tag/get-tag';
+export * from './get-tag/get-tags';
+export * from './get-tag/coalesced-tag-lookups';
 export * from './get-tag/get-tag.handler';
 export * from './list-tags/list-tags.query';
 export * from './list-tags/list-tags.handler';

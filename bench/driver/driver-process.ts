@@ -1,0 +1,24 @@
+import type { Measurement } from '../measurement';
+import { runHttp } from './http-load';
+import type { LoadSpec } from './load-spec';
+import { runRaw } from './raw-postgres';
+
+/**
+ * The load driver: a process of its own (forked by run-load.ts), so that load
+ * generation never competes with the bench or the service for an event loop.
+ * Receives one LoadSpec, answers one Measurement, exits.
+ */
+async function run(spec: LoadSpec, seconds: number): Promise<Measurement> {
+  return spec.kind === 'http' ? runHttp(spec, seconds) : runRaw(spec.url, spec.statement, spec.connections, seconds);
+}
+
+process.once('message', (spec: LoadSpec) => {
+  (async () => {
+    if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+    process.send!({ measuring: true });
+    const measurement = await run(spec, spec.seconds);
+    process.send!({ ok: true, measurement }, () => process.exit(0));
+  })().catch((error: unknown) => {
+    process.send!({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1));
+  });
+});

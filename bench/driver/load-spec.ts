@@ -1,0 +1,38 @@
+/**
+ * What the load driver runs, sent to its process as a message. HTTP requests
+ * are built in the driver by a factory function named by module and export,
+ * because functions cannot cross the process boundary.
+ */
+export type LoadSpec = HttpLoad | PgLoad;
+
+interface LoadTiming {
+  connections: number;
+  seconds: number;
+  /** Unmeasured run first, so that JIT, pools and caches are warm. */
+  warmupSeconds: number;
+}
+
+export interface HttpLoad extends LoadTiming {
+  kind: 'http';
+  url: string;
+  requests: RequestFactoryRef;
+  /** Statuses that count as success; anything else is an error. */
+  expect: number[];
+}
+
+export interface RequestFactoryRef {
+  /** Absolute path of the compiled module (a workload's `__filename`). */
+  module: string;
+  /** Its export: `(params) => autocannon requests`. */
+  name: string;
+  params: unknown;
+}
+
+export interface PgLoad extends LoadTiming {
+  kind: 'pg';
+  url: string;
+  statement: RawStatement;
+}
+
+/** The raw Postgres baselines: see raw-postgres.ts. */
+export type RawStatement = 'insert-event' | 'select-tag';

@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface ServiceProcess {
+  url: string;
+  pid: number;
+  /** SIGKILL: no shutdown, no flush; what a crash looks like to the database. */
+  kill(): Promise<void>;
+  /** CPU time (user + system) the service process has used so far, in microseconds (Linux). */
+  cpuMicros(): number;
+  /** Resident set size of the service process now, in bytes (Linux). */
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+// Built by `npm run build`; from sources (the reliability tests) the path goes through dist/.
+const MAIN = resolve(__dirname, '..', __filename.endsWith('.ts') ? 'dist' : '', 'apps/api/src/main.js');
+
+export interface ServiceOptions {
+  cpuProfDir?: string;
+  /** Fixed across restarts, so that clients find the restarted service; a free one when absent. */
+  port?: number;
+  /** Where the signing key is generated; fixed across restarts to keep the key. */
+  dataDir?: string;
+}
+
+/**
+ * The service as it runs in production: `node dist/apps/api/src/main.js` in a
+ * process of its own, so that the load driver and the bench never share its CPU
+ * time or event loop.
+ */
+export async function startService(databaseUrl: string, options: ServiceOptions = {}): Promise<ServiceProcess> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tag-history-bench-'));
+  const args = [MAIN];
+  if (options.cpuProfDir) {
+    mkdirSync(options.cpuProfDir, { recursive: true });
+    args.unshift('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
+  }
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-10_000)));
+  child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-10_000)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url, child, () => output);
+  return {
+    url,
+    pid: child.pid!,
+    // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms; the name (field 2) has no spaces here.
+    cpuMicros: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(' ');
+      return (Number(fields[13]) + Number(fields[14])) * 10_000;
+    },
+    rssBytes: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
+    kill: () => {
+      const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+      child.kill('SIGKILL');
+      return exited;
+    },
+    stop: async () => {
+      await stop(child);
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${output()}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the service did not become ready in 30 s:\n${output()}`);
+}
+
+// SIGINT lets Nest close and the process exit by itself, which is when --cpu-prof writes its profile.
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolveStop) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveStop();
+    });
+    child.kill('SIGINT');
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}

@@ -1,0 +1,47 @@
+import { startTestApp, type TestApp } from '../support/test-app';
+import { missingWrites } from './support/acknowledged-write';
+import { checkLog } from './support/check-log';
+import { report } from './support/report';
+import { newTraffic, runTraffic } from './support/tag-traffic';
+
+const SECONDS = Number(process.env.RELIABILITY_LOAD_SECONDS ?? 20);
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('load: 64 clients over 100 tags', () => {
+  it('keeps every acknowledged write, without version gaps, and the projection equals a fold of the log', async () => {
+    const traffic = newTraffic();
+    const end = Date.now() + SECONDS * 1000;
+    await runTraffic(
+      { url: t.url, repository: 'load/app', tags: 100, clients: 64, mix: { move: 4, 'move-if-match': 2, delete: 1, read: 3 }, running: () => Date.now() < end },
+      traffic,
+    );
+    const missing = await missingWrites(t.infrastructure.db, traffic.acknowledged);
+    const log = await checkLog(t.infrastructure.db);
+    report('load', {
+      seconds: SECONDS,
+      'requests sent': traffic.sent,
+      'writes acknowledged': traffic.acknowledged.length,
+      'writes found': traffic.acknowledged.length - missing.length,
+      unanswered: traffic.unanswered,
+      'events in log': log.events,
+      streams: log.streams,
+      statuses: JSON.stringify(traffic.statuses),
+      ...(traffic.unanswered > 0 ? { 'unanswered because': JSON.stringify(traffic.unansweredReasons) } : {}),
+    });
+    expect(traffic.serverErrors).toEqual([]);
+    // On a saturated machine a client can lose an answer; the write may then be in the log unacknowledged.
+    expect(traffic.unanswered).toBeLessThanOrEqual(traffic.sent / 100);
+    expect(traffic.statuses['412']).toBeGreaterThan(0);
+    expect(traffic.acknowledged.length).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
+    // Every event in the log was acknowledged, or its request went unanswered.
+    expect(log.events - traffic.acknowledged.length).toBeGreaterThanOrEqual(0);
+    expect(log.events - traffic.acknowledged.length).toBeLessThanOrEqual(traffic.unanswered);
+    expect(log.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { TAG_MEDIA_TYPE } from '@tag-history/domain';
+import { digest, MANIFEST_MEDIA_TYPE } from '../../support/fixtures';
+import { type AcknowledgedWrite, acknowledgedWrites } from './acknowledged-write';
+
+export type Operation = 'move' | 'move-if-match' | 'delete' | 'read';
+
+export interface Traffic {
+  sent: number;
+  statuses: Record<string, number>;
+  acknowledged: AcknowledgedWrite[];
+  /** Requests that got no answer (connection refused or reset, timeout): their outcome is unknown. */
+  unanswered: number;
+  /** Why, for the first few. */
+  unansweredReasons: string[];
+  /** 5xx answers, with their bodies. */
+  serverErrors: string[];
+}
+
+export const newTraffic = (): Traffic => ({ sent: 0, statuses: {}, acknowledged: [], unanswered: 0, unansweredReasons: [], serverErrors: [] });
+
+export interface TrafficOptions {
+  url: string;
+  repository: string;
+  tags: number;
+  clients: number;
+  /** Relative weights of the operations. */
+  mix: Partial<Record<Operation, number>>;
+  running(): boolean;
+}
+
+/**
+ * `clients` concurrent loops over random tags, each request a random
+ * operation; every 2xx write is recorded with the events its answer names.
+ * Moves always go to a new digest, so that every acknowledged move appends.
+ */
+export async function runTraffic(options: TrafficOptions, traffic: Traffic): Promise<void> {
+  const versions = new Map<string, number>();
+  const ops = Object.entries(options.mix).flatMap(([op, weight]) => Array<Operation>(weight ?? 0).fill(op as Operation));
+  await Promise.all(
+    Array.from({ length: options.clients }, async () => {
+      while (options.running()) {
+        const tag = `t${Math.floor(Math.random() * options.tags)}`;
+        await request(options, traffic, versions, ops[Math.floor(Math.random() * ops.length)]!, tag);
+      }
+    }),
+  );
+}
+
+async function request(options: TrafficOptions, traffic: Traffic, versions: Map<string, number>, op: Operation, tag: string): Promise<void> {
+  const { url, repository } = options;
+  const path = `${url}/v2/${repository}/_tags/${tag}`;
+  const headers: Record<string, string> = {};
+  const known = versions.get(tag);
+  if (op === 'move-if-match' && known !== undefined) headers['if-match'] = `"${known}"`;
+  if (op === 'delete' && known !== undefined && Math.random() < 0.5) headers['if-match'] = `"${known}"`;
+  const target = { mediaType: MANIFEST_MEDIA_TYPE, size: 1234, digest: digest(randomBytes(8).toString('hex')) };
+  const init: RequestInit =
+    op === 'move' || op === 'move-if-match'
+      ? { method: 'PUT', headers: { ...headers, 'content-type': TAG_MEDIA_TYPE }, body: JSON.stringify({ name: repository, tag, target }) }
+      : { method: op === 'delete' ? 'DELETE' : 'GET', headers };
+  traffic.sent++;
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(path, { ...init, signal: AbortSignal.timeout(60_000) });
+    text = await res.text();
+  } catch (error) {
+    traffic.unanswered++;
+    if (traffic.unansweredReasons.length < 5) traffic.unansweredReasons.push(`${init.method} ${path}: ${String((error as Error).cause ?? error)}`);
+    await new Promise((r) => setTimeout(r, 20));
+    return;
+  }
+  traffic.statuses[res.status] = (traffic.statuses[res.status] ?? 0) + 1;
+  if (res.status >= 500) traffic.serverErrors.push(`${init.method} ${path} -> ${res.status} ${text.slice(0, 300)}`);
+  const etag = /^"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1];
+  if (res.ok && etag !== undefined) versions.set(tag, Number(etag));
+  if (res.ok && init.method !== 'GET') {
+    traffic.acknowledged.push(...acknowledgedWrites(`${repository}:${tag}`, JSON.parse(text), init.method === 'PUT' ? target.digest : undefined));
+  }
+}

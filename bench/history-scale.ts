@@ -74,6 +74,18 @@ async function main(): Promise<void> {
   await time('point in time ?at=middle', (tag, moves) => `/v2/bench/app/_tags/${tag}?at=${mid(moves)}`);
   await time('point in time ?position=', (tag) => `/v2/bench/app/_tags/${tag}?position=50`);
   await time('_resolve tag@old digest', (tag) => `/v2/_resolve?reference=${encodeURIComponent(`bench/app:${tag}@${target(2).digest}`)}`);
+  const batch = (round: number) => ({
+    operations: Array.from({ length: 100 }, (_, i) => ({ op: round === 0 ? 'create' : 'move', name: 'bench/batch', tag: `t${i}`, target: target(round * 1000 + i) })),
+  });
+  const batchTimes: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    const t0 = process.hrtime.bigint();
+    const res = await fetch(`${url}/v2/_batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch(round)) });
+    if (res.status !== 200) throw new Error(`batch: ${res.status} ${await res.text()}`);
+    batchTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  batchTimes.sort((a, b) => a - b);
+  console.log(`batch of 100 moves: median ${batchTimes[10]!.toFixed(1)} ms, max ${batchTimes[19]!.toFixed(1)} ms (20 batches)`);
   await app.close();
 
   started = Date.now();

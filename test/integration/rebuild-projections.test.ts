@@ -81,9 +81,13 @@ describe('projection rebuild', () => {
     expect(types.map((r) => r.type).sort()).toEqual(['TagCreated', 'TagDeleted', 'TagMoved', 'TagRestored']);
 
     const before = await snapshot();
+    const schemaBefore = await schema();
     const rebuilt = await rebuildProjections(t.infrastructure.db);
     expect(rebuilt.events).toBe(Number(events.n));
     expect(await snapshot()).toEqual(before);
+    // The swapped-in tables carry the migrations' indexes and constraints, under the same names.
+    expect(await schema()).toEqual(schemaBefore);
+    expect(schemaBefore.indexes.length).toBeGreaterThanOrEqual(8);
   });
 
   it('finds damaged projections and repairs them', async () => {
@@ -110,6 +114,17 @@ describe('projection rebuild', () => {
     expect(rows[0]!.n).toBe(0);
   });
 });
+
+async function schema() {
+  const { db } = t.infrastructure;
+  const tables = ['tags', 'repositories', 'tag_history'];
+  const indexes = await sql<{ indexname: string; indexdef: string }>`
+    select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = any(${tables}) order by indexname`.execute(db);
+  const constraints = await sql<{ conname: string; def: string }>`
+    select conname, pg_get_constraintdef(oid) as def from pg_constraint
+    where conrelid in (select oid from pg_class where relname = any(${tables}) and relnamespace = 'public'::regnamespace) order by conname`.execute(db);
+  return { indexes: indexes.rows, constraints: constraints.rows };
+}
 
 async function snapshot() {
   const { db } = t.infrastructure;

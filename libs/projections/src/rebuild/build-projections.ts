@@ -49,17 +49,29 @@ export async function buildProjections(trx: Transaction<Database>): Promise<Buil
 }
 
 /**
- * Same columns and keys as the live table, but none of its other indexes:
- * the projections need only the keys (upserts, closing intervals), and
- * maintaining every index row by row made the replay several times slower.
+ * Same columns, checks and keys (with their names) as the live table, but
+ * none of its other indexes: the projections need only the keys (upserts,
+ * closing intervals), and maintaining every index row by row made the replay
+ * several times slower. A rebuild builds them once at the end.
  */
 async function createEmptyCopy(trx: Transaction<Database>, table: string): Promise<void> {
   const copy = sql.id(REBUILD_SCHEMA, table);
   await sql`create table ${copy} (like ${sql.id('public', table)} including all excluding indexes)`.execute(trx);
-  const { rows } = await sql<{ definition: string }>`
-    select pg_get_constraintdef(oid) as definition from pg_constraint
+  const { rows } = await sql<{ name: string; definition: string }>`
+    select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
     where conrelid = ${`public.${table}`}::regclass and contype in ('p', 'u')`.execute(trx);
-  for (const { definition } of rows) await sql`alter table ${copy} add ${sql.raw(definition)}`.execute(trx);
+  for (const { name, definition } of rows) await sql`alter table ${copy} add constraint ${sql.id(name)} ${sql.raw(definition)}`.execute(trx);
+}
+
+/** Gives the rebuilt table the live table's other indexes, with the same names and definitions. */
+export async function copyIndexes(trx: Transaction<Database>, table: string): Promise<void> {
+  const { rows } = await sql<{ definition: string }>`
+    select pg_get_indexdef(i.indexrelid) as definition from pg_index i
+    where i.indrelid = ${`public.${table}`}::regclass
+      and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`.execute(trx);
+  for (const { definition } of rows) {
+    await sql.raw(definition.replace(` ON public.${table} `, ` ON ${REBUILD_SCHEMA}.${table} `)).execute(trx);
+  }
 }
 
 async function readPage(trx: Transaction<Database>, after: number): Promise<RecordedEvent[]> {

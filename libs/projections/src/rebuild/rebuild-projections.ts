@@ -1,6 +1,6 @@
 import type { Database } from '@tag-history/database';
 import { type Kysely, sql } from 'kysely';
-import { type BuildResult, buildProjections, REBUILD_SCHEMA } from './build-projections';
+import { type BuildResult, buildProjections, copyIndexes, REBUILD_SCHEMA } from './build-projections';
 import { PROJECTION_TABLES } from './projection-tables';
 
 export interface RebuildResult extends BuildResult {
@@ -9,21 +9,23 @@ export interface RebuildResult extends BuildResult {
 
 /**
  * Rebuilds every projection from the log and swaps the result in, in one
- * transaction: readers see the old projections until the commit. The swap
- * copies rows into the live tables rather than renaming tables, so their
- * names, indexes and constraints stay those the migrations created.
+ * transaction: readers see the old projections until the commit. The rebuilt
+ * tables get the live ones' indexes (built once, in bulk) under the same
+ * names, then replace them; a table something else depends on makes the drop
+ * fail, and the transaction with it, rather than cascade.
  */
 export async function rebuildProjections(db: Kysely<Database>): Promise<RebuildResult> {
   return db.transaction().execute(async (trx) => {
     const built = await buildProjections(trx);
-    const live = PROJECTION_TABLES.map((t) => sql.id('public', t));
-    await sql`truncate ${sql.join(live)}`.execute(trx);
     const rows: Record<string, number> = {};
     for (const table of PROJECTION_TABLES) {
-      const result = await sql`insert into ${sql.id('public', table)} select * from ${sql.id(REBUILD_SCHEMA, table)}`.execute(trx);
-      rows[table] = Number(result.numAffectedRows ?? 0);
+      const { rows: counted } = await sql<{ n: number }>`select count(*)::int as n from ${sql.id(REBUILD_SCHEMA, table)}`.execute(trx);
+      rows[table] = counted[0]!.n;
+      await copyIndexes(trx, table);
+      await sql`drop table ${sql.id('public', table)}`.execute(trx);
+      await sql`alter table ${sql.id(REBUILD_SCHEMA, table)} set schema public`.execute(trx);
     }
-    await sql`drop schema ${sql.id(REBUILD_SCHEMA)} cascade`.execute(trx);
+    await sql`drop schema ${sql.id(REBUILD_SCHEMA)}`.execute(trx);
     return { ...built, rows };
   });
 }

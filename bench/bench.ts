@@ -119,7 +119,7 @@ function summary(row: ResultRow): string {
   const s = row.service;
   const parts = [`service ${s.opsPerSec.toFixed(0)} ${row.unit ?? 'op'}s/s p50 ${s.p50Ms.toFixed(2)} ms p99 ${s.p99Ms.toFixed(2)} ms`];
   if (s.serviceCpuMicrosPerOp !== undefined) parts.push(`${s.serviceCpuMicrosPerOp.toFixed(0)} µs CPU/op, ${s.commitsPerOp?.toFixed(2)} commits/op`);
-  if (row.raw) parts.push(`raw ${row.baseline} ${row.raw.opsPerSec.toFixed(0)}/s p50 ${row.raw.p50Ms.toFixed(2)} ms p99 ${row.raw.p99Ms.toFixed(2)} ms`);
+  if (row.raw) parts.push(`baseline ${row.baseline} ${row.raw.opsPerSec.toFixed(0)}/s p50 ${row.raw.p50Ms.toFixed(2)} ms p99 ${row.raw.p99Ms.toFixed(2)} ms`);
   if (row.ratio !== undefined) parts.push(`ratio ${row.ratio.toFixed(2)}x`);
   if (row.target) parts.push(`target ${row.target.text}: ${row.target.met ? 'met' : 'MISSED'}`);
   if (row.detail) parts.push(row.detail);

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
+import { GcModule } from './gc/gc.module';
 import { OciErrorFilter } from './http/oci-error.filter';
 import type { Clock } from './infrastructure/clock';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -23,6 +24,7 @@ export class AppModule {
         TagsModule,
         HistoryModule,
         FeedModule.forRoot(infrastructure),
+        GcModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],
     };

@@ -33,6 +33,8 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
     if (!batch && (body as Buffer).length > BODY_LIMIT) return done(Object.assign(new Error('Request body is too large'), { statusCode: 413 }), undefined);
     done(null, body);
   });
+  // NDJSON bodies (GC sweeps: up to a million lines) reach their endpoint as a stream, read line by line there.
+  fastify.addContentTypeParser('application/x-ndjson', (_req, payload, done) => done(null, payload));
   app.enableShutdownHooks();
   await app.init();
   return app;

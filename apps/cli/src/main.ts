@@ -2,6 +2,8 @@ import { connect, type Database, migrate } from '@tag-history/database';
 import { checkProjections, rebuildProjections } from '@tag-history/projections';
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../../api/src/config';
+import { GC_REFERENCED_HELP, gcReferenced } from './gc/gc-referenced';
+import { GC_SWEEP_HELP, gcSweep } from './gc/gc-sweep';
 
 /** The operator CLI: `node dist/apps/cli/src/main.js <command>`. */
 const commands: Record<string, { help: string; run(args: string[]): Promise<void> }> = {
@@ -40,6 +42,8 @@ const commands: Record<string, { help: string; run(args: string[]): Promise<void
         process.exitCode = 1;
       }),
   },
+  'gc referenced': { help: `stream the manifests GC must keep (NDJSON) from the service\n                ${GC_REFERENCED_HELP}`, run: gcReferenced },
+  'gc sweep': { help: `lease unreferenced candidates, delete them, record what was deleted\n                ${GC_SWEEP_HELP}`, run: gcSweep },
 };
 
 async function withDatabase(work: (db: Kysely<Database>) => Promise<void>): Promise<void> {
@@ -52,7 +56,10 @@ async function withDatabase(work: (db: Kysely<Database>) => Promise<void>): Prom
 }
 
 async function main([name, ...args]: string[]): Promise<void> {
-  const command = name ? commands[name] : undefined;
+  // Two-word commands ("gc sweep") first, then one-word ones.
+  const two = args.length > 0 ? commands[`${name} ${args[0]}`] : undefined;
+  if (two) args = args.slice(1);
+  const command = two ?? (name ? commands[name] : undefined);
   if (!command) {
     console.error(`usage: tag-history <command>\n\n${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(20)} ${c.help}`).join('\n')}`);
     process.exitCode = 2;

@@ -10,6 +10,8 @@ export interface Database {
   tags: TagsTable;
   tag_history: TagHistoryTable;
   idempotency_keys: IdempotencyKeysTable;
+  pins: PinsTable;
+  gc_leases: GcLeasesTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
@@ -99,6 +101,24 @@ export interface IdempotencyKeysTable {
   /** The answer's JSON as sent: text, because jsonb would reorder its keys. */
   body: string | null;
   created_at: Generated<Date>;
+}
+
+/** Manifests pinned now: referenced for GC without a tag. */
+export interface PinsTable {
+  repository: string;
+  digest: string;
+  reason: string;
+  pinned_by: string;
+  pinned_at: Date;
+  position: number;
+}
+
+/** Digests an open GC sweep may delete; writes that would reference them are refused until `lease_until`. */
+export interface GcLeasesTable {
+  repository: string;
+  digest: string;
+  sweep_id: string;
+  lease_until: Date;
 }
 
 /** Nest injection token for the Kysely<Database> instance. */

@@ -1,12 +1,13 @@
 import type { Database } from '@tag-history/database';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { notifyAppended } from './notify-appended';
+import type { Guard } from './guard';
 import type { Projector } from './projector';
 import type { RecordedEvent } from './recorded-event';
 import type { SignedAppend, Unit } from './signed-append';
 import { StreamConflictError } from './stream-conflict-error';
 
-export type UnitOutcome = { ok: true; events: RecordedEvent[][] } | { ok: false; error: StreamConflictError };
+export type UnitOutcome = { ok: true; events: RecordedEvent[][] } | { ok: false; error: Error };
 
 /**
  * Commits many independent units in one transaction (group commit): one
@@ -18,7 +19,7 @@ export type UnitOutcome = { ok: true; events: RecordedEvent[][] } | { ok: false;
  * allocation to commit, so positions are allocated in commit order and a
  * reader that has seen position p will never later see a smaller one.
  */
-export async function commitBatch(db: Kysely<Database>, units: Unit[], project: Projector): Promise<UnitOutcome[]> {
+export async function commitBatch(db: Kysely<Database>, units: Unit[], project: Projector, guard?: Guard): Promise<UnitOutcome[]> {
   return db.transaction().execute(async (trx) => {
     const versions = await lockStreams(trx, units.flat());
 
@@ -27,6 +28,7 @@ export async function commitBatch(db: Kysely<Database>, units: Unit[], project: 
       if (!stale) return { ok: true, events: [] };
       return { ok: false, error: new StreamConflictError(stale.streamId, stale.expectedVersion, versions.get(stale.streamId) ?? 0) };
     });
+    if (guard) await runGuard(trx, units, outcomes, guard);
     const accepted = units.filter((_, i) => outcomes[i]!.ok).flat();
     if (accepted.length === 0) return outcomes;
 
@@ -40,6 +42,18 @@ export async function commitBatch(db: Kysely<Database>, units: Unit[], project: 
       if (outcome.ok) outcome.events = recorded.slice(next, (next += unit.length));
     });
     return outcomes;
+  });
+}
+
+// The guard runs under the log head lock, so what it checks cannot change
+// before this batch commits: every other writer waits for the same lock.
+async function runGuard(trx: Transaction<Database>, units: Unit[], outcomes: UnitOutcome[], guard: Guard): Promise<void> {
+  const candidates = units.flatMap((_, i) => (outcomes[i]!.ok ? [i] : []));
+  if (candidates.length === 0) return;
+  await sql`select position from log_head where id = 1 for update`.execute(trx);
+  const refusals = await guard(trx, candidates.map((i) => units[i]!));
+  refusals.forEach((error, k) => {
+    if (error) outcomes[candidates[k]!] = { ok: false, error };
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
 import { commitBatch, type UnitOutcome } from './commit-batch';
+import type { Guard } from './guard';
 import type { Projector } from './projector';
 import type { RecordedEvent } from './recorded-event';
 import type { Unit } from './signed-append';
@@ -16,6 +17,8 @@ export interface GroupCommitOptions {
   concurrency: number;
   /** Events per batch, to bound statement size. */
   maxEvents: number;
+  /** Refuses single units under the log head lock (GC leases). */
+  guard?: Guard;
 }
 
 /**
@@ -48,7 +51,7 @@ export class GroupCommit {
       this.running++;
       const streams = batch.flatMap((p) => p.unit.map((a) => a.streamId));
       streams.forEach((s) => this.busyStreams.add(s));
-      commitWithRetry(this.db, batch.map((p) => p.unit), this.project)
+      commitWithRetry(this.db, batch.map((p) => p.unit), this.project, this.options.guard)
         .then(
           (outcomes) => outcomes.forEach((o: UnitOutcome, i) => (o.ok ? batch[i]!.resolve(o.events) : batch[i]!.reject(o.error))),
           (error) => batch.forEach((p) => p.reject(error)),
@@ -87,10 +90,10 @@ export class GroupCommit {
 // other instances write too.
 const RETRYABLE = new Set(['40P01', '40001']);
 
-async function commitWithRetry(db: Kysely<Database>, units: Unit[], project: Projector, attempts = 3): Promise<UnitOutcome[]> {
+async function commitWithRetry(db: Kysely<Database>, units: Unit[], project: Projector, guard?: Guard, attempts = 3): Promise<UnitOutcome[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await commitBatch(db, units, project);
+      return await commitBatch(db, units, project, guard);
     } catch (error) {
       if (attempt >= attempts || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
     }

@@ -3,6 +3,7 @@ export * from './stream-conflict-error';
 export * from './read-stream-head';
 export * from './stream-head-cache';
 export * from './projector';
+export * from './guard';
 export * from './signed-append';
 export * from './commit-batch';
 export * from './notify-appended';

@@ -6,3 +6,7 @@ export * from './project-all';
 export * from './rebuild/projection-tables';
 export * from './rebuild/rebuild-projections';
 export * from './rebuild/check-projections';
+export * from './gc-events';
+export * from './pins.projection';
+export * from './gc-sweeps.projection';
+export * from './gc-lease.guard';

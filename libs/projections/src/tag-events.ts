@@ -5,6 +5,6 @@ export type RecordedTagEvent = RecordedEvent & TagEvent;
 
 const TAG_EVENT_TYPES = new Set<string>(['TagCreated', 'TagMoved', 'TagDeleted', 'TagRestored'] satisfies TagEvent['type'][]);
 
-export function isTagEvent(event: RecordedEvent): event is RecordedTagEvent {
+export function isTagEvent(event: Pick<RecordedEvent, 'type'>): event is RecordedTagEvent {
   return TAG_EVENT_TYPES.has(event.type);
 }

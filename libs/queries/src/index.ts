@@ -1,10 +1,13 @@
 import { FindTagsByDigestHandler } from './find-tags-by-digest/find-tags-by-digest.handler';
 import { GetTagHandler } from './get-tag/get-tag.handler';
+import { ReferencedSetHandler } from './gc-referenced/referenced-set.handler';
+import { ListPinsHandler } from './list-pins/list-pins.handler';
 import { ListTagsHandler } from './list-tags/list-tags.handler';
 import { DigestHistoryHandler } from './tag-history/digest-history.handler';
 import { GetTagAtHandler } from './tag-history/get-tag-at.handler';
 import { TagEventsHandler } from './tag-history/tag-events.handler';
 import { TagIntervalsHandler } from './tag-history/tag-intervals.handler';
+import { SweepLeasesHandler } from './sweep-leases/sweep-leases.handler';
 
 export * from './tag-view';
 export * from './get-tag/get-tag.query';
@@ -28,6 +31,13 @@ export * from './tag-history/digest-history.query';
 export * from './read-feed/read-feed.query';
 export * from './read-feed/read-feed.handler';
 
+export * from './gc-referenced/referenced-set.query';
+export * from './gc-referenced/referenced-set.handler';
+export * from './list-pins/list-pins.query';
+export * from './list-pins/list-pins.handler';
+export * from './sweep-leases/sweep-leases.query';
+export * from './sweep-leases/sweep-leases.handler';
+
 export const queryHandlers = [
   GetTagHandler,
   ListTagsHandler,
@@ -37,3 +47,4 @@ export const queryHandlers = [
   TagIntervalsHandler,
   DigestHistoryHandler,
 ];
+export const gcQueryHandlers = [ReferencedSetHandler, ListPinsHandler, SweepLeasesHandler];

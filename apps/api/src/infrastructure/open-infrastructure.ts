@@ -1,6 +1,6 @@
 import { connect, type Connection, migrate } from '@tag-history/database';
 import { EventStore } from '@tag-history/event-store';
-import { projectAll } from '@tag-history/projections';
+import { gcLeaseGuard, projectAll } from '@tag-history/projections';
 import { loadSigningKey, type SigningKey } from '@tag-history/signing';
 import { sql } from 'kysely';
 import type { Config } from '../config';
@@ -23,6 +23,7 @@ export async function openInfrastructure(config: Config): Promise<Infrastructure
     // PGlite has one connection: a second batch would only queue behind the first.
     concurrency: connection.storage === 'postgres' ? 2 : 1,
     maxEvents: 2_000,
+    guard: gcLeaseGuard,
   });
   return { ...connection, key, eventStore };
 }

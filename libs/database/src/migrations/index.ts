@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as eventLog from './0001-event-log';
 import * as tagHistory from './0002-tag-history';
 import * as feedAndIdempotency from './0003-feed-and-idempotency';
+import * as gc from './0004-gc';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
   '0001-event-log': eventLog,
   '0002-tag-history': tagHistory,
   '0003-feed-and-idempotency': feedAndIdempotency,
+  '0004-gc': gc,
 };

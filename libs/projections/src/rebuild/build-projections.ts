@@ -36,7 +36,7 @@ export async function buildProjections(trx: Transaction<Database>): Promise<Buil
   for (let caughtUp = false; ; ) {
     const page = await readPage(trx, position);
     if (page.length > 0) {
-      await projectAll(trx, page);
+      for (const chunk of endingAtSweeps(page)) await projectAll(trx, chunk);
       position = page[page.length - 1]!.position;
       events += page.length;
     }
@@ -100,4 +100,24 @@ async function readPage(trx: Transaction<Database>, after: number): Promise<Reco
     hash: r.hash,
     prevHash: r.prev_hash,
   }));
+}
+
+/**
+ * A sweep leases what is unreferenced when it starts, so its event must be
+ * projected on the state as of its own position, not after the events that
+ * follow it in the page. (Live, a sweep sees the rest of its batch too; a
+ * rebuild therefore matches the live leases except when a sweep shared its
+ * batch with a write onto one of its candidates.)
+ */
+function endingAtSweeps(page: RecordedEvent[]): RecordedEvent[][] {
+  const chunks: RecordedEvent[][] = [];
+  let start = 0;
+  page.forEach((event, i) => {
+    if (event.type === 'GcSweepStarted') {
+      chunks.push(page.slice(start, i + 1));
+      start = i + 1;
+    }
+  });
+  if (start < page.length) chunks.push(page.slice(start));
+  return chunks;
 }

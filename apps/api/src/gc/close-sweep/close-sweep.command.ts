@@ -1,0 +1,14 @@
+import { Command } from '@nestjs/cqrs';
+import type { SweepState } from '@tag-history/domain';
+import type { DeciderResult } from '../../infrastructure/execute-decider';
+import type { ManifestLines } from '../read-manifest-lines';
+
+export class CloseSweepCommand extends Command<DeciderResult<SweepState>> {
+  constructor(
+    readonly id: string,
+    readonly deleted: ManifestLines,
+    readonly actor: string,
+  ) {
+    super();
+  }
+}

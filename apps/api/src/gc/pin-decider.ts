@@ -1,0 +1,3 @@
+import { decidePin, evolvePin, initialPinState } from '@tag-history/domain';
+
+export const pinDecider = { decide: decidePin, evolve: evolvePin, initialState: initialPinState };

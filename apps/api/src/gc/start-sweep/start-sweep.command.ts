@@ -1,0 +1,18 @@
+import { Command } from '@nestjs/cqrs';
+import type { ManifestLines } from '../read-manifest-lines';
+
+export interface SweepStarted {
+  id: string;
+  leaseUntil: string;
+}
+
+export class StartSweepCommand extends Command<SweepStarted> {
+  constructor(
+    readonly cursor: number,
+    readonly retention: string | undefined,
+    readonly candidates: ManifestLines,
+    readonly actor: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,24 @@
+import { Body, Controller, Delete, Headers, HttpCode, Param, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyRequest } from 'fastify';
+import { actorOf } from '../../http/actor';
+import { PinCommand } from '../pin-manifest/pin.command';
+import { parsePinRequest, pinWriteBody } from '../pin-request';
+
+@Controller()
+export class UnpinManifestController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Delete('v2/:name/_pins/:digest')
+  @HttpCode(202)
+  async unpin(
+    @Param('name') name: string,
+    @Param('digest') digest: string,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const command = parsePinRequest('UnpinManifest', name, digest, body, contentType);
+    return pinWriteBody(name, digest, await this.commandBus.execute(new PinCommand(command, actorOf(request))));
+  }
+}

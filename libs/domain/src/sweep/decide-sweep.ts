@@ -1,0 +1,26 @@
+import { TagHistoryError } from '../errors/tag-history-error';
+import type { SweepCommand } from './sweep-command';
+import type { SweepEvent } from './sweep-event';
+import type { SweepState } from './sweep-state';
+
+export function decideSweep(command: SweepCommand, state: SweepState): SweepEvent[] {
+  switch (command.type) {
+    case 'StartSweep':
+      // Ids are random UUIDs: a second start means a bug, not a retry.
+      if (state.status !== 'none') throw new TagHistoryError('CONFLICT', `sweep ${command.data.id} already exists`, { id: command.data.id });
+      return [{ type: 'GcSweepStarted', data: command.data }];
+    case 'CloseSweep': {
+      const { id, count, deleted, now } = command.data;
+      if (state.status === 'none') throw new TagHistoryError('SWEEP_UNKNOWN', `sweep ${id} does not exist`, { id });
+      if (state.status === 'closed') throw new TagHistoryError('SWEEP_EXPIRED', `sweep ${id} is already closed`, { id });
+      if (now.getTime() >= Date.parse(state.leaseUntil!)) {
+        throw new TagHistoryError('SWEEP_EXPIRED', `the lease of sweep ${id} ended at ${state.leaseUntil}`, { id, leaseUntil: state.leaseUntil });
+      }
+      return [{ type: 'GcSweepClosed', data: { id, count, deleted } }];
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown sweep command ${JSON.stringify(unknown)}`);
+    }
+  }
+}

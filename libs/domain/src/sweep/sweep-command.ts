@@ -1,0 +1,16 @@
+import type { RetentionPolicy } from '../gc/retention-policy';
+
+/** Digests grouped by repository: the compact form a sweep's lists take in the log. */
+export type DigestsByRepository = Record<string, string[]>;
+
+export type StartSweep = {
+  type: 'StartSweep';
+  data: { id: string; cursor: number; retention: RetentionPolicy; leaseUntil: string; count: number; candidates: DigestsByRepository };
+};
+
+export type CloseSweep = {
+  type: 'CloseSweep';
+  data: { id: string; count: number; deleted: DigestsByRepository; now: Date };
+};
+
+export type SweepCommand = StartSweep | CloseSweep;

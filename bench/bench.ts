@@ -46,8 +46,8 @@ export class Bench {
       commitsBefore = this.commits();
     });
     const cpu = this.service.cpuMicros() - cpuBefore;
-    // The statistics reach pg_stat_database when a backend goes idle: give them a moment.
-    await new Promise((r) => setTimeout(r, 1_100));
+    // The statistics reach pg_stat_database when a backend goes idle: give them a moment (not with --quick: it checks, not measures).
+    if (!this.options.quick) await new Promise((r) => setTimeout(r, 1_100));
     const commits = (await this.commits()) - (await commitsBefore);
     if (measurement.ops === 0) return measurement;
     return { ...measurement, serviceCpuMicrosPerOp: cpu / measurement.ops, commitsPerOp: commits / measurement.ops };

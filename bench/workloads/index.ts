@@ -1,5 +1,6 @@
 import { batch } from './batch';
 import { feed } from './feed';
+import { gc } from './gc';
 import { history } from './history';
 import { logSize } from './log-size';
 import { lookups } from './lookups';
@@ -8,4 +9,5 @@ import { projections } from './projections';
 import type { Workload } from './workload';
 
 /** Every workload, in the order they run. A new one is a module in this folder and a line here. */
-export const workloads: Workload[] = [moves, lookups, batch, history, feed, logSize, projections];
+// log-size first: the others add events, and its curve starts at 10^4.
+export const workloads: Workload[] = [logSize, moves, lookups, batch, history, feed, projections, gc];

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AccessOptions } from '../../apps/api/src/auth/access-options';
 import type { Clock } from '../../apps/api/src/infrastructure/clock';
 import { createApp } from '../../apps/api/src/create-app';
 import { createTestInfrastructure, type TestInfrastructure } from './test-infrastructure';
@@ -11,9 +12,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(options: { clock?: Clock; access?: AccessOptions } = {}): Promise<TestApp> {
   const infrastructure = await createTestInfrastructure();
-  const app = await createApp(infrastructure, { clock: options.clock, logger: false });
+  const app = await createApp(infrastructure, { clock: options.clock, logger: false, access: options.access });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {

@@ -1,6 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module';
+import type { AccessOptions } from './auth/access-options';
+import { AuthModule } from './auth/auth.module';
+import { TrustPolicy } from './auth/trust-policy';
 import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
 import { GcModule } from './gc/gc.module';
@@ -14,17 +18,19 @@ import { TagsModule } from './tags/tags.module';
 /** One module per capability; each declares its own controllers and handlers. */
 @Module({})
 export class AppModule {
-  static forRoot(infrastructure: Infrastructure, clock: Clock = () => new Date()): DynamicModule {
+  static forRoot(infrastructure: Infrastructure, clock: Clock = () => new Date(), access: AccessOptions = { trust: TrustPolicy.empty }): DynamicModule {
     return {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
         InfrastructureModule.forRoot(infrastructure, clock),
+        AuthModule.forRoot(access),
         SystemModule,
         TagsModule,
         HistoryModule,
         FeedModule.forRoot(infrastructure),
         GcModule,
+        AuditModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],
     };

@@ -7,7 +7,24 @@ export interface Config {
   port: number;
   storage: StorageConfig;
   signingKey: SigningKeySource;
+  /** Bearer token checking; absent means no authentication (and a loopback-only listener). */
+  auth?: AuthConfig;
+  /** A JSON file saying whose signatures client-signed tags need, per repository pattern. */
+  trustPolicyFile?: string;
 }
+
+export interface AuthConfig {
+  /** A JWKS file path or an http(s) URL; keys are chosen by `kid`. */
+  jwks: string;
+  issuer: string;
+  audience: string;
+  realm: string;
+  algorithms: string[];
+  clockToleranceSeconds: number;
+}
+
+// Asymmetric only: with a symmetric algorithm anyone holding the verification key could mint tokens.
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR ?? './data');
@@ -22,6 +39,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: positiveInt(env, 'PORT', 8080, true),
     storage,
     signingKey,
+    auth: loadAuthConfig(env),
+    trustPolicyFile: env.TRUST_POLICY ? resolve(env.TRUST_POLICY) : undefined,
+  };
+}
+
+function loadAuthConfig(env: NodeJS.ProcessEnv): AuthConfig | undefined {
+  if (!env.AUTH_JWKS) return undefined;
+  const issuer = env.AUTH_ISSUER;
+  const audience = env.AUTH_AUDIENCE;
+  if (!issuer || !audience) throw new Error('AUTH_JWKS needs AUTH_ISSUER and AUTH_AUDIENCE: tokens are only accepted from one issuer, for this service');
+  const algorithms = env.AUTH_ALGORITHMS ? env.AUTH_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean) : ASYMMETRIC_ALGORITHMS;
+  const symmetric = algorithms.filter((a) => /^HS/i.test(a) || a.toLowerCase() === 'none');
+  if (symmetric.length > 0) throw new Error(`AUTH_ALGORITHMS may hold asymmetric algorithms only, not ${symmetric.join(', ')}`);
+  const jwks = /^https?:\/\//.test(env.AUTH_JWKS) ? env.AUTH_JWKS : resolve(env.AUTH_JWKS);
+  return {
+    jwks,
+    issuer,
+    audience,
+    realm: env.AUTH_REALM ?? issuer,
+    algorithms,
+    clockToleranceSeconds: positiveInt(env, 'AUTH_CLOCK_TOLERANCE', 30, true),
   };
 }
 

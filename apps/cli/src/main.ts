@@ -4,6 +4,9 @@ import type { Kysely } from 'kysely';
 import { loadConfig } from '../../api/src/config';
 import { GC_REFERENCED_HELP, gcReferenced } from './gc/gc-referenced';
 import { GC_SWEEP_HELP, gcSweep } from './gc/gc-sweep';
+import { rotateKeyCommand } from './rotate-key.command';
+import { verifyExportCommand } from './verify-export.command';
+import { verifyLogCommand } from './verify-log.command';
 
 /** The operator CLI: `node dist/apps/cli/src/main.js <command>`. */
 const commands: Record<string, { help: string; run(args: string[]): Promise<void> }> = {
@@ -44,6 +47,9 @@ const commands: Record<string, { help: string; run(args: string[]): Promise<void
   },
   'gc referenced': { help: `stream the manifests GC must keep (NDJSON) from the service\n                ${GC_REFERENCED_HELP}`, run: gcReferenced },
   'gc sweep': { help: `lease unreferenced candidates, delete them, record what was deleted\n                ${GC_SWEEP_HELP}`, run: gcSweep },
+  'verify-log': { help: 'verify signatures and hash chains of the log [--repository <name>]', run: verifyLogCommand },
+  'rotate-key': { help: 'replace the signing key; the JWKS keeps the retired public key', run: rotateKeyCommand },
+  'verify-export': { help: 'verify an NDJSON audit export offline: <jwks.json> <events.ndjson>', run: verifyExportCommand },
 };
 
 async function withDatabase(work: (db: Kysely<Database>) => Promise<void>): Promise<void> {

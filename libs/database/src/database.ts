@@ -46,6 +46,9 @@ export interface SigningKeysTable {
   kid: string;
   public_jwk: JSONColumnType<Record<string, unknown>, string, never>;
   added_at: Generated<Date>;
+  /** When the key started and stopped signing; null: since the first event / still signing. */
+  valid_from: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  valid_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface RepositoriesTable {

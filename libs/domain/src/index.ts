@@ -24,3 +24,4 @@ export * from './sweep/sweep-event';
 export * from './sweep/sweep-state';
 export * from './sweep/decide-sweep';
 export * from './sweep/evolve-sweep';
+export * from './tag/tag-jws';

@@ -21,6 +21,8 @@ export interface AppendRequest {
   /** The decider state after `events`, kept so the next command need not replay the stream. */
   snapshot: unknown;
   actor: string;
+  /** The `jti` of the token the actor authenticated with, when there was one. */
+  tokenId?: string;
   time: Date;
 }
 
@@ -90,6 +92,7 @@ export class EventStore {
         type: event.type,
         data: event.data,
         actor: request.actor,
+        ...(request.tokenId !== undefined ? { jti: request.tokenId } : {}),
         time: request.time.toISOString(),
         prev,
       });

@@ -9,3 +9,5 @@ export * from './commit-batch';
 export * from './notify-appended';
 export * from './group-commit';
 export * from './event-store';
+export * from './signing-keys';
+export * from './verify-log';

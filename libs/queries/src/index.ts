@@ -1,3 +1,4 @@
+import { AuditEventsHandler } from './audit-events/audit-events.handler';
 import { FindTagsByDigestHandler } from './find-tags-by-digest/find-tags-by-digest.handler';
 import { GetTagHandler } from './get-tag/get-tag.handler';
 import { ReferencedSetHandler } from './gc-referenced/referenced-set.handler';
@@ -30,6 +31,8 @@ export * from './tag-history/tag-intervals.query';
 export * from './tag-history/digest-history.query';
 export * from './read-feed/read-feed.query';
 export * from './read-feed/read-feed.handler';
+export * from './audit-events/audit-events.query';
+export * from './audit-events/audit-events.handler';
 
 export * from './gc-referenced/referenced-set.query';
 export * from './gc-referenced/referenced-set.handler';
@@ -48,3 +51,4 @@ export const queryHandlers = [
   DigestHistoryHandler,
 ];
 export const gcQueryHandlers = [ReferencedSetHandler, ListPinsHandler, SweepLeasesHandler];
+export const auditQueryHandlers = [AuditEventsHandler];

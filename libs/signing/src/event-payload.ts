@@ -9,6 +9,8 @@ export interface EventPayload {
   type: string;
   data: Record<string, unknown>;
   actor: string;
+  /** The `jti` of the bearer token the actor used; signed metadata only, absent for anonymous writes. */
+  jti?: string;
   time: string;
   /** `hash` of the previous event of the stream; null for the first. */
   prev: string | null;

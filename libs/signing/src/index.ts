@@ -3,3 +3,7 @@ export * from './event-payload';
 export * from './event-hash';
 export * from './sign-event';
 export * from './verify-event';
+export * from './key-ring';
+export * from './logged-event';
+export * from './check-event';
+export * from './log-verifier';

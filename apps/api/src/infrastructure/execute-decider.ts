@@ -33,6 +33,8 @@ export async function executeDecider<C, E extends { type: string; data: Record<s
   command: C,
   actor: string,
   now: () => Date,
+  /** The `jti` of the token the actor acted with, signed into the events. */
+  tokenId?: string,
 ): Promise<DeciderResult<S>> {
   let fresh = false;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -52,7 +54,7 @@ export async function executeDecider<C, E extends { type: string; data: Record<s
     }
     const next = events.reduce(decider.evolve, state);
     try {
-      const [recorded] = await store.append([{ streamId, expected: head, events, snapshot: next, actor, time: now() }]);
+      const [recorded] = await store.append([{ streamId, expected: head, events, snapshot: next, actor, tokenId, time: now() }]);
       return { state: next, events: recorded! };
     } catch (error) {
       if (!(error instanceof StreamConflictError)) throw error;

@@ -1,8 +1,7 @@
 import { connect, type Connection, migrate } from '@tag-history/database';
-import { EventStore } from '@tag-history/event-store';
+import { EventStore, registerSigningKey } from '@tag-history/event-store';
 import { gcLeaseGuard, projectAll } from '@tag-history/projections';
 import { loadSigningKey, type SigningKey } from '@tag-history/signing';
-import { sql } from 'kysely';
 import type { Config } from '../config';
 
 /** What the application runs on: the database (migrated), the signing key, the event store. */
@@ -15,10 +14,8 @@ export async function openInfrastructure(config: Config): Promise<Infrastructure
   const connection = connect(config.storage);
   await migrate(connection.db);
   const key = await loadSigningKey(config.signingKey);
-  // Public keys stay in the table after rotation, so old events still verify.
-  await sql`insert into signing_keys (kid, public_jwk) values (${key.kid}, ${JSON.stringify(key.publicJwk)}::jsonb) on conflict do nothing`.execute(
-    connection.db,
-  );
+  // Public keys stay in the table after rotation, with their time range, so old events still verify.
+  await registerSigningKey(connection.db, key);
   const eventStore = new EventStore(connection.db, key, projectAll, {
     // PGlite has one connection: a second batch would only queue behind the first.
     concurrency: connection.storage === 'postgres' ? 2 : 1,

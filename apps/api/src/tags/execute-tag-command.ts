@@ -6,6 +6,6 @@ export type TagWriteResult = DeciderResult<TagState>;
 
 const tagDecider = { decide, evolve, initialState: initialTagState };
 
-export function executeTagCommand(store: EventStore, command: TagCommand, actor: string, now: () => Date): Promise<TagWriteResult> {
-  return executeDecider(store, tagDecider, tagStreamId(command.data.repository, command.data.tag), command, actor, now);
+export function executeTagCommand(store: EventStore, command: TagCommand, actor: string, now: () => Date, tokenId?: string): Promise<TagWriteResult> {
+  return executeDecider(store, tagDecider, tagStreamId(command.data.repository, command.data.tag), command, actor, now, tokenId);
 }

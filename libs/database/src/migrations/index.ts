@@ -3,6 +3,7 @@ import * as eventLog from './0001-event-log';
 import * as tagHistory from './0002-tag-history';
 import * as feedAndIdempotency from './0003-feed-and-idempotency';
 import * as gc from './0004-gc';
+import * as auditAndKeyValidity from './0005-audit-and-key-validity';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-tag-history': tagHistory,
   '0003-feed-and-idempotency': feedAndIdempotency,
   '0004-gc': gc,
+  '0005-audit-and-key-validity': auditAndKeyValidity,
 };

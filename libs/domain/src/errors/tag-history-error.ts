@@ -25,6 +25,9 @@ export type ErrorCode =
   | 'TOO_MANY_CANDIDATES'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
+  | 'UNAUTHORIZED'
+  | 'DENIED'
+  | 'SIGNATURE_INVALID'
   | 'UNAVAILABLE'
   | 'INTERNAL_ERROR';
 

@@ -73,3 +73,13 @@ describe('tag decider', () => {
     expect(state).toEqual({ version: 3, target: v2 });
   });
 });
+
+describe('a client-signed put', () => {
+  const jws = { payload: 'eyJ0YWciOiJ4In0', signatures: [{ protected: 'eyJhbGciOiJFZERTQSJ9', signature: 'c2ln' }] };
+  it('keeps the client JWS in the event it creates or moves', () => {
+    given().when({ type: 'PutTag', data: { repository, tag, target: v1, jws } }).then([{ type: 'TagCreated', data: { repository, tag, target: v1, jws } }]);
+    given(created(v1))
+      .when({ type: 'PutTag', data: { repository, tag, target: v2, jws } })
+      .then([{ type: 'TagMoved', data: { repository, tag, from: v1, target: v2, jws } }]);
+  });
+});

@@ -9,10 +9,12 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
   assertExpectedVersion(command.data.expectedVersion, state);
   switch (command.type) {
     case 'PutTag': {
-      const { target, createOnly, mustExist } = command.data;
+      const { target, createOnly, mustExist, jws } = command.data;
       if (state.target === null && mustExist) throw unknownTag(repository, tag);
+      // The client's signature travels with the event it authorised.
+      const signed = jws ? { jws } : {};
       if (state.target === null) {
-        return [{ type: 'TagCreated', data: { repository, tag, target } }];
+        return [{ type: 'TagCreated', data: { repository, tag, target, ...signed } }];
       }
       if (createOnly) {
         throw new TagHistoryError('PRECONDITION_FAILED', `tag ${repository}:${tag} already exists`, {
@@ -21,7 +23,7 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
       }
       // A move to where the tag already points is a retry, not a change.
       if (sameTarget(state.target, target)) return [];
-      return [{ type: 'TagMoved', data: { repository, tag, from: state.target, target } }];
+      return [{ type: 'TagMoved', data: { repository, tag, from: state.target, target, ...signed } }];
     }
     case 'DeleteTag': {
       if (state.target === null) throw unknownTag(repository, tag);

@@ -1,12 +1,14 @@
+import type { TagJws } from './tag-jws';
 import type { Target } from './target';
 
 /**
  * Create or move. `expectedVersion` comes from If-Match, `createOnly` from
- * If-None-Match: *; `mustExist` makes it a move only (a batch's "move").
+ * If-None-Match: *; `mustExist` makes it a move only (a batch's "move");
+ * `jws` is the client's signed tag object when it sent one (already verified).
  */
 export type PutTag = {
   type: 'PutTag';
-  data: { repository: string; tag: string; target: Target; expectedVersion?: number; createOnly?: boolean; mustExist?: boolean };
+  data: { repository: string; tag: string; target: Target; expectedVersion?: number; createOnly?: boolean; mustExist?: boolean; jws?: TagJws };
 };
 
 export type DeleteTag = {

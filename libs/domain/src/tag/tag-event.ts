@@ -1,13 +1,14 @@
+import type { TagJws } from './tag-jws';
 import type { Target } from './target';
 
 export type TagCreated = {
   type: 'TagCreated';
-  data: { repository: string; tag: string; target: Target };
+  data: { repository: string; tag: string; target: Target; jws?: TagJws };
 };
 
 export type TagMoved = {
   type: 'TagMoved';
-  data: { repository: string; tag: string; from: Target; target: Target };
+  data: { repository: string; tag: string; from: Target; target: Target; jws?: TagJws };
 };
 
 export type TagDeleted = {

@@ -8,6 +8,7 @@ export class CloseSweepCommand extends Command<DeciderResult<SweepState>> {
     readonly id: string,
     readonly deleted: ManifestLines,
     readonly actor: string,
+    readonly tokenId?: string,
   ) {
     super();
   }

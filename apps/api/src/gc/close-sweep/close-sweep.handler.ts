@@ -14,8 +14,8 @@ export class CloseSweepHandler implements ICommandHandler<CloseSweepCommand, Dec
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ id, deleted, actor }: CloseSweepCommand): Promise<DeciderResult<SweepState>> {
+  execute({ id, deleted, actor, tokenId }: CloseSweepCommand): Promise<DeciderResult<SweepState>> {
     const data = { id, count: deleted.count, deleted: deleted.byRepository, now: this.clock() };
-    return executeDecider(this.store, sweepDecider, sweepStreamId(id), { type: 'CloseSweep', data }, actor, this.clock);
+    return executeDecider(this.store, sweepDecider, sweepStreamId(id), { type: 'CloseSweep', data }, actor, this.clock, tokenId);
   }
 }

@@ -7,6 +7,7 @@ export class PinCommand extends Command<DeciderResult<PinState>> {
   constructor(
     readonly command: DomainPinCommand,
     readonly actor: string,
+    readonly tokenId?: string,
   ) {
     super();
   }

@@ -14,8 +14,8 @@ export class PinHandler implements ICommandHandler<PinCommand, DeciderResult<Pin
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ command, actor }: PinCommand): Promise<DeciderResult<PinState>> {
+  execute({ command, actor, tokenId }: PinCommand): Promise<DeciderResult<PinState>> {
     const { repository, digest } = command.data;
-    return executeDecider(this.store, pinDecider, pinStreamId(repository, digest), command, actor, this.clock);
+    return executeDecider(this.store, pinDecider, pinStreamId(repository, digest), command, actor, this.clock, tokenId);
   }
 }

@@ -12,6 +12,7 @@ export class StartSweepCommand extends Command<SweepStarted> {
     readonly retention: string | undefined,
     readonly candidates: ManifestLines,
     readonly actor: string,
+    readonly tokenId?: string,
   ) {
     super();
   }

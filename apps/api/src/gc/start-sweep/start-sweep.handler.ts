@@ -20,7 +20,7 @@ export class StartSweepHandler implements ICommandHandler<StartSweepCommand, Swe
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ cursor, retention, candidates, actor }: StartSweepCommand): Promise<SweepStarted> {
+  async execute({ cursor, retention, candidates, actor, tokenId }: StartSweepCommand): Promise<SweepStarted> {
     const head = await this.db.selectFrom('log_head').select('position').executeTakeFirstOrThrow();
     if (cursor > head.position) {
       throw new TagHistoryError('PARAMETER_INVALID', `cursor ${cursor} is beyond the log head ${head.position}`, { cursor, head: head.position });
@@ -28,7 +28,7 @@ export class StartSweepHandler implements ICommandHandler<StartSweepCommand, Swe
     const id = randomUUID();
     const leaseUntil = new Date(this.clock().getTime() + this.settings.leaseMs).toISOString();
     const data = { id, cursor, retention: effectiveRetention(this.settings.retention, retention), leaseUntil, count: candidates.count, candidates: candidates.byRepository };
-    await executeDecider(this.store, sweepDecider, sweepStreamId(id), { type: 'StartSweep', data }, actor, this.clock);
+    await executeDecider(this.store, sweepDecider, sweepStreamId(id), { type: 'StartSweep', data }, actor, this.clock, tokenId);
     return { id, leaseUntil };
   }
 }

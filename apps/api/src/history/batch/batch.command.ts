@@ -7,6 +7,7 @@ export class BatchCommand extends Command<TagWriteResult[]> {
   constructor(
     readonly operations: BatchOperation[],
     readonly actor: string,
+    readonly tokenId?: string,
   ) {
     super();
   }

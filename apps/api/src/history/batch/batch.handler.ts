@@ -23,7 +23,7 @@ export class BatchHandler implements ICommandHandler<BatchCommand, TagWriteResul
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ operations, actor }: BatchCommand): Promise<TagWriteResult[]> {
+  async execute({ operations, actor, tokenId }: BatchCommand): Promise<TagWriteResult[]> {
     const streamIds = operations.map(({ command }) => tagStreamId(command.data.repository, command.data.tag));
     let fresh = false;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -41,6 +41,7 @@ export class BatchHandler implements ICommandHandler<BatchCommand, TagWriteResul
         events: decided[i]!.events,
         snapshot: decided[i]!.next,
         actor,
+        tokenId,
         time,
       }));
       try {

@@ -11,6 +11,7 @@ export class RestoreTagCommand extends Command<TagWriteResult> {
     readonly point: RestorePoint,
     readonly expectedVersion: number | undefined,
     readonly actor: string,
+    readonly tokenId?: string,
   ) {
     super();
   }

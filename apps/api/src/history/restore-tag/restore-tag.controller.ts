@@ -2,7 +2,8 @@ import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nes
 import { CommandBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf } from '../../http/actor';
+import { TrustPolicy } from '../../auth/trust-policy';
+import { actorOf, tokenIdOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { readJsonBody } from '../../http/request-body';
@@ -12,7 +13,10 @@ import { parseRestorePoint } from './restore-tag.request';
 
 @Controller()
 export class RestoreTagController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly trust: TrustPolicy,
+  ) {}
 
   @Post('v2/:name/_tags/:tag/restore')
   @Idempotent()
@@ -27,9 +31,11 @@ export class RestoreTagController {
   ) {
     assertRepositoryName(name);
     assertTagName(tag);
+    // A restore carries no client signature, so it is a write like an unsigned PUT.
+    this.trust.assertUnsignedAllowed(name);
     const expectedVersion = parseIfMatch(headers['if-match']);
     const point = parseRestorePoint(readJsonBody(body, headers['content-type'], ['application/json']));
-    const result = await this.commandBus.execute(new RestoreTagCommand(name, tag, point, expectedVersion, actorOf(request)));
+    const result = await this.commandBus.execute(new RestoreTagCommand(name, tag, point, expectedVersion, actorOf(request), tokenIdOf(request)));
     void reply.header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
     return tagWriteBody(name, tag, result);
   }

@@ -6,6 +6,7 @@ export class DeleteTagCommand extends Command<TagWriteResult> {
   constructor(
     readonly command: DeleteTag,
     readonly actor: string,
+    readonly tokenId?: string,
   ) {
     super();
   }

@@ -6,6 +6,7 @@ export class PutTagCommand extends Command<TagWriteResult> {
   constructor(
     readonly command: PutTag,
     readonly actor: string,
+    readonly tokenId?: string,
   ) {
     super();
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf } from '../../http/actor';
+import { TrustPolicy } from '../../auth/trust-policy';
+import { actorOf, tokenIdOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag } from '../../http/preconditions';
 import { tagLocation, tagWriteBody } from '../tag-write-body';
@@ -10,7 +11,10 @@ import { parsePutTagRequest } from './put-tag.request';
 
 @Controller()
 export class PutTagController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly trust: TrustPolicy,
+  ) {}
 
   @Put('v2/:name/_tags/:tag')
   @Idempotent()
@@ -22,8 +26,8 @@ export class PutTagController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const command = parsePutTagRequest({ name, tag, headers, body });
-    const result = await this.commandBus.execute(new PutTagCommand(command, actorOf(request)));
+    const command = await parsePutTagRequest({ name, tag, headers, body }, this.trust);
+    const result = await this.commandBus.execute(new PutTagCommand(command, actorOf(request), tokenIdOf(request)));
     const created = result.events[0]?.type === 'TagCreated';
     void reply.status(created ? 201 : 200).header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
     return tagWriteBody(name, tag, result);

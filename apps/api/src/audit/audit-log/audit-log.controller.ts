@@ -1,0 +1,58 @@
+import { Readable } from 'node:stream';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { type AuditEvent, AuditEventsQuery, type AuditFilter } from '@tag-history/queries';
+import type { FastifyReply } from 'fastify';
+import { nextLink, pageSize } from '../../http/paging';
+import { AUDIT_CSV_HEADER, auditCsvLine } from './audit-csv';
+import { auditFormat, parseAuditFilter, parseBefore } from './audit-log.request';
+
+const MAX_PAGE = 1_000;
+const EXPORT_PAGE = 1_000;
+
+const CONTENT_TYPES = { json: 'application/json', csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' } as const;
+
+/**
+ * Who moved what when, newest first. JSON is paginated with a Link header;
+ * CSV and NDJSON stream every matching event (or `n` of them) page by page,
+ * so an export of the whole log never sits in memory.
+ */
+@Controller()
+export class AuditLogController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('v2/_audit')
+  async audit(@Query() query: Record<string, string | undefined>, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
+    const filter = parseAuditFilter(query);
+    const before = parseBefore(query.last);
+    const format = auditFormat(accept);
+    void reply.header('content-type', CONTENT_TYPES[format]).header('vary', 'Accept');
+    if (format === 'json') {
+      const size = pageSize(query.n, MAX_PAGE);
+      const page = await this.queryBus.execute(new AuditEventsQuery(filter, size, before));
+      const last = page.events[page.events.length - 1];
+      if (page.more && last) void reply.header('link', nextLink('/v2/_audit', linkQuery(query, size, last.position)));
+      return reply.send({ events: page.events });
+    }
+    const limit = query.n === undefined ? Infinity : pageSize(query.n, Number.MAX_SAFE_INTEGER);
+    const line = format === 'csv' ? auditCsvLine : (e: AuditEvent) => `${JSON.stringify(e)}\n`;
+    return reply.send(Readable.from(this.export(filter, before, limit, format === 'csv' ? AUDIT_CSV_HEADER : '', line)));
+  }
+
+  private async *export(filter: AuditFilter, before: number | undefined, limit: number, header: string, line: (e: AuditEvent) => string) {
+    if (header) yield header;
+    let sent = 0;
+    for (let cursor = before; sent < limit; ) {
+      const page = await this.queryBus.execute(new AuditEventsQuery(filter, Math.min(EXPORT_PAGE, limit - sent), cursor));
+      if (page.events.length > 0) yield page.events.map(line).join('');
+      sent += page.events.length;
+      if (!page.more) return;
+      cursor = page.events[page.events.length - 1]!.position;
+    }
+  }
+}
+
+function linkQuery(query: Record<string, string | undefined>, n: number, last: number): Record<string, string> {
+  const kept = Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'n' && e[0] !== 'last');
+  return { ...Object.fromEntries(kept), n: String(n), last: String(last) };
+}

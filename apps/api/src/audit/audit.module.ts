@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { auditQueryHandlers } from '@tag-history/queries';
+import { AuditLogController } from './audit-log/audit-log.controller';
+import { VerifyLogController } from './verify-log/verify-log.controller';
+
+/** Reading and checking the signed log: the audit trail and its verification. */
+@Module({ controllers: [AuditLogController, VerifyLogController], providers: [...auditQueryHandlers] })
+export class AuditModule {}

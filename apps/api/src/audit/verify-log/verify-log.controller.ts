@@ -1,0 +1,17 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { DATABASE, type Database } from '@tag-history/database';
+import { assertRepositoryName } from '@tag-history/domain';
+import { verifyLog } from '@tag-history/event-store';
+import type { Kysely } from 'kysely';
+
+/** Checks every event's signature (retired keys included), its columns and each stream's hash chain. */
+@Controller()
+export class VerifyLogController {
+  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+
+  @Get('v2/_log/verify')
+  async verify(@Query('repository') repository: string | undefined) {
+    if (repository !== undefined) assertRepositoryName(repository);
+    return verifyLog(this.db, { repository });
+  }
+}

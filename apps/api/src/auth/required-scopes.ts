@@ -1,0 +1,79 @@
+import { parseReference } from '@tag-history/domain';
+import { CATALOG, type Scope } from './scope';
+
+/** What a request needs: nothing, or every listed scope (none: any valid token), or else `orElse` when given. */
+export type Requirement = { kind: 'public' } | { kind: 'scopes'; scopes: Scope[]; orElse?: Scope };
+
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/.well-known/jwks.json']);
+// Names as the grammar allows them; anything else is not a repository path, so it falls to the catalog scope.
+const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+
+/**
+ * The one access policy, derived from the method and the rewritten path the
+ * way registry token auth does, so that endpoints added later are covered
+ * without a decorator of their own:
+ * - `/v2/<name>/...`: GET and HEAD need `repository:<name>:pull`, DELETE of a
+ *   tag (or anything but a pin) `delete`, any other method `push` (a pin is
+ *   a write like a move, so removing one is `push` too);
+ * - `/v2/_resolve` needs `pull` on the repository its reference names;
+ * - `POST /v2/_batch` needs the scope of every operation (`push` for create
+ *   and move, `delete` for delete) on its repository, or `registry:catalog:*`;
+ *   a body this policy cannot read needs `registry:catalog:*`;
+ * - every other `/v2/_...` endpoint, and any path this policy does not know,
+ *   needs `registry:catalog:*` (deny by default).
+ */
+export function requiredScopes(method: string, url: string, body?: unknown): Requirement {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (PUBLIC_PATHS.has(path)) return { kind: 'public' };
+  if (!path.startsWith('/v2/')) return { kind: 'scopes', scopes: [CATALOG] };
+  const segments = path.slice('/v2/'.length).split('/');
+  const first = decodeSegment(segments[0]!);
+  if (path === '/v2/_resolve') return resolveRequirement(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)).get('reference'));
+  if (path === '/v2/_batch' && method.toUpperCase() === 'POST') return batchRequirement(body);
+  if (first === undefined || first.startsWith('_') || !NAME.test(first) || segments.length < 2) return { kind: 'scopes', scopes: [CATALOG] };
+  return { kind: 'scopes', scopes: [{ type: 'repository', name: first, action: actionFor(method.toUpperCase(), segments[1]!) }] };
+}
+
+function actionFor(method: string, marker: string): string {
+  if (method === 'GET' || method === 'HEAD') return 'pull';
+  if (method === 'DELETE' && marker !== '_pins') return 'delete';
+  return 'push';
+}
+
+function resolveRequirement(reference: string | null): Requirement {
+  try {
+    return { kind: 'scopes', scopes: [{ type: 'repository', name: parseReference(reference ?? '').path, action: 'pull' }] };
+  } catch {
+    // A reference that does not parse reads nothing; the endpoint answers 400 to any authenticated caller.
+    return { kind: 'scopes', scopes: [] };
+  }
+}
+
+const BATCH_ACTIONS: Record<string, string> = { create: 'push', move: 'push', delete: 'delete' };
+
+function batchRequirement(body: unknown): Requirement {
+  const catalogOnly: Requirement = { kind: 'scopes', scopes: [CATALOG] };
+  let operations: unknown;
+  try {
+    operations = (JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : '') as { operations?: unknown }).operations;
+  } catch {
+    return catalogOnly;
+  }
+  if (!Array.isArray(operations) || operations.length === 0) return catalogOnly;
+  const scopes = new Map<string, Scope>();
+  for (const operation of operations as { op?: unknown; name?: unknown }[]) {
+    const action = typeof operation?.op === 'string' ? BATCH_ACTIONS[operation.op] : undefined;
+    if (!action || typeof operation.name !== 'string' || !NAME.test(operation.name)) return catalogOnly;
+    scopes.set(`${operation.name}:${action}`, { type: 'repository', name: operation.name, action });
+  }
+  return { kind: 'scopes', scopes: [...scopes.values()], orElse: CATALOG };
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,26 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { KeyRing, type LoggedEvent, LogVerifier } from '@tag-history/signing';
+
+/**
+ * `verify-export <jwks.json> <events.ndjson>`: an auditor's offline check of
+ * an NDJSON export of GET /v2/_audit against the JWKS from
+ * /.well-known/jwks.json, with no access to the service or its database.
+ */
+export async function verifyExportCommand([jwksFile, eventsFile]: string[]): Promise<void> {
+  if (!jwksFile || !eventsFile) throw new Error('usage: verify-export <jwks.json> <events.ndjson>');
+  const keys = KeyRing.fromJwks(JSON.parse(readFileSync(jwksFile, 'utf8')));
+  const events: LoggedEvent[] = [];
+  for await (const line of createInterface({ input: createReadStream(eventsFile) })) {
+    if (line.trim() === '') continue;
+    const e = JSON.parse(line) as Omit<LoggedEvent, 'time'> & { time: string };
+    events.push({ ...e, time: new Date(e.time) });
+  }
+  // The export is newest first; chains are checked oldest first.
+  events.sort((a, b) => a.position - b.position);
+  const verifier = new LogVerifier(keys, false);
+  await verifier.add(events);
+  const result = verifier.finish();
+  console.log(JSON.stringify(result, null, 2));
+  if (!result.ok) process.exitCode = 1;
+}

@@ -34,7 +34,7 @@ export async function settle(pool: pg.Pool): Promise<void> {
   });
 }
 
-export async function logHead(pool: pg.Pool): Promise<number> {
+async function logHead(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ position: string }>('select position from log_head where id = 1');
   return Number(rows[0]!.position);
 }
@@ -55,9 +55,10 @@ export interface RepositoryLoad {
  * a rebuild would make them, and the log head. Event i (0-based) moves tag
  * i % tags to digest(i), as version i / tags + 1; an event's time is
  * 2026-01-01 plus its position in milliseconds, so times grow with positions
- * and lie months before any retention window.
+ * and lie months before any retention window. Returns the position of its
+ * first event (writes still in flight may have moved the head since it was last read).
  */
-export async function loadRepository(pool: pg.Pool, { repository, tags, events: count }: RepositoryLoad): Promise<void> {
+export async function loadRepository(pool: pg.Pool, { repository, tags, events: count }: RepositoryLoad): Promise<number> {
   const client = await pool.connect();
   const digest = (i: string) => `'sha256:' || md5((${i})::text) || md5((${i})::text || 'x')`;
   const target = (i: string) => `jsonb_build_object('mediaType', 'application/vnd.oci.image.manifest.v1+json', 'size', 1234, 'digest', ${digest(i)})`;
@@ -107,6 +108,7 @@ export async function loadRepository(pool: pg.Pool, { repository, tags, events: 
     await client.query(`insert into repositories (name, created_at) values ($2, ${at('0')})`, [head, repository]);
     await client.query('update log_head set position = $1 where id = 1', [head + count]);
     await client.query('commit');
+    return head + 1;
   } catch (error) {
     await client.query('rollback');
     throw error;

@@ -1,6 +1,6 @@
 import type autocannon from 'autocannon';
 import type { HttpBaseline } from '../bench';
-import { loadRepository, logHead, settle } from '../bulk-load-log';
+import { loadRepository, settle } from '../bulk-load-log';
 import type { Workload } from './workload';
 
 const CLIENTS = 32;
@@ -57,8 +57,7 @@ export const history: Workload = {
     const long = bench.options.quick ? 10_000 : 100_000;
     const load = async (moves: number): Promise<LongTag> => {
       const repository = `bench/history-${moves}`;
-      const first = (await logHead(bench.pool)) + 1;
-      await loadRepository(bench.pool, { repository, tags: 1, events: moves + 1 });
+      const first = await loadRepository(bench.pool, { repository, tags: 1, events: moves + 1 });
       return { repository, moves, first };
     };
     const started = Date.now();

@@ -31,5 +31,5 @@ function row(r: ResultRow): string {
   const target = r.target ? `${r.target.text}: ${r.target.met ? 'met' : '**missed**'}` : '';
   const ops = `${rate(r.service.opsPerSec)}${r.unit ? ` ${r.unit}s/s` : ''}`;
   const raw = r.raw ? [rate(r.raw.opsPerSec), `${ms(r.raw.p50Ms)} / ${ms(r.raw.p99Ms)}`] : ['', ''];
-  return `| ${r.case} | ${r.clients} | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}x` : ''} | ${target} | ${ops} | ${raw[0]} | ${ms(r.service.p50Ms)} / ${ms(r.service.p99Ms)} | ${raw[1]} | ${r.service.serviceCpuMicrosPerOp?.toFixed(0) ?? ''} | ${r.service.commitsPerOp?.toFixed(2) ?? ''} | ${r.baseline ?? ''} | ${r.detail ?? ''} |`;
+  return `| ${r.case} | ${r.clients} | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}x` : ''} | ${target} | ${ops} | ${raw[0]} | ${r.service.p50Ms === 0 && r.service.p99Ms === 0 ? '' : `${ms(r.service.p50Ms)} / ${ms(r.service.p99Ms)}`} | ${raw[1]} | ${r.service.serviceCpuMicrosPerOp?.toFixed(0) ?? ''} | ${r.service.commitsPerOp?.toFixed(2) ?? ''} | ${r.baseline ?? ''} | ${r.detail ?? ''} |`;
 }

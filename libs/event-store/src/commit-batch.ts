@@ -1,6 +1,6 @@
 import type { Database } from '@tag-history/database';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { notifyAppended } from './notify-appended';
+import { APPENDED_CHANNEL } from './appended-channel';
 import type { Guard } from './guard';
 import type { Projector } from './projector';
 import type { RecordedEvent } from './recorded-event';
@@ -34,7 +34,6 @@ export async function commitBatch(db: Kysely<Database>, units: Unit[], project: 
 
     const recorded = await writeEvents(trx, accepted);
     await project(trx, recorded.flat());
-    await notifyAppended(trx, recorded.flat().at(-1)!.position);
 
     let next = 0;
     units.forEach((unit, i) => {
@@ -83,8 +82,9 @@ async function lockStreams(trx: Transaction<Database>, appends: SignedAppend[]):
 }
 
 /**
- * Advances the streams, allocates positions and inserts the events in one
- * statement. The log head row stays locked from here to commit.
+ * Advances the streams, allocates positions, inserts the events and tells
+ * the feed's listeners, in one statement. The log head row stays locked from
+ * here to commit.
  */
 async function writeEvents(trx: Transaction<Database>, appends: SignedAppend[]): Promise<RecordedEvent[][]> {
   const last = appends.map((a) => a.events[a.events.length - 1]!);
@@ -118,7 +118,8 @@ async function writeEvents(trx: Transaction<Database>, appends: SignedAppend[]):
       ) with ordinality as e(stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash, ord)
       returning position
     )
-    select min(position) as first from inserted`.execute(trx);
+    -- Delivered at commit: a listener never hears of events it cannot read yet.
+    select min(position) as first, pg_notify(${APPENDED_CHANNEL}, max(position)::text) from inserted`.execute(trx);
   const first = rows[0]!.first;
   const recorded: RecordedEvent[] = events.map(({ payload, jws, hash }, i) => ({
     position: first + i,

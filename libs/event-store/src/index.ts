@@ -6,7 +6,7 @@ export * from './projector';
 export * from './guard';
 export * from './signed-append';
 export * from './commit-batch';
-export * from './notify-appended';
+export * from './appended-channel';
 export * from './group-commit';
 export * from './event-store';
 export * from './signing-keys';

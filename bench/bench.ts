@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RawStatement, RequestFactoryRef } from './driver/load-spec';
+import type { FeedFollower, RawStatement, RequestFactoryRef } from './driver/load-spec';
 import { runLoad } from './driver/run-load';
 import { combine, type Measurement } from './measurement';
 import type { BenchOptions } from './options';
@@ -13,9 +13,16 @@ export interface Comparison {
   requests: RequestFactoryRef;
   /** Statuses that count as success. */
   expect: number[];
-  baseline: RawStatement;
-  /** Minimum service/raw throughput ratio the issue asks for. */
+  /** A raw Postgres statement, or other service requests (e.g. the same read on a short history). */
+  baseline: RawStatement | HttpBaseline;
+  /** Minimum service/baseline throughput ratio the issue asks for. */
   target?: number;
+}
+
+export interface HttpBaseline {
+  name: string;
+  requests: RequestFactoryRef;
+  expect: number[];
 }
 
 /** What a workload gets: the running service, the database behind it, and ways to measure both. */
@@ -39,11 +46,20 @@ export class Bench {
       commitsBefore = this.commits();
     });
     const cpu = this.service.cpuMicros() - cpuBefore;
-    // The statistics reach pg_stat_database when a backend goes idle: give them a moment.
-    await new Promise((r) => setTimeout(r, 1_100));
+    // The statistics reach pg_stat_database when a backend goes idle: give them a moment (not with --quick: it checks, not measures).
+    if (!this.options.quick) await new Promise((r) => setTimeout(r, 1_100));
     const commits = (await this.commits()) - (await commitsBefore);
     if (measurement.ops === 0) return measurement;
     return { ...measurement, serviceCpuMicrosPerOp: cpu / measurement.ops, commitsPerOp: commits / measurement.ops };
+  }
+
+  /**
+   * The change feed's delay: writers in a driver process move tags of
+   * `repository` while a follower reads the feed; each event's delay is from
+   * its PUT's 2xx to its arrival at the follower (one clock: one process).
+   */
+  feed(follower: FeedFollower, repository: string, writers: number, seconds = this.options.seconds): Promise<Measurement> {
+    return runLoad({ kind: 'feed', url: this.service.url, follower, repository, connections: writers, seconds, warmupSeconds: this.warmup() });
   }
 
   /** The raw Postgres baseline from a driver process, on the same database. */
@@ -58,8 +74,9 @@ export class Bench {
   async compare(c: Comparison): Promise<ResultRow> {
     const raws: Measurement[] = [];
     const services: Measurement[] = [];
+    const baseline = c.baseline;
     for (let round = 0; round < this.options.rounds; round++) {
-      raws.push(await this.raw(c.baseline, c.clients));
+      raws.push(typeof baseline === 'string' ? await this.raw(baseline, c.clients) : await this.http(baseline.requests, c.clients, baseline.expect));
       services.push(await this.http(c.requests, c.clients, c.expect));
     }
     const raw = combine(raws);
@@ -70,10 +87,10 @@ export class Bench {
       case: c.case,
       clients: c.clients,
       service,
-      baseline: c.baseline,
+      baseline: typeof baseline === 'string' ? baseline : baseline.name,
       raw,
       ratio,
-      ...(c.target !== undefined ? { target: { min: c.target, met: ratio >= c.target } } : {}),
+      ...(c.target !== undefined ? { target: { text: `≥ ${c.target.toFixed(1)}x`, met: ratio >= c.target } } : {}),
     };
     this.record(row);
     return row;
@@ -100,8 +117,11 @@ export class Bench {
 
 function summary(row: ResultRow): string {
   const s = row.service;
-  const parts = [`service ${s.opsPerSec.toFixed(0)}/s p50 ${s.p50Ms.toFixed(2)} ms p99 ${s.p99Ms.toFixed(2)} ms, ${s.serviceCpuMicrosPerOp?.toFixed(0)} µs CPU/op, ${s.commitsPerOp?.toFixed(2)} commits/op`];
-  if (row.raw) parts.push(`raw ${row.baseline} ${row.raw.opsPerSec.toFixed(0)}/s p50 ${row.raw.p50Ms.toFixed(2)} ms p99 ${row.raw.p99Ms.toFixed(2)} ms`);
-  if (row.ratio !== undefined) parts.push(`ratio ${row.ratio.toFixed(2)}x${row.target ? ` (target >= ${row.target.min}x: ${row.target.met ? 'met' : 'MISSED'})` : ''}`);
+  const parts = [`service ${s.opsPerSec.toFixed(0)} ${row.unit ?? 'op'}s/s p50 ${s.p50Ms.toFixed(2)} ms p99 ${s.p99Ms.toFixed(2)} ms`];
+  if (s.serviceCpuMicrosPerOp !== undefined) parts.push(`${s.serviceCpuMicrosPerOp.toFixed(0)} µs CPU/op, ${s.commitsPerOp?.toFixed(2)} commits/op`);
+  if (row.raw) parts.push(`baseline ${row.baseline} ${row.raw.opsPerSec.toFixed(0)}/s p50 ${row.raw.p50Ms.toFixed(2)} ms p99 ${row.raw.p99Ms.toFixed(2)} ms`);
+  if (row.ratio !== undefined) parts.push(`ratio ${row.ratio.toFixed(2)}x`);
+  if (row.target) parts.push(`target ${row.target.text}: ${row.target.met ? 'met' : 'MISSED'}`);
+  if (row.detail) parts.push(row.detail);
   return parts.join('; ');
 }

@@ -8,25 +8,30 @@ const TAGS_PER_CHUNK = 10_000;
 
 /**
  * Grows the log to `target` events with set-based SQL (generate_series), never
- * through HTTP. Each chunk is a repository `scale/c<first position>` whose tags
- * are moved round-robin, with the rows of every table an append would touch:
- * events, streams (version and snapshot), tags, repositories and the log head.
+ * through HTTP. Each chunk is a repository `scale/c<first position>` of
+ * 10,000 tags moved round-robin (see loadRepository).
  */
 export async function bulkLoadLog(pool: pg.Pool, target: number, progress: (events: number) => void = () => undefined): Promise<number> {
   let head = await logHead(pool);
   while (head < target) {
     const count = Math.min(CHUNK, target - head);
-    await loadChunk(pool, head, count);
+    await loadRepository(pool, { repository: `scale/c${head + 1}`, tags: Math.min(TAGS_PER_CHUNK, count), events: count });
     head += count;
     progress(head);
   }
-  // Vacuumed and checkpointed now, rather than by autovacuum and the checkpointer
-  // in the middle of the next measurement (a gigabyte of fresh pages to write out).
-  await pool.query('vacuum (analyze) events, streams, tags');
+  await settle(pool);
+  return head;
+}
+
+/**
+ * Vacuums and checkpoints now, rather than leaving it to autovacuum and the
+ * checkpointer in the middle of the next measurement (a gigabyte of fresh pages to write out).
+ */
+export async function settle(pool: pg.Pool): Promise<void> {
+  await pool.query('vacuum (analyze) events, streams, tags, tag_history');
   await pool.query('checkpoint').catch((error: { code?: string }) => {
     if (error.code !== '42501') throw error; // not allowed to: the measurement then shares the machine with the checkpointer
   });
-  return head;
 }
 
 async function logHead(pool: pg.Pool): Promise<number> {
@@ -34,24 +39,42 @@ async function logHead(pool: pg.Pool): Promise<number> {
   return Number(rows[0]!.position);
 }
 
-async function loadChunk(pool: pg.Pool, head: number, count: number): Promise<void> {
+export interface RepositoryLoad {
+  /** A repository nothing has written to yet. */
+  repository: string;
+  /** Tags t0..t<tags-1>. */
+  tags: number;
+  /** Events appended: each tag is created, then moved round-robin (so a tag has about events / tags versions). */
+  events: number;
+}
+
+/**
+ * Appends a repository's whole history at the log head in one transaction,
+ * with the rows of every table an append writes: events, streams (version and
+ * snapshot), and the projections (tags, tag_history, repositories) exactly as
+ * a rebuild would make them, and the log head. Event i (0-based) moves tag
+ * i % tags to digest(i), as version i / tags + 1; an event's time is
+ * 2026-01-01 plus its position in milliseconds, so times grow with positions
+ * and lie months before any retention window. Returns the position of its
+ * first event (writes still in flight may have moved the head since it was last read).
+ */
+export async function loadRepository(pool: pg.Pool, { repository, tags, events: count }: RepositoryLoad): Promise<number> {
   const client = await pool.connect();
-  const repository = `scale/c${head + 1}`;
-  const tags = Math.min(TAGS_PER_CHUNK, count);
-  // Event i (0-based in the chunk) moves tag i % tags to digest(i); its version is i / tags + 1.
   const digest = (i: string) => `'sha256:' || md5((${i})::text) || md5((${i})::text || 'x')`;
   const target = (i: string) => `jsonb_build_object('mediaType', 'application/vnd.oci.image.manifest.v1+json', 'size', 1234, 'digest', ${digest(i)})`;
+  const at = (i: string) => `timestamptz '2026-01-01 00:00:00Z' + ($1::bigint + ${i} + 1) * interval '1 millisecond'`;
   const last = `k + ((${count} - 1 - k) / ${tags}) * ${tags}`;
   try {
     await client.query('begin');
-    await client.query('select position from log_head where id = 1 for update');
+    const { rows } = await client.query<{ position: string }>('select position from log_head where id = 1 for update');
+    const head = Number(rows[0]!.position);
     await client.query(
       `insert into events (position, stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash)
        select $1::bigint + i + 1, $2::text || ':t' || (i % $3::int), i / $3::int + 1,
          case when i < $3::int then 'TagCreated' else 'TagMoved' end,
          case when i < $3::int then jsonb_build_object('repository', $2::text, 'tag', 't' || (i % $3::int), 'target', ${target('i')})
               else jsonb_build_object('repository', $2::text, 'tag', 't' || (i % $3::int), 'from', ${target(`i - $3::int`)}, 'target', ${target('i')}) end,
-         'bench', now(), $4, ${digest('i')}, case when i < $3::int then null else ${digest(`i - $3::int`)} end
+         'bench', ${at('i')}, $4, ${digest('i')}, case when i < $3::int then null else ${digest(`i - $3::int`)} end
        from generate_series(0, $5::int - 1) as i`,
       [head, repository, tags, EVENT_SIZED_JWS, count],
     );
@@ -64,13 +87,28 @@ async function loadChunk(pool: pg.Pool, head: number, count: number): Promise<vo
     );
     await client.query(
       `insert into tags (repository, tag, media_type, size, digest, version, position, updated_at, updated_by)
-       select $1::text, 't' || k, 'application/vnd.oci.image.manifest.v1+json', 1234, ${digest(last)}, (${count} - 1 - k) / $2::int + 1, $3::bigint + ${last} + 1, now(), 'bench'
-       from generate_series(0, $2::int - 1) as k`,
-      [repository, tags, head],
+       select $2::text, 't' || k, 'application/vnd.oci.image.manifest.v1+json', 1234, ${digest(last)}, (${count} - 1 - k) / $3::int + 1,
+         $1::bigint + ${last} + 1, ${at(last)}, 'bench'
+       from generate_series(0, $3::int - 1) as k`,
+      [head, repository, tags],
     );
-    await client.query('insert into repositories (name, created_at) values ($1, now())', [repository]);
+    // Interval i opens at event i and is closed by event i + tags, the tag's next version, when there is one.
+    await client.query(
+      `insert into tag_history (repository, tag, version, media_type, size, digest, from_position, from_time, from_actor,
+                                to_version, to_position, to_time, to_actor)
+       select $2::text, 't' || (i % $3::int), i / $3::int + 1, 'application/vnd.oci.image.manifest.v1+json', 1234, ${digest('i')},
+         $1::bigint + i + 1, ${at('i')}, 'bench',
+         case when i + $3::int < $4::int then i / $3::int + 2 end,
+         case when i + $3::int < $4::int then $1::bigint + i + $3::int + 1 end,
+         case when i + $3::int < $4::int then ${at('i + $3::int')} end,
+         case when i + $3::int < $4::int then 'bench' end
+       from generate_series(0, $4::int - 1) as i`,
+      [head, repository, tags, count],
+    );
+    await client.query(`insert into repositories (name, created_at) values ($2, ${at('0')})`, [head, repository]);
     await client.query('update log_head set position = $1 where id = 1', [head + count]);
     await client.query('commit');
+    return head + 1;
   } catch (error) {
     await client.query('rollback');
     throw error;

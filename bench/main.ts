@@ -42,12 +42,14 @@ async function main(): Promise<void> {
     const bench = new Bench(options, service, database.url, pool, results);
     for (const workload of selected) {
       console.log(`== ${workload.name}: ${workload.title}`);
+      const started = Date.now();
       try {
         await workload.run(bench);
       } catch (error) {
         results.errors.push(`${workload.name}: ${error instanceof Error ? error.message : String(error)}`);
         console.error(error);
       }
+      console.log(`   (${workload.name}: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
     }
     results.notes.push(`service RSS at the end: ${Math.round(service.rssBytes() / 2 ** 20)} MiB`);
   } finally {

@@ -1,4 +1,3 @@
-import type { RawStatement } from './driver/load-spec';
 import type { Measurement } from './measurement';
 
 /** One line of the results table: the service, and (when it has one) its raw Postgres equivalent measured beside it. */
@@ -7,12 +6,17 @@ export interface ResultRow {
   case: string;
   clients: number;
   service: Measurement;
-  baseline?: RawStatement;
+  /** What the service was compared with: a raw statement, or another service case. */
+  baseline?: string;
   raw?: Measurement;
-  /** Service throughput / raw throughput. */
+  /** Service throughput / baseline throughput. */
   ratio?: number;
-  /** The issue's target for the ratio, when it sets one. */
-  target?: { min: number; met: boolean };
+  /** The issue's target, when it sets one: `text` says what it asks (`≥ 1.0x`, `≥ 50,000 events/s`). */
+  target?: { text: string; met: boolean };
+  /** What one operation is, when not a request (`event`, `tag`): the ops/s column then counts those. */
+  unit?: string;
+  /** Anything else the row should say (sizes, totals, memory). */
+  detail?: string;
 }
 
 /** A curve of the scaling chart: cost per operation against the number of events in the log. */

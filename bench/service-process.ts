@@ -49,6 +49,11 @@ export async function startService(databaseUrl: string, options: ServiceOptions 
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-10_000)));
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child, () => output);
+  let stopping = false;
+  // Killed by something else, or crashed: say so with its last output, rather than only failing the next measurement.
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`the service (pid ${child.pid}) exited unexpectedly (${code ?? signal}); its last output:\n${output}`);
+  });
   return {
     url,
     pid: child.pid!,
@@ -59,11 +64,13 @@ export async function startService(databaseUrl: string, options: ServiceOptions 
     },
     rssBytes: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
     kill: () => {
+      stopping = true;
       const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
       child.kill('SIGKILL');
       return exited;
     },
     stop: async () => {
+      stopping = true;
       await stop(child);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

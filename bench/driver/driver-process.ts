@@ -1,4 +1,5 @@
 import type { Measurement } from '../measurement';
+import { runFeed } from './feed-delay';
 import { runHttp } from './http-load';
 import type { LoadSpec } from './load-spec';
 import { runRaw } from './raw-postgres';
@@ -9,7 +10,14 @@ import { runRaw } from './raw-postgres';
  * Receives one LoadSpec, answers one Measurement, exits.
  */
 async function run(spec: LoadSpec, seconds: number): Promise<Measurement> {
-  return spec.kind === 'http' ? runHttp(spec, seconds) : runRaw(spec.url, spec.statement, spec.connections, seconds);
+  switch (spec.kind) {
+    case 'http':
+      return runHttp(spec, seconds);
+    case 'pg':
+      return runRaw(spec.url, spec.statement, spec.connections, seconds);
+    case 'feed':
+      return runFeed(spec, seconds);
+  }
 }
 
 process.once('message', (spec: LoadSpec) => {

@@ -3,7 +3,7 @@
  * are built in the driver by a factory function named by module and export,
  * because functions cannot cross the process boundary.
  */
-export type LoadSpec = HttpLoad | PgLoad;
+export type LoadSpec = HttpLoad | PgLoad | FeedLoad;
 
 interface LoadTiming {
   connections: number;
@@ -35,4 +35,15 @@ export interface PgLoad extends LoadTiming {
 }
 
 /** The raw Postgres baselines: see raw-postgres.ts. */
-export type RawStatement = 'insert-event' | 'select-tag';
+export type RawStatement = 'insert-event' | 'insert-100-events' | 'select-tag';
+
+/** How the follower reads `GET /v2/_events`: long-poll (`?wait=`) or Server-Sent Events. */
+export type FeedFollower = 'long-poll' | 'sse';
+
+/** `connections` writers move tags of `repository` back to back while one follower reads the feed (see feed-delay.ts). */
+export interface FeedLoad extends LoadTiming {
+  kind: 'feed';
+  url: string;
+  follower: FeedFollower;
+  repository: string;
+}

@@ -41,6 +41,23 @@ export function rawOperation(statement: RawStatement, client: pg.Client, clientI
         );
       };
     }
+    case 'insert-100-events': {
+      // A batch of 100 moves: one statement, one transaction, 100 event-sized rows.
+      const stream = `raw/${randomBytes(4).toString('hex')}/c${clientIndex}:t`;
+      let batch = 0;
+      return async () => {
+        batch++;
+        const rows = Array.from({ length: 100 }, (_, i) => {
+          const seed = `${batch}-${i}`;
+          return { stream: `${stream}${i}`, data: JSON.stringify({ repository: stream.slice(0, -2), tag: `t${i}`, from: target(`${seed}-`), target: target(seed) }), hash: hash(seed) };
+        });
+        await client.query(
+          `insert into raw_events (stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash)
+           select s, $2, 'TagMoved', d::jsonb, 'anonymous', now(), $3, h, h from unnest($1::text[], $4::text[], $5::text[]) as r(s, d, h)`,
+          [rows.map((r) => r.stream), batch, EVENT_SIZED_JWS, rows.map((r) => r.data), rows.map((r) => r.hash)],
+        );
+      };
+    }
     case 'select-tag':
       return async () => {
         const [repository, tag] = keys[Math.floor(Math.random() * keys.length)]!;

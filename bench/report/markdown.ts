@@ -9,8 +9,8 @@ export function toMarkdown(results: BenchResults): string {
     `Run ${results.startedAt} on ${String(results.machine.cpus)} × ${String(results.machine.cpu)}, ${String(results.machine.postgres)}; ` +
       `load average ${String(results.machine.loadAverageStart)} at start, ${String(results.machine.loadAverageEnd)} at end.`,
     '',
-    '| Workload | Clients | Ratio (service / raw) | Target | Service ops/s | Raw ops/s | Service p50 / p99 ms | Raw p50 / p99 ms | Service CPU µs/op | DB commits/op | Raw baseline |',
-    '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|',
+    '| Workload | Clients | Ratio (service / baseline) | Target | Service ops/s | Baseline ops/s | Service p50 / p99 ms | Baseline p50 / p99 ms | Service CPU µs/op | DB commits/op | Baseline | Detail |',
+    '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---|',
     ...results.rows.map(row),
   ];
   if (results.series.length > 0) {
@@ -28,7 +28,8 @@ export function toMarkdown(results: BenchResults): string {
 }
 
 function row(r: ResultRow): string {
-  const target = r.target ? `≥ ${r.target.min.toFixed(1)}x: ${r.target.met ? 'met' : '**missed**'}` : '';
+  const target = r.target ? `${r.target.text}: ${r.target.met ? 'met' : '**missed**'}` : '';
+  const ops = `${rate(r.service.opsPerSec)}${r.unit ? ` ${r.unit}s/s` : ''}`;
   const raw = r.raw ? [rate(r.raw.opsPerSec), `${ms(r.raw.p50Ms)} / ${ms(r.raw.p99Ms)}`] : ['', ''];
-  return `| ${r.case} | ${r.clients} | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}x` : ''} | ${target} | ${rate(r.service.opsPerSec)} | ${raw[0]} | ${ms(r.service.p50Ms)} / ${ms(r.service.p99Ms)} | ${raw[1]} | ${r.service.serviceCpuMicrosPerOp?.toFixed(0) ?? ''} | ${r.service.commitsPerOp?.toFixed(2) ?? ''} | ${r.baseline ?? ''} |`;
+  return `| ${r.case} | ${r.clients} | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}x` : ''} | ${target} | ${ops} | ${raw[0]} | ${r.service.p50Ms === 0 && r.service.p99Ms === 0 ? '' : `${ms(r.service.p50Ms)} / ${ms(r.service.p99Ms)}`} | ${raw[1]} | ${r.service.serviceCpuMicrosPerOp?.toFixed(0) ?? ''} | ${r.service.commitsPerOp?.toFixed(2) ?? ''} | ${r.baseline ?? ''} | ${r.detail ?? ''} |`;
 }

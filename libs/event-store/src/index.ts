@@ -11,3 +11,4 @@ export * from './group-commit';
 export * from './event-store';
 export * from './signing-keys';
 export * from './verify-log';
+export * from './to-recorded-event';

@@ -1,5 +1,5 @@
 import type { Database } from '@tag-history/database';
-import type { RecordedEvent } from '@tag-history/event-store';
+import { type EventRow, type RecordedEvent, toRecordedEvent } from '@tag-history/event-store';
 import { sql, type Transaction } from 'kysely';
 import { projectAll } from '../project-all';
 import { PROJECTION_TABLES } from './projection-tables';
@@ -75,31 +75,8 @@ export async function copyIndexes(trx: Transaction<Database>, table: string): Pr
 }
 
 async function readPage(trx: Transaction<Database>, after: number): Promise<RecordedEvent[]> {
-  const { rows } = await sql<{
-    position: number;
-    stream_id: string;
-    version: number;
-    type: string;
-    data: Record<string, unknown>;
-    actor: string;
-    recorded_at: Date;
-    jws: string;
-    hash: string;
-    prev_hash: string | null;
-  }>`select position, stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash
-     from public.events where position > ${after} order by position limit ${PAGE}`.execute(trx);
-  return rows.map((r) => ({
-    position: r.position,
-    streamId: r.stream_id,
-    version: r.version,
-    type: r.type,
-    data: r.data,
-    actor: r.actor,
-    recordedAt: r.recorded_at,
-    jws: r.jws,
-    hash: r.hash,
-    prevHash: r.prev_hash,
-  }));
+  const { rows } = await sql<EventRow>`select * from public.events where position > ${after} order by position limit ${PAGE}`.execute(trx);
+  return rows.map(toRecordedEvent);
 }
 
 /**

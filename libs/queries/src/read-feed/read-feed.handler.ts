@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@tag-history/database';
-import type { RecordedEvent } from '@tag-history/event-store';
+import { type RecordedEvent, toRecordedEvent } from '@tag-history/event-store';
 import { type Kysely, sql } from 'kysely';
 import { type FeedFilter, ReadFeedQuery } from './read-feed.query';
 
@@ -15,18 +15,7 @@ export async function readFeed(db: Kysely<Database>, after: number, limit: numbe
   if (filter.repository !== undefined) query = query.where(sql<string>`data->>'repository'`, '=', filter.repository);
   if (filter.types.length > 0) query = query.where('type', 'in', filter.types);
   const rows = await query.orderBy('position').limit(limit).execute();
-  return rows.map((r) => ({
-    position: r.position,
-    streamId: r.stream_id,
-    version: r.version,
-    type: r.type,
-    data: r.data,
-    actor: r.actor,
-    recordedAt: r.recorded_at,
-    jws: r.jws,
-    hash: r.hash,
-    prevHash: r.prev_hash,
-  }));
+  return rows.map(toRecordedEvent);
 }
 
 @QueryHandler(ReadFeedQuery)

@@ -1,8 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply } from 'fastify';
 import { AppModule } from './app.module';
 import type { AccessOptions } from './auth/access-options';
 import type { Clock } from './infrastructure/clock';
+import { clientErrorHandler, installEdge, sendOciError } from './http/edge';
 import { rewriteUrl } from './http/rewrite-url';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
 
@@ -19,12 +21,16 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
     bodyLimit: BATCH_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/'),
+    // The router's own errors (a parameter over maxParamLength: 414, bad percent-encoding) and Node's get the OCI body too.
+    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => sendOciError(error, reply),
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
   });
   const fastify = app.getHttpAdapter().getInstance();
+  installEdge(fastify);
   // Every body reaches its endpoint as bytes; the endpoint checks the media
   // type and parses, so errors get the OCI body (see http/request-body.ts).
   // Fastify's own errors (body too large...) reach the same OciErrorFilter through Nest.

@@ -1,6 +1,7 @@
 import { assertDigest, assertRepositoryName, type DigestsByRepository, TagHistoryError } from '@tag-history/domain';
 import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
+import { mediaType } from '../http/request-body';
 
 export const NDJSON = 'application/x-ndjson';
 export const MAX_LINES = 1_000_000;
@@ -18,8 +19,7 @@ export interface ManifestLines {
  * number). An error names the line at fault.
  */
 export async function readManifestLines(body: unknown, contentType: string | undefined): Promise<ManifestLines> {
-  const mediaType = contentType?.split(';', 1)[0]!.trim().toLowerCase();
-  if (mediaType !== NDJSON || !isReadable(body)) {
+  if (mediaType(contentType) !== NDJSON || !isReadable(body)) {
     throw new TagHistoryError('UNSUPPORTED', `content type must be ${NDJSON}`, { contentType: contentType ?? null });
   }
   const sets = new Map<string, Set<string>>();

@@ -1,8 +1,9 @@
 import { HttpException } from '@nestjs/common';
 import { type ErrorCode, TagHistoryError } from '@tag-history/domain';
+import { excerpt, type FlatValue, flatDetail } from './input/excerpt';
 
 export interface OciErrorBody {
-  errors: { code: ErrorCode; message: string; detail?: unknown }[];
+  errors: { code: ErrorCode; message: string; detail?: Record<string, FlatValue> }[];
 }
 
 const STATUS: Record<ErrorCode, number> = {
@@ -30,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   PRECONDITION_FAILED: 412,
   UNSUPPORTED: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL_ERROR: 500,
   UNAVAILABLE: 503,
 };
@@ -38,10 +40,21 @@ const STATUS: Record<ErrorCode, number> = {
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '57014', '08000', '08003', '08006']);
 const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i;
 
-/** The one mapping from anything thrown to an HTTP status and OCI error body. */
+/** Messages are ours, but some quote input: they are cut like any excerpt. */
+const MAX_MESSAGE = 512;
+
+/**
+ * The one mapping from anything thrown to an HTTP status and OCI error body.
+ * The detail is flattened (input/excerpt.ts): an error never echoes more than
+ * a short excerpt of what the caller sent, whatever its size or depth.
+ */
 export function toOciError(error: unknown): { status: number; body: OciErrorBody } {
   const e = classify(error);
-  return { status: e.status ?? STATUS[e.code], body: { errors: [{ code: e.code, message: e.message, ...(e.detail !== undefined ? { detail: e.detail } : {}) }] } };
+  const detail = flatDetail(e.detail);
+  return {
+    status: e.status ?? STATUS[e.code],
+    body: { errors: [{ code: e.code, message: excerpt(e.message, MAX_MESSAGE), ...(detail !== undefined ? { detail } : {}) }] },
+  };
 }
 
 function classify(error: unknown): { code: ErrorCode; message: string; detail?: unknown; status?: number } {
@@ -51,15 +64,23 @@ function classify(error: unknown): { code: ErrorCode; message: string; detail?: 
   if (err && ((typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) || UNAVAILABLE_MESSAGE.test(err.message ?? ''))) {
     return { code: 'UNAVAILABLE', message: 'the database is unavailable; retry later' };
   }
-  // Fastify's own 4xx errors (body too large, bad content length, ...).
+  // Fastify's and Node's own 4xx errors (body too large, bad content length, path or headers too long, ...).
   if (err && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return fromStatus(err.statusCode, err.message ?? 'bad request');
   }
   return { code: 'INTERNAL_ERROR', message: 'internal error' };
 }
 
+const STATUS_CODES: Record<number, ErrorCode> = {
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'SIZE_INVALID',
+  // A path whose folded name (or another parameter) is longer than any valid one.
+  414: 'NAME_INVALID',
+  415: 'UNSUPPORTED',
+  431: 'PARAMETER_INVALID',
+};
+
 function fromStatus(status: number, message: string): { code: ErrorCode; message: string; status: number } {
-  const code: ErrorCode =
-    status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 413 ? 'SIZE_INVALID' : status === 415 ? 'UNSUPPORTED' : 'BODY_INVALID';
-  return { code, message, status };
+  return { code: STATUS_CODES[status] ?? 'BODY_INVALID', message, status };
 }

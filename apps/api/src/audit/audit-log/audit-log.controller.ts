@@ -3,11 +3,11 @@ import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { type AuditEvent, AuditEventsQuery, type AuditFilter } from '@tag-history/queries';
 import type { FastifyReply } from 'fastify';
-import { nextLink, pageSize } from '../../http/paging';
+import { QueryParams, type RawQuery } from '../../http/input/query-schema';
+import { nextLink } from '../../http/paging';
 import { AUDIT_CSV_HEADER, auditCsvLine } from './audit-csv';
-import { auditFormat, parseAuditFilter, parseBefore } from './audit-log.request';
+import { AUDIT_QUERY, auditFormat, MAX_AUDIT_PAGE, parseAuditRequest } from './audit-log.request';
 
-const MAX_PAGE = 1_000;
 const EXPORT_PAGE = 1_000;
 
 const CONTENT_TYPES = { json: 'application/json', csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' } as const;
@@ -22,19 +22,19 @@ export class AuditLogController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/_audit')
-  async audit(@Query() query: Record<string, string | undefined>, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
-    const filter = parseAuditFilter(query);
-    const before = parseBefore(query.last);
+  @QueryParams(AUDIT_QUERY)
+  async audit(@Query() query: RawQuery, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
+    const { filter, before, n } = parseAuditRequest(query);
     const format = auditFormat(accept);
     void reply.header('content-type', CONTENT_TYPES[format]).header('vary', 'Accept');
     if (format === 'json') {
-      const size = pageSize(query.n, MAX_PAGE);
+      const size = Math.min(n ?? MAX_AUDIT_PAGE, MAX_AUDIT_PAGE);
       const page = await this.queryBus.execute(new AuditEventsQuery(filter, size, before));
       const last = page.events[page.events.length - 1];
       if (page.more && last) void reply.header('link', nextLink('/v2/_audit', linkQuery(query, size, last.position)));
       return reply.send({ events: page.events });
     }
-    const limit = query.n === undefined ? Infinity : pageSize(query.n, Number.MAX_SAFE_INTEGER);
+    const limit = n ?? Infinity;
     const line = format === 'csv' ? auditCsvLine : (e: AuditEvent) => `${JSON.stringify(e)}\n`;
     return reply.send(Readable.from(this.export(filter, before, limit, format === 'csv' ? AUDIT_CSV_HEADER : '', line)));
   }
@@ -52,7 +52,7 @@ export class AuditLogController {
   }
 }
 
-function linkQuery(query: Record<string, string | undefined>, n: number, last: number): Record<string, string> {
+function linkQuery(query: RawQuery, n: number, last: number): Record<string, string> {
   const kept = Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'n' && e[0] !== 'last');
   return { ...Object.fromEntries(kept), n: String(n), last: String(last) };
 }

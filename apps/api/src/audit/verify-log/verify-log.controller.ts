@@ -1,8 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { DATABASE, type Database } from '@tag-history/database';
-import { assertRepositoryName } from '@tag-history/domain';
 import { verifyLog } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
+import { repositoryName } from '../../http/input/query-params';
+import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
+
+const QUERY = { repository: repositoryName() };
 
 /** Checks every event's signature (retired keys included), its columns and each stream's hash chain. */
 @Controller()
@@ -10,8 +13,8 @@ export class VerifyLogController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   @Get('v2/_log/verify')
-  async verify(@Query('repository') repository: string | undefined) {
-    if (repository !== undefined) assertRepositoryName(repository);
-    return verifyLog(this.db, { repository });
+  @QueryParams(QUERY)
+  async verify(@Query() query: RawQuery) {
+    return verifyLog(this.db, parseQuery(query, QUERY));
   }
 }

@@ -4,7 +4,8 @@ import { encodeCursor } from '../cursor';
 import { feedEvent } from '../feed-event';
 import { FeedReader } from '../feed-reader';
 import { serveEventStream } from './event-stream';
-import { parseReadFeedRequest } from './read-feed.request';
+import { QueryParams, type RawQuery } from '../../http/input/query-schema';
+import { FEED_QUERY, parseReadFeedRequest } from './read-feed.request';
 
 /** The change feed: every event of the log, in log order, after a cursor. */
 @Controller()
@@ -12,9 +13,10 @@ export class ReadFeedController {
   constructor(@Inject(FeedReader) private readonly reader: FeedReader) {}
 
   @Get('v2/_events')
+  @QueryParams(FEED_QUERY)
   async read(
-    @Query() query: Record<string, string | string[] | undefined>,
-    @Headers() headers: Record<string, string | undefined>,
+    @Query() query: RawQuery,
+    @Headers() headers: RawQuery,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const request = parseReadFeedRequest(query, headers);

@@ -1,11 +1,21 @@
-import { assertRepositoryName, TagHistoryError } from '@tag-history/domain';
+import { TagHistoryError } from '@tag-history/domain';
 import type { FeedFilter } from '@tag-history/queries';
-import { pageSize } from '../../http/paging';
+import { count, eventType, many, pageSize, repositoryName, text } from '../../http/input/query-params';
+import { parseQuery, type QueryParam, type RawQuery, rawValues } from '../../http/input/query-schema';
 import { decodeCursor } from '../cursor';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1_000;
 export const MAX_WAIT_SECONDS = 60;
+
+export const FEED_QUERY = {
+  after: { type: 'string', format: 'cursor', parse: (raw: string) => decodeCursor(raw) } as QueryParam<number>,
+  limit: pageSize(MAX_LIMIT),
+  wait: count(10),
+  repository: repositoryName(),
+  // `type=A&type=B` and `type=A,B` both work.
+  type: many(text(1_024)),
+};
 
 export interface ReadFeedRequest {
   after: number;
@@ -16,47 +26,23 @@ export interface ReadFeedRequest {
   stream: boolean;
 }
 
-type Query = Record<string, string | string[] | undefined>;
-
-export function parseReadFeedRequest(query: Query, headers: Record<string, string | string[] | undefined>): ReadFeedRequest {
+export function parseReadFeedRequest(query: RawQuery, headers: RawQuery): ReadFeedRequest {
   const stream = String(headers.accept ?? '').includes('text/event-stream');
+  const q = parseQuery(query, FEED_QUERY);
   // An EventSource that reconnects says where it was in Last-Event-ID; that wins over the URL it was opened with.
-  const lastEventId = stream ? single(headers, 'last-event-id') : undefined;
-  const limit = single(query, 'limit');
-  const filter = { repository: single(query, 'repository'), types: list(query, 'type') };
-  if (filter.repository !== undefined) assertRepositoryName(filter.repository);
-  for (const type of filter.types) {
-    if (!/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(type)) throw new TagHistoryError('PARAMETER_INVALID', 'type must be an event type name', { type });
-  }
+  const lastEventId = stream ? rawValues(headers, 'last-event-id')[0] : undefined;
+  const types = q.type.flatMap((v) => v.split(',')).filter((v) => v !== '');
+  types.forEach((t) => eventType().parse(t, 'type'));
   return {
-    after: decodeCursor(lastEventId ?? single(query, 'after')),
-    limit: limit === undefined ? DEFAULT_LIMIT : positive(pageSize(limit, MAX_LIMIT, 'limit'), 'limit'),
-    waitMs: waitSeconds(single(query, 'wait')) * 1_000,
-    filter,
+    after: lastEventId !== undefined ? decodeCursor(lastEventId) : (q.after ?? 0),
+    limit: q.limit === undefined ? DEFAULT_LIMIT : positive(q.limit, 'limit'),
+    waitMs: Math.min(q.wait ?? 0, MAX_WAIT_SECONDS) * 1_000,
+    filter: { repository: q.repository, types },
     stream,
   };
-}
-
-function waitSeconds(wait: string | undefined): number {
-  if (wait === undefined || wait === '') return 0;
-  if (!/^\d{1,10}$/.test(wait)) throw new TagHistoryError('PARAMETER_INVALID', 'wait must be a number of seconds', { wait });
-  return Math.min(Number(wait), MAX_WAIT_SECONDS);
 }
 
 function positive(n: number, name: string): number {
   if (n < 1) throw new TagHistoryError('PARAMETER_INVALID', `${name} must be at least 1`, { [name]: n });
   return n;
-}
-
-function single(source: Query, name: string): string | undefined {
-  const value = source[name];
-  if (Array.isArray(value)) throw new TagHistoryError('PARAMETER_INVALID', `${name} may be given once`, { [name]: value });
-  return value;
-}
-
-/** `type=A&type=B` and `type=A,B` both work. */
-function list(source: Query, name: string): string[] {
-  const value = source[name];
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter((v) => v !== '');
 }

@@ -1,26 +1,29 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { assertDigest, assertRepositoryName } from '@tag-history/domain';
+import { assertRepositoryName } from '@tag-history/domain';
 import { ListPinsQuery } from '@tag-history/queries';
 import type { FastifyReply } from 'fastify';
-import { nextLink, pageSize } from '../../http/paging';
+import { digest, pageSize } from '../../http/input/query-params';
+import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
+import { nextLink } from '../../http/paging';
 
 const MAX_PAGE = 10_000;
+const QUERY = { n: pageSize(MAX_PAGE), last: digest() };
 
 @Controller()
 export class ListPinsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_pins')
+  @QueryParams(QUERY)
   async list(
     @Param('name') name: string,
-    @Query('n') n: string | undefined,
-    @Query('last') last: string | undefined,
+    @Query() query: RawQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertRepositoryName(name);
-    if (last !== undefined) assertDigest(last);
-    const size = pageSize(n, MAX_PAGE);
+    const { n, last } = parseQuery(query, QUERY);
+    const size = n ?? MAX_PAGE;
     const page = await this.queryBus.execute(new ListPinsQuery(name, size, last));
     const lastPin = page.pins[page.pins.length - 1];
     if (page.more && lastPin !== undefined) void reply.header('link', nextLink(`/v2/${name}/_pins`, { n: String(size), last: lastPin.digest }));

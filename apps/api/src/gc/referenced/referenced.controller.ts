@@ -1,11 +1,15 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { assertRepositoryName, effectiveRetention, TagHistoryError } from '@tag-history/domain';
+import { effectiveRetention } from '@tag-history/domain';
 import { ReferencedSetQuery } from '@tag-history/queries';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { GC_SETTINGS, type GcSettings } from '../gc-settings';
+import { boolean, duration, repositoryName } from '../../http/input/query-params';
+import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { NDJSON } from '../read-manifest-lines';
+
+const QUERY = { retention: duration(), repository: repositoryName(), reasons: boolean() };
 
 @Controller()
 export class ReferencedController {
@@ -16,18 +20,14 @@ export class ReferencedController {
   ) {}
 
   @Get('v2/_gc/referenced')
+  @QueryParams(QUERY)
   async referenced(
-    @Query('retention') retention: string | undefined,
-    @Query('repository') repository: string | undefined,
-    @Query('reasons') reasons: string | undefined,
+    @Query() query: RawQuery,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (repository !== undefined) assertRepositoryName(repository);
-    if (reasons !== undefined && reasons !== 'true' && reasons !== 'false') {
-      throw new TagHistoryError('PARAMETER_INVALID', 'reasons must be true or false', { reasons });
-    }
+    const { retention, repository, reasons } = parseQuery(query, QUERY);
     const policy = effectiveRetention(this.settings.retention, retention);
-    const stream = await this.queryBus.execute(new ReferencedSetQuery(policy, this.clock(), repository, reasons === 'true'));
+    const stream = await this.queryBus.execute(new ReferencedSetQuery(policy, this.clock(), repository, reasons ?? false));
     void reply.header('content-type', NDJSON).header('cache-control', 'no-store').send(stream);
   }
 }

@@ -1,10 +1,14 @@
 import { Body, Controller, Headers, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { parseDuration, TagHistoryError } from '@tag-history/domain';
+import { TagHistoryError } from '@tag-history/domain';
 import { SweepLeasesQuery } from '@tag-history/queries';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, tokenIdOf } from '../../http/actor';
+import { count, duration } from '../../http/input/query-params';
+import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { readManifestBody } from '../read-manifest-lines';
+
+const QUERY = { cursor: count(), retention: duration() };
 import { StartSweepCommand } from './start-sweep.command';
 
 @Controller()
@@ -15,22 +19,22 @@ export class StartSweepController {
   ) {}
 
   @Post('v2/_gc/sweeps')
+  @QueryParams(QUERY)
   async start(
-    @Query('cursor') cursor: string | undefined,
-    @Query('retention') retention: string | undefined,
+    @Query() query: RawQuery,
     @Headers('content-type') contentType: string | undefined,
     @Body() body: unknown,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (cursor === undefined || !/^\d{1,15}$/.test(cursor)) {
-      throw new TagHistoryError('PARAMETER_INVALID', 'cursor must be the log position of the referenced set the candidates came from', { cursor: cursor ?? null });
+    const { cursor, retention } = parseQuery(query, QUERY);
+    if (cursor === undefined) {
+      throw new TagHistoryError('PARAMETER_INVALID', 'cursor must be the log position of the referenced set the candidates came from', { cursor: null });
     }
-    if (retention !== undefined) parseDuration(retention, 'retention');
     const candidates = await readManifestBody(body, contentType, reply);
-    const sweep = await this.commandBus.execute(new StartSweepCommand(Number(cursor), retention, candidates, actorOf(request), tokenIdOf(request)));
+    const sweep = await this.commandBus.execute(new StartSweepCommand(cursor, retention, candidates, actorOf(request), tokenIdOf(request)));
     const unreferenced = await this.queryBus.execute(new SweepLeasesQuery(sweep.id));
     void reply.status(201).header('location', `/v2/_gc/sweeps/${sweep.id}`);
-    return { id: sweep.id, cursor: Number(cursor), leaseUntil: sweep.leaseUntil, candidates: candidates.count, unreferenced };
+    return { id: sweep.id, cursor, leaseUntil: sweep.leaseUntil, candidates: candidates.count, unreferenced };
   }
 }

@@ -1,15 +1,17 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { assertDigest, assertRepositoryName, assertTagName } from '@tag-history/domain';
+import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import { type TagEventView, TagEventsQuery } from '@tag-history/queries';
 import type { FastifyReply } from 'fastify';
-import { nextLink, pageSize } from '../../http/paging';
-import { parseCount, parseTime } from '../../http/point-in-time';
+import { count, dateTime, digest, pageSize } from '../../http/input/query-params';
+import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
+import { nextLink } from '../../http/paging';
 import { MAX_HISTORY_PAGE } from '../tag-history/tag-history.controller';
 
 export const OCI_INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
 const TIMESTAMP = 'org.opencontainers.distribution.tag.timestamp';
 const EVENT = 'org.opencontainers.distribution.tag.event';
+const QUERY = { n: pageSize(MAX_HISTORY_PAGE), last: count(), before: dateTime(), since: dateTime(), digest: digest() };
 
 /**
  * The history in the shape drafted for the OCI distribution-spec tag-history
@@ -22,26 +24,22 @@ export class OciTagHistoryController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_oci/tag-history/:tag')
+  @QueryParams(QUERY)
   async history(
     @Param('name') name: string,
     @Param('tag') tag: string,
-    @Query() query: Record<string, string | undefined>,
+    @Query() query: RawQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertRepositoryName(name);
     assertTagName(tag);
-    const size = pageSize(query.n, MAX_HISTORY_PAGE);
-    if (query.digest !== undefined) assertDigest(query.digest);
-    const range = {
-      belowVersion: parseCount('last', query.last),
-      before: parseTime('before', query.before),
-      since: parseTime('since', query.since),
-      digest: query.digest,
-    };
+    const { n, last, before, since, digest } = parseQuery(query, QUERY);
+    const size = n ?? MAX_HISTORY_PAGE;
+    const range = { belowVersion: last, before, since, digest };
     const page = await this.queryBus.execute(new TagEventsQuery(name, tag, size, range));
     const oldest = page.events[page.events.length - 1];
     if (page.more && oldest) {
-      const kept = Object.fromEntries(['before', 'since', 'digest'].flatMap((k) => (query[k] !== undefined ? [[k, query[k]!]] : [])));
+      const kept = Object.fromEntries(['before', 'since', 'digest'].flatMap((k) => (query[k] !== undefined ? [[k, String(query[k])]] : [])));
       void reply.header('link', nextLink(`/v2/${name}/_oci/tag-history/${tag}`, { n: String(size), ...kept, last: String(oldest.version) }));
     }
     void reply.header('content-type', OCI_INDEX_MEDIA_TYPE);

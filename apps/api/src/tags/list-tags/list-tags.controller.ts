@@ -1,11 +1,14 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { assertRepositoryName, assertTagName } from '@tag-history/domain';
+import { assertRepositoryName } from '@tag-history/domain';
 import { ListTagsQuery } from '@tag-history/queries';
 import type { FastifyReply } from 'fastify';
-import { nextLink, pageSize } from '../../http/paging';
+import { pageSize, tagName } from '../../http/input/query-params';
+import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
+import { nextLink } from '../../http/paging';
 
 const MAX_PAGE = 10_000;
+const QUERY = { n: pageSize(MAX_PAGE), last: tagName() };
 
 /** The OCI distribution-spec tag list. */
 @Controller()
@@ -13,15 +16,15 @@ export class ListTagsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/tags/list')
+  @QueryParams(QUERY)
   async list(
     @Param('name') name: string,
-    @Query('n') n: string | undefined,
-    @Query('last') last: string | undefined,
+    @Query() query: RawQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertRepositoryName(name);
-    if (last !== undefined) assertTagName(last);
-    const size = pageSize(n, MAX_PAGE);
+    const { n, last } = parseQuery(query, QUERY);
+    const size = n ?? MAX_PAGE;
     const page = await this.queryBus.execute(new ListTagsQuery(name, size, last));
     const lastTag = page.tags[page.tags.length - 1];
     if (page.more && lastTag !== undefined) {

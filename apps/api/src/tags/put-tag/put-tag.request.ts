@@ -1,6 +1,6 @@
 import { assertRepositoryName, assertTagName, parseTagJws, parseTagObject, type PutTag, TAG_JWS_MEDIA_TYPE, TAG_MEDIA_TYPE } from '@tag-history/domain';
 import type { TrustPolicy } from '../../auth/trust-policy';
-import { readJsonBody } from '../../http/request-body';
+import { mediaType, readJsonBody } from '../../http/request-body';
 import { parseIfMatch, parseIfNoneMatch } from '../../http/preconditions';
 
 export const PUT_TAG_MEDIA_TYPES = [TAG_MEDIA_TYPE, 'application/json', TAG_JWS_MEDIA_TYPE] as const;
@@ -20,7 +20,7 @@ export async function parsePutTagRequest({ name, tag, headers, body }: PutTagReq
   const createOnly = parseIfNoneMatch(headers['if-none-match']);
   const contentType = headers['content-type'] as string | undefined;
   const json = readJsonBody(body, contentType, PUT_TAG_MEDIA_TYPES);
-  if (contentType?.split(';', 1)[0]!.trim().toLowerCase() !== TAG_JWS_MEDIA_TYPE) {
+  if (mediaType(contentType) !== TAG_JWS_MEDIA_TYPE) {
     trust.assertUnsignedAllowed(name);
     return { type: 'PutTag', data: { repository: name, tag, target: parseTagObject(json, { name, tag }).target, expectedVersion, createOnly } };
   }

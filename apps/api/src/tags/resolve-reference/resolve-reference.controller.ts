@@ -2,7 +2,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseReference, TagHistoryError } from '@tag-history/domain';
 import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery } from '@tag-history/queries';
-import { parseTime } from '../../http/point-in-time';
+import { dateTime, text } from '../../http/input/query-params';
+import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
+
+// A reference is at most a domain, a 255-character name, a tag and a digest.
+const QUERY = { reference: text(1_024), at: dateTime() };
 
 /**
  * Parses a full reference and says what it names now, or at `at`. The
@@ -14,12 +18,13 @@ export class ResolveReferenceController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/_resolve')
-  async resolve(@Query('reference') reference: string | undefined, @Query('at') atParam: string | undefined) {
-    if (typeof reference !== 'string' || reference === '') {
+  @QueryParams(QUERY)
+  async resolve(@Query() query: RawQuery) {
+    const { reference, at } = parseQuery(query, QUERY);
+    if (reference === undefined) {
       throw new TagHistoryError('PARAMETER_INVALID', 'the reference query parameter is required', {});
     }
     const parts = parseReference(reference);
-    const at = parseTime('at', atParam);
     if (parts.tag !== undefined && parts.digest !== undefined) {
       // name:tag@digest: pinned to a digest the tag has (or had) as its target.
       const answer = await this.queryBus.execute(new TagIntervalsQuery(parts.path, parts.tag, parts.digest, at));

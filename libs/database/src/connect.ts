@@ -15,33 +15,49 @@ export interface Connection {
   storage: StorageConfig['kind'];
   /** The pg pool, for LISTEN and raw access; absent on PGlite. */
   pool?: pg.Pool;
+  /** A connection outside the pool, for a long read (see dedicated-connection.ts). */
+  dedicated(idleMs: number): DedicatedConnection;
+}
+
+export interface DedicatedConnection {
+  db: Kysely<Database>;
+  release(): Promise<void>;
 }
 
 const INT8 = 20;
 
 export function connect(config: StorageConfig): Connection {
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({
+    const options = {
       connectionString: config.url,
-      max: config.poolSize ?? 16,
       connectionTimeoutMillis: 5_000,
       // A database that stops answering turns into 503s, not requests hanging on a dead socket.
       statement_timeout: 30_000,
       query_timeout: 35_000,
       keepAlive: true,
       // Positions and sizes fit in 2^53 for any log this service will hold.
-      types: { getTypeParser: (oid, format) => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
-    });
+      types: { getTypeParser: (oid: number, format?: string) => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) } as pg.CustomTypesConfig,
+    };
+    const pool = new pg.Pool({ ...options, max: config.poolSize ?? 16 });
     // A client that loses its server must not crash the process: idle ones
     // report on the pool, checked-out ones (between two statements of a
     // transaction) on themselves. Either way the next query fails and the
     // pool discards the client when it comes back.
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), storage: 'postgres', pool };
+    // One connection of its own, never from the write pool; the server ends it when it sits idle in its transaction.
+    const dedicated = (idleMs: number): DedicatedConnection => {
+      const own = new pg.Pool({ ...options, max: 1, idle_in_transaction_session_timeout: idleMs });
+      own.on('error', () => undefined);
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: own }) });
+      return { db, release: () => db.destroy() };
+    };
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), storage: 'postgres', pool, dedicated };
   }
   const dataDir = config.dataDir;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir ? join(dataDir, 'pglite') : undefined, { parsers: { [INT8]: Number } });
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), storage: 'pglite' };
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  // PGlite has one connection: a long read holds it, and its idle timeout (the reader's) is what frees it.
+  return { db, storage: 'pglite', dedicated: () => ({ db, release: async () => undefined }) };
 }

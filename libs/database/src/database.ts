@@ -126,3 +126,6 @@ export interface GcLeasesTable {
 
 /** Nest injection token for the Kysely<Database> instance. */
 export const DATABASE = Symbol.for('tag-history.database');
+
+/** Nest injection token for Connection['dedicated']: connections outside the write pool, for long reads. */
+export const DEDICATED_CONNECTION = Symbol.for('tag-history.dedicated-connection');

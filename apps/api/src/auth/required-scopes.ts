@@ -27,12 +27,15 @@ export function requiredScopes(method: string, url: string, body?: unknown): Req
   const path = q === -1 ? url : url.slice(0, q);
   if (PUBLIC_PATHS.has(path)) return { kind: 'public' };
   if (!path.startsWith('/v2/')) return { kind: 'scopes', scopes: [CATALOG] };
-  const segments = path.slice('/v2/'.length).split('/');
-  const first = decodeSegment(segments[0]!);
+  // Decided on the path as the router sees it: every segment percent-decoded (`%5Fpins` is `_pins`, `team%2Fa` is `team/a`).
+  const segments = path.slice('/v2/'.length).split('/').map(decodeSegment);
+  const [first, marker] = segments;
   if (path === '/v2/_resolve') return resolveRequirement(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)).get('reference'));
   if (path === '/v2/_batch' && method.toUpperCase() === 'POST') return batchRequirement(body);
-  if (first === undefined || first.startsWith('_') || !NAME.test(first) || segments.length < 2) return { kind: 'scopes', scopes: [CATALOG] };
-  return { kind: 'scopes', scopes: [{ type: 'repository', name: first, action: actionFor(method.toUpperCase(), segments[1]!) }] };
+  if (first === undefined || marker === undefined || segments.includes(undefined) || first.startsWith('_') || !NAME.test(first)) {
+    return { kind: 'scopes', scopes: [CATALOG] };
+  }
+  return { kind: 'scopes', scopes: [{ type: 'repository', name: first, action: actionFor(method.toUpperCase(), marker) }] };
 }
 
 function actionFor(method: string, marker: string): string {
@@ -50,7 +53,12 @@ function resolveRequirement(reference: string | null): Requirement {
   }
 }
 
-const BATCH_ACTIONS: Record<string, string> = { create: 'push', move: 'push', delete: 'delete' };
+// A Map: an `op` such as `constructor` must find nothing, not Object's prototype.
+const BATCH_ACTIONS = new Map([
+  ['create', 'push'],
+  ['move', 'push'],
+  ['delete', 'delete'],
+]);
 
 function batchRequirement(body: unknown): Requirement {
   const catalogOnly: Requirement = { kind: 'scopes', scopes: [CATALOG] };
@@ -63,7 +71,7 @@ function batchRequirement(body: unknown): Requirement {
   if (!Array.isArray(operations) || operations.length === 0) return catalogOnly;
   const scopes = new Map<string, Scope>();
   for (const operation of operations as { op?: unknown; name?: unknown }[]) {
-    const action = typeof operation?.op === 'string' ? BATCH_ACTIONS[operation.op] : undefined;
+    const action = typeof operation?.op === 'string' ? BATCH_ACTIONS.get(operation.op) : undefined;
     if (!action || typeof operation.name !== 'string' || !NAME.test(operation.name)) return catalogOnly;
     scopes.set(`${operation.name}:${action}`, { type: 'repository', name: operation.name, action });
   }

@@ -1,16 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { TagHistoryError } from '@tag-history/domain';
-import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, jwtVerify } from 'jose';
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
+import { isStorableText } from '../http/input/text';
 import type { AuthConfig } from '../config';
 import type { Principal } from './principal';
+import { DEFAULT_KEY_SET_TIMING, type KeySetTiming, RemoteKeySet } from './remote-key-set';
 import type { AccessEntry } from './scope';
 
-type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
+type KeySet = ReturnType<typeof createLocalJWKSet> | RemoteKeySet['getKey'];
+
+/** `sub` and `jti` are signed into events and stored as text; a claim longer than this is no identifier. */
+const MAX_CLAIM_LENGTH = 256;
 
 /**
  * Checks registry bearer tokens: signature by a trusted key chosen by `kid`,
- * an allowed (asymmetric) algorithm, `iss`, `aud`, a required `exp` and
- * `nbf` when present, with a small clock tolerance.
+ * an allowed (asymmetric) algorithm, `iss`, `aud`, a required `exp`, `nbf`
+ * and `iat` when present (`iat` not in the future), with a small clock
+ * tolerance; and the claims this service signs into events: `sub` a
+ * non-empty string, `jti` too when present, both storable text.
  */
 export class TokenVerifier {
   private constructor(
@@ -18,10 +25,10 @@ export class TokenVerifier {
     private readonly keys: KeySet,
   ) {}
 
-  /** A remote JWKS is fetched when first needed and refreshed by jose when an unknown `kid` shows up. */
-  static open(config: AuthConfig): TokenVerifier {
+  /** A remote JWKS is fetched when first needed, refreshed when old or when an unknown `kid` shows up (remote-key-set.ts). */
+  static open(config: AuthConfig, timing: KeySetTiming = DEFAULT_KEY_SET_TIMING): TokenVerifier {
     const keys = /^https?:\/\//.test(config.jwks)
-      ? createRemoteJWKSet(new URL(config.jwks))
+      ? new RemoteKeySet(new URL(config.jwks), timing).getKey
       : createLocalJWKSet(JSON.parse(readFileSync(config.jwks, 'utf8')) as JSONWebKeySet);
     return new TokenVerifier(config, keys);
   }
@@ -35,7 +42,8 @@ export class TokenVerifier {
         clockTolerance: this.config.clockToleranceSeconds,
         requiredClaims: ['exp', 'sub'],
       });
-      return { sub: payload.sub!, jti: typeof payload.jti === 'string' ? payload.jti : undefined, access: accessOf(payload.access) };
+      checkIssuedAt(payload, this.config.clockToleranceSeconds);
+      return { sub: identifier(payload.sub, 'sub')!, jti: identifier(payload.jti, 'jti'), access: accessOf(payload.access) };
     } catch (error) {
       if (error instanceof TagHistoryError) throw error;
       // The issuer's key set could not be fetched: the token may well be good, so the client should retry, not re-authenticate.
@@ -45,6 +53,22 @@ export class TokenVerifier {
       // jose's message says which check failed (expired, audience, no matching key...), which helps the client and leaks nothing.
       throw new TagHistoryError('UNAUTHORIZED', `invalid token: ${error.message}`);
     }
+  }
+}
+
+/** A claim signed into events: absent (jti only), or a non-empty string of storable text. */
+function identifier(claim: unknown, name: 'sub' | 'jti'): string | undefined {
+  if (claim === undefined && name === 'jti') return undefined;
+  if (typeof claim !== 'string' || claim === '' || claim.length > MAX_CLAIM_LENGTH || !isStorableText(claim)) {
+    throw new TagHistoryError('UNAUTHORIZED', `invalid token: ${name} must be a non-empty string of at most ${MAX_CLAIM_LENGTH} characters, well-formed Unicode without U+0000`);
+  }
+  return claim;
+}
+
+// jose checks `iat` only against a maximum token age; a token issued in the future is as wrong as one not yet valid.
+function checkIssuedAt(payload: JWTPayload, toleranceSeconds: number): void {
+  if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + toleranceSeconds) {
+    throw new TagHistoryError('UNAUTHORIZED', 'invalid token: iat is in the future');
   }
 }
 

@@ -10,7 +10,8 @@ export function rewriteUrl(url: string): string {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const segments = path.slice('/v2/'.length).split('/');
-  let end = segments.findIndex((s) => s.startsWith('_'));
+  // A marker may come percent-encoded (`%5Ftags`): the router decodes it, so it is a marker here too.
+  let end = segments.findIndex((s) => s.startsWith('_') || /^%5f/i.test(s));
   if (end === -1 && path.endsWith('/tags/list')) end = segments.length - 2;
   if (end <= 1) return url;
   const name = segments.slice(0, end).join('%2F');

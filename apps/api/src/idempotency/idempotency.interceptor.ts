@@ -74,16 +74,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * nothing or (a commit whose answer was lost) left a state in which running
    * the same write again appends nothing.
    */
-  private failed(actor: string, key: string, owner: string, error: unknown): Promise<void> {
-    const { status, body } = toOciError(error);
-    if (status >= 500) return this.settle(() => releaseIdempotencyKey(this.db, actor, key, owner));
-    const answer: StoredAnswer = { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-    return this.settle(() => storeIdempotentAnswer(this.db, actor, key, owner, answer));
+  private async failed(actor: string, key: string, owner: string, error: unknown): Promise<void> {
+    const kept = await this.settle(async () => {
+      const { status, body } = toOciError(error);
+      if (status >= 500) return false;
+      const answer: StoredAnswer = { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      await storeIdempotentAnswer(this.db, actor, key, owner, answer);
+      return true;
+    });
+    // Whatever went wrong, the claim never outlives its request: a retry runs again rather than waiting for the lease.
+    if (kept !== true) await this.settle(() => releaseIdempotencyKey(this.db, actor, key, owner));
   }
 
   /** The client's answer does not depend on this bookkeeping: an unsettled claim only makes a retry wait for its lease. */
-  private async settle(work: () => Promise<void>): Promise<void> {
-    await work().catch((error: Error) => this.logger.warn(`could not settle an Idempotency-Key: ${error.message}`));
+  private async settle<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      this.logger.warn(`could not settle an Idempotency-Key: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 }
 

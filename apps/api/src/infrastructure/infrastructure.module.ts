@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { DATABASE } from '@tag-history/database';
+import { DATABASE, DEDICATED_CONNECTION } from '@tag-history/database';
 import { EventStore } from '@tag-history/event-store';
 import { CLOCK, type Clock } from './clock';
 import type { Infrastructure } from './open-infrastructure';
@@ -11,6 +11,7 @@ export class InfrastructureModule {
   static forRoot(infrastructure: Infrastructure, clock: Clock): DynamicModule {
     const providers = [
       { provide: DATABASE, useValue: infrastructure.db },
+      { provide: DEDICATED_CONNECTION, useValue: infrastructure.dedicated },
       { provide: EventStore, useValue: infrastructure.eventStore },
       { provide: CLOCK, useValue: clock },
     ];

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { type Connection, DEDICATED_CONNECTION, type Database } from '@tag-history/database';
+import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import { PassThrough, type Readable } from 'node:stream';
 import { PagedCursor } from './paged-cursor';
@@ -10,29 +11,41 @@ import { ReferencedSetQuery } from './referenced-set.query';
 // Rows per FETCH from each cursor, and the size of a write to the client.
 const PAGE = 5_000;
 const CHUNK = 64 * 1024;
+/** Streams at once, each on a connection of its own: more readers wait for none and take no write connection. */
+export const MAX_REFERENCED_STREAMS = 4;
 
 /**
  * Streams from server-side cursors inside a REPEATABLE READ, read-only
- * transaction on a connection of its own: one snapshot, whose log position is
- * the header's cursor, and a page of rows per source in memory at a time. Pages are
- * fetched only as fast as the client reads; when the client goes away the
- * stream is destroyed and the transaction ends. On PGlite the one connection
- * is held for the whole stream, so writes wait until it ends.
+ * transaction on a connection of its own, outside the write pool: one
+ * snapshot, whose log position is the header's cursor, and a page of rows per
+ * source in memory at a time. Pages are fetched only as fast as the client
+ * reads; when the client goes away, or reads nothing for the query's idle
+ * timeout, the stream is destroyed and the transaction and its connection end.
+ * At most MAX_REFERENCED_STREAMS run at once (429 beyond). On PGlite the one
+ * connection is held for the whole stream, so writes wait until it ends or
+ * idles out.
  */
 @QueryHandler(ReferencedSetQuery)
 export class ReferencedSetHandler implements IQueryHandler<ReferencedSetQuery, Readable> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  private running = 0;
+
+  constructor(@Inject(DEDICATED_CONNECTION) private readonly dedicated: Connection['dedicated']) {}
 
   /** Resolves once the header is read, so that a database that is not there is an error answer, not a cut stream. */
   execute(query: ReferencedSetQuery): Promise<Readable> {
+    if (this.running >= MAX_REFERENCED_STREAMS) {
+      return Promise.reject(new TagHistoryError('TOO_MANY_REQUESTS', `at most ${MAX_REFERENCED_STREAMS} referenced-set streams run at once; retry later`));
+    }
+    this.running++;
     const out = new PassThrough();
+    const connection = this.dedicated(query.idleTimeoutMs + 5_000);
     return new Promise((resolve, reject) => {
       let started = false;
       const start = () => {
         started = true;
         resolve(out);
       };
-      this.db
+      connection.db
         .connection()
         .execute((conn) =>
           conn
@@ -41,7 +54,11 @@ export class ReferencedSetHandler implements IQueryHandler<ReferencedSetQuery, R
             .setAccessMode('read only')
             .execute((trx) => stream(trx, query, out, start)),
         )
-        .catch((error: unknown) => (started ? out.destroy(error as Error) : reject(error)));
+        .catch((error: unknown) => (started ? out.destroy(error as Error) : reject(error)))
+        .finally(() => {
+          this.running--;
+          void connection.release();
+        });
     });
   }
 }
@@ -53,7 +70,7 @@ interface Keyed {
 
 async function stream(
   trx: Kysely<Database>,
-  { retention, time, repository, reasons }: ReferencedSetQuery,
+  { retention, time, repository, reasons, idleTimeoutMs }: ReferencedSetQuery,
   out: PassThrough,
   started: () => void,
 ): Promise<void> {
@@ -99,7 +116,7 @@ async function stream(
       chunk += `{"repository":"${name}","digest":"${digest}"}\n`;
     }
     if (chunk.length >= CHUNK) {
-      if (!(await write(out, chunk))) return;
+      if (!(await write(out, chunk, idleTimeoutMs))) return;
       chunk = '';
     }
   }
@@ -115,12 +132,14 @@ function same(a: Keyed, b: Keyed): boolean {
   return a.repository === b.repository && a.digest === b.digest;
 }
 
-/** Resolves false once the client has gone: the caller stops reading. */
-async function write(out: PassThrough, chunk: string): Promise<boolean> {
+/** Resolves false once the client has gone, or has read nothing for `idleMs` (the stream is then destroyed): the caller stops reading. */
+async function write(out: PassThrough, chunk: string, idleMs: number): Promise<boolean> {
   if (out.destroyed) return false;
   if (out.write(chunk)) return true;
   await new Promise<void>((resolve) => {
+    const idle = setTimeout(() => out.destroy(new Error(`the client read nothing for ${idleMs} ms`)), idleMs);
     const done = () => {
+      clearTimeout(idle);
       out.off('drain', done);
       out.off('close', done);
       resolve();

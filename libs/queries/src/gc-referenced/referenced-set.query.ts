@@ -12,6 +12,8 @@ export class ReferencedSetQuery extends Query<Readable> {
     readonly time: Date,
     readonly repository?: string,
     readonly reasons = false,
+    /** A client that reads nothing for this long loses the stream (and its connection). */
+    readonly idleTimeoutMs = 30_000,
   ) {
     super();
   }

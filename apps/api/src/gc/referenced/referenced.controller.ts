@@ -27,7 +27,7 @@ export class ReferencedController {
   ): Promise<void> {
     const { retention, repository, reasons } = parseQuery(query, QUERY);
     const policy = effectiveRetention(this.settings.retention, retention);
-    const stream = await this.queryBus.execute(new ReferencedSetQuery(policy, this.clock(), repository, reasons ?? false));
+    const stream = await this.queryBus.execute(new ReferencedSetQuery(policy, this.clock(), repository, reasons ?? false, this.settings.streamIdleMs));
     void reply.header('content-type', NDJSON).header('cache-control', 'no-store').send(stream);
   }
 }

@@ -6,6 +6,7 @@ import { actorOf, tokenIdOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { readJsonBody } from '../../http/request-body';
 import { tagWriteBody } from '../../tags/tag-write-body';
+import { BatchAdmission } from './batch-admission';
 import { BatchCommand } from './batch.command';
 import { atIndex, parseBatch } from './batch.request';
 
@@ -15,6 +16,7 @@ export class BatchController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly trust: TrustPolicy,
+    private readonly admission: BatchAdmission,
   ) {}
 
   @Post('v2/_batch')
@@ -24,7 +26,8 @@ export class BatchController {
     const operations = parseBatch(readJsonBody(body, contentType, ['application/json']));
     // Batch operations carry no client signatures: each is a write like an unsigned PUT.
     operations.forEach(({ command }, i) => atIndex(i, () => this.trust.assertUnsignedAllowed(command.data.repository)));
-    const results = await this.commandBus.execute(new BatchCommand(operations, actorOf(request), tokenIdOf(request)));
+    const actor = actorOf(request);
+    const results = await this.admission.run(actor, () => this.commandBus.execute(new BatchCommand(operations, actor, tokenIdOf(request))));
     return {
       operations: results.map((result, i) => {
         const { repository, tag } = operations[i]!.command.data;

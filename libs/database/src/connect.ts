@@ -48,7 +48,9 @@ export function connect(config: StorageConfig): Connection {
     // One connection of its own, never from the write pool; the server ends it when it sits idle in its transaction.
     const dedicated = (idleMs: number): DedicatedConnection => {
       const own = new pg.Pool({ ...options, max: 1, idle_in_transaction_session_timeout: idleMs });
+      // As for the write pool: a connection the server ends (its idle timeout) fails the stream, never the process.
       own.on('error', () => undefined);
+      own.on('connect', (client) => client.on('error', () => undefined));
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: own }) });
       return { db, release: () => db.destroy() };
     };

@@ -33,10 +33,10 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
 /**
  * The checks every route inherits, before any guard or handler: each query
  * parameter is storable text and single-valued unless the route's schema
- * (QueryParams) says otherwise; errors from here on carry the OCI body.
+ * (QueryParams) says otherwise. Errors thrown in hooks reach OciErrorFilter
+ * through Nest's Fastify error handler.
  */
 export function installEdge(fastify: FastifyInstance): void {
-  fastify.setErrorHandler((error, _request, reply) => sendOciError(error, reply));
   fastify.addHook('onRequest', async (request: FastifyRequest) => {
     const config = request.routeOptions.config as { query?: QuerySchema } | undefined;
     checkQuery(request.query, config?.query);

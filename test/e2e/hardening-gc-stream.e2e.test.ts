@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { sql } from 'kysely';
+import { MAX_REFERENCED_STREAMS } from '../../libs/queries/src/gc-referenced/referenced-set.handler';
+import { putTag } from '../support/fixtures';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+// Issue 18, finding 6: readers of the referenced set that stop reading never hold write connections.
+// Seeding and streaming some 10 MB several times is slow on a loaded machine; nothing here asserts a time.
+jest.setTimeout(240_000);
+
+let t: TestApp;
+const readers: ChildProcess[] = [];
+beforeAll(async () => {
+  process.env.GC_STREAM_IDLE_TIMEOUT = 'PT1S';
+  t = await startTestApp();
+  delete process.env.GC_STREAM_IDLE_TIMEOUT;
+  // About 10 MB of referenced set with reasons: more than the kernel buffers between a stalled reader and the server.
+  await sql`
+    insert into tags (repository, tag, media_type, size, digest, version, position, updated_at, updated_by)
+    select 'bulk/gc', 't' || i, 'application/vnd.oci.image.manifest.v1+json', 1, 'sha256:' || md5(i::text) || md5('x' || i), 1, 0, now(), 'seed'
+    from generate_series(1, 80000) as i`.execute(t.infrastructure.db);
+});
+afterAll(async () => {
+  for (const reader of readers) reader.kill();
+  await t.close();
+});
+
+/** A client that asks for the referenced set with a 2 KB receive buffer and never reads: the stream stalls at once. */
+function stalledReader(url: string): ChildProcess {
+  const { hostname, port } = new URL(url);
+  const script = `
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+s.connect((sys.argv[1], int(sys.argv[2])))
+s.sendall(b"GET /v2/_gc/referenced?reasons=true HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+time.sleep(120)
+`;
+  const reader = spawn('python3', ['-c', script, hostname, port], { stdio: 'ignore' });
+  readers.push(reader);
+  return reader;
+}
+
+describe('finding 6: GC referenced-set streams on connections of their own, with an idle timeout', () => {
+  it('lets other writes through while more readers than the write pool has connections stop reading, and frees the streams after the idle timeout', async () => {
+    for (let i = 0; i < 17; i++) stalledReader(t.url);
+    await new Promise((r) => setTimeout(r, 500));
+    const writes = await Promise.all(Array.from({ length: 8 }, (_, i) => putTag(t.url, 'gc/writer', `w${i}`, `w${i}`)));
+    expect(writes.map((w) => w.status)).toEqual(writes.map(() => 201));
+    // The stalled streams ended at their idle timeout: a reader that reads gets the whole set.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const res = await fetch(`${t.url}/v2/_gc/referenced`);
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split('\n');
+    expect(JSON.parse(lines[lines.length - 1]!)).toEqual({ count: 80_008 });
+  });
+
+  it(`answers 429 beyond ${MAX_REFERENCED_STREAMS} streams at once`, async () => {
+    const responses = await Promise.all(Array.from({ length: MAX_REFERENCED_STREAMS + 4 }, () => fetch(`${t.url}/v2/_gc/referenced?repository=bulk/gc`)));
+    const statuses = responses.map((r) => r.status);
+    await Promise.all(responses.map((r) => r.text()));
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+  });
+});

@@ -177,7 +177,10 @@ begin
            jsonb_each(e.data->'leased') r, jsonb_array_elements_text(r.value) d
       where e.type = 'GcSweepStarted' and (
         exists (select 1 from tag_history h where h.repository = r.key and h.digest = d.value and h.from_position > (e.data->>'asOf')::bigint)
-        or exists (select 1 from pins p where p.repository = r.key and p.digest = d.value and p.position > (e.data->>'asOf')::bigint))
+        or exists (select 1 from pins p where p.repository = r.key and p.digest = d.value and p.position > (e.data->>'asOf')::bigint)
+        -- A write of this same batch that references it: the sweep goes first or not at all.
+        or exists (select 1 from jsonb_to_recordset(p_batch->'events') as o("refRepository" text, "refDigest" text)
+                   where o."refRepository" = r.key and o."refDigest" = d.value))
     ) h;
   end if;
   if v_leased is not null then

@@ -3,13 +3,13 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { TagHistoryError } from '@tag-history/domain';
 import { SweepLeasesQuery } from '@tag-history/queries';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, tokenIdOf } from '../../http/actor';
+import { writerOf } from '../../http/actor';
 import { count, duration } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { readManifestBody } from '../read-manifest-lines';
+import { StartSweepCommand } from './start-sweep.command';
 
 const QUERY = { cursor: count(), retention: duration() };
-import { StartSweepCommand } from './start-sweep.command';
 
 @Controller()
 export class StartSweepController {
@@ -32,7 +32,7 @@ export class StartSweepController {
       throw new TagHistoryError('PARAMETER_INVALID', 'cursor must be the log position of the referenced set the candidates came from', { cursor: null });
     }
     const candidates = await readManifestBody(body, contentType, reply);
-    const sweep = await this.commandBus.execute(new StartSweepCommand(cursor, retention, candidates, actorOf(request), tokenIdOf(request)));
+    const sweep = await this.commandBus.execute(new StartSweepCommand(cursor, retention, candidates, writerOf(request)));
     const unreferenced = await this.queryBus.execute(new SweepLeasesQuery(sweep.id));
     void reply.status(201).header('location', `/v2/_gc/sweeps/${sweep.id}`);
     return { id: sweep.id, cursor, leaseUntil: sweep.leaseUntil, candidates: candidates.count, unreferenced };

@@ -31,3 +31,7 @@ export * from './pretty-jws/json-format';
 export * from './pretty-jws/signed-format';
 export * from './pretty-jws/encode-pretty-jws';
 export * from './pretty-jws/decode-pretty-jws';
+export * from './decider/decider';
+export * from './tag/tag-decider';
+export * from './pin/pin-decider';
+export * from './sweep/sweep-decider';

@@ -6,9 +6,11 @@ import { type SigningKey, signTagStatement } from '@tag-history/signing';
 import type { Kysely } from 'kysely';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { SIGNING_KEY } from '../../infrastructure/signing-key';
+import { AnswerCache } from './answer-cache';
 
-/** Signed tag answers kept at once; about 1 KiB each. */
+/** What the kept answers may hold: a client's signatures can make one answer up to the 64 KiB of its PUT. */
 const MAX_ENTRIES = 10_000;
+const MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * A tag version as a JWS: the service's signature first, then the client's
@@ -16,13 +18,14 @@ const MAX_ENTRIES = 10_000;
  * client's bytes, or the tag object the service writes for unsigned tags).
  *
  * What the service signs is a fact about one version of one tag, which never
- * changes: the answer is kept per (tag, version), least recently used out,
- * so a tag read again and again is signed once per process, not per request.
- * Concurrent first reads share one signing.
+ * changes: the answer is kept per (tag, version), least recently used out
+ * (at most MAX_ENTRIES answers and MAX_BYTES of them), so a tag read again
+ * and again is signed once per process, not per request. Concurrent first
+ * reads share one signing.
  */
 @Injectable()
 export class SignedTags {
-  private readonly cache = new Map<string, Promise<TagJws>>();
+  private readonly cache = new AnswerCache<TagJws>({ entries: MAX_ENTRIES, bytes: MAX_BYTES }, (jws) => JSON.stringify(jws).length);
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
@@ -31,18 +34,7 @@ export class SignedTags {
   ) {}
 
   jws(view: TagView): Promise<TagJws> {
-    const id = JSON.stringify([view.name, view.tag, view.version]);
-    const cached = this.cache.get(id);
-    if (cached) {
-      this.cache.delete(id);
-      this.cache.set(id, cached);
-      return cached;
-    }
-    const signing = this.sign(view);
-    this.cache.set(id, signing);
-    signing.catch(() => this.cache.get(id) === signing && this.cache.delete(id));
-    if (this.cache.size > MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    return signing;
+    return this.cache.get(JSON.stringify([view.name, view.tag, view.version]), () => this.sign(view));
   }
 
   private async sign(view: TagView): Promise<TagJws> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '@tag-history/database';
-import { jsonFormat, signedFormat, type TagJws, tagObjectPayload } from '@tag-history/domain';
+import { encodePrettyJws, jsonFormat, signedFormat, type TagJws, tagObjectPayload } from '@tag-history/domain';
 import { clientJwsAt, type TagView } from '@tag-history/queries';
 import { type SigningKey, signTagStatement } from '@tag-history/signing';
 import type { Kysely } from 'kysely';
@@ -12,6 +12,12 @@ import { AnswerCache } from './answer-cache';
 const MAX_ENTRIES = 10_000;
 const MAX_BYTES = 16 * 1024 * 1024;
 
+/** One signed tag version in both signed media types, encoded once: `+jws` as its JSON text, `+prettyjws` as bytes. */
+export interface SignedTag {
+  jws: string;
+  pretty: Buffer;
+}
+
 /**
  * A tag version as a JWS: the service's signature first, then the client's
  * own when a client-signed PUT made that version, all over one payload (the
@@ -21,11 +27,12 @@ const MAX_BYTES = 16 * 1024 * 1024;
  * changes: the answer is kept per (tag, version), least recently used out
  * (at most MAX_ENTRIES answers and MAX_BYTES of them), so a tag read again
  * and again is signed once per process, not per request. Concurrent first
- * reads share one signing.
+ * reads share one signing. Both encodings are kept: checking and
+ * writing the pretty form costs more than the signature itself.
  */
 @Injectable()
 export class SignedTags {
-  private readonly cache = new AnswerCache<TagJws>({ entries: MAX_ENTRIES, bytes: MAX_BYTES }, (jws) => JSON.stringify(jws).length);
+  private readonly cache = new AnswerCache<SignedTag>({ entries: MAX_ENTRIES, bytes: MAX_BYTES }, (s) => s.jws.length + s.pretty.length);
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
@@ -33,8 +40,11 @@ export class SignedTags {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  jws(view: TagView): Promise<TagJws> {
-    return this.cache.get(JSON.stringify([view.name, view.tag, view.version]), () => this.sign(view));
+  get(view: TagView): Promise<SignedTag> {
+    return this.cache.get(JSON.stringify([view.name, view.tag, view.version]), async () => {
+      const jws = await this.sign(view);
+      return { jws: JSON.stringify(jws), pretty: encodePrettyJws(jws) };
+    });
   }
 
   private async sign(view: TagView): Promise<TagJws> {

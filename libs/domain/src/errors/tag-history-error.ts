@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'MANIFEST_BEING_DELETED'
   | 'PIN_UNKNOWN'
   | 'SWEEP_UNKNOWN'
+  | 'EVENT_UNKNOWN'
   | 'SWEEP_EXPIRED'
   | 'TOO_MANY_CANDIDATES'
   | 'NOT_FOUND'

@@ -16,6 +16,7 @@ async function route(): Promise<void> {
   current?.abort();
   const controller = (current = new AbortController());
   const parts = hash.slice(2).split('/').map(decodeURIComponent);
+  main.dataset.ready = 'false';
   renderAuth();
   try {
     if (parts[0] === 'r' && parts[1]) await repositoryPage(main, parts[1], controller.signal);

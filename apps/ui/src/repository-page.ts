@@ -83,8 +83,6 @@ export async function repositoryPage(main: HTMLElement, name: string, signal: Ab
 
   const showTargets = async (time: number) => {
     const at = new Date(time).toISOString();
-    cursorTime.textContent = formatTime(at);
-    if (chart) placeCursor(chart, width, view, time);
     const lanes = [...(chart?.querySelectorAll<SVGGElement>('.lane') ?? [])].map((l) => l.dataset.tag!);
     // The point-in-time API answers for each lane; the chart's own intervals are not trusted for this.
     const answers = await Promise.all(lanes.map((tag) => apiOrMissing<TagAt>(`/v2/${repoPath(name)}/_tags/${encodeURIComponent(tag)}?at=${encodeURIComponent(at)}`, signal)));
@@ -104,14 +102,19 @@ export async function repositoryPage(main: HTMLElement, name: string, signal: Ab
             h('td', {}, a ? a.updatedBy : ''),
           );
         }),
-        { id: 'cursor-targets' },
+        { id: 'cursor-targets', 'data-at': at },
       ),
     );
   };
+  let asking: ReturnType<typeof setTimeout> | undefined;
   const setCursor = (time: number) => {
     state.cursor = Math.round(time);
     slider.value = String(Math.round(((state.cursor - view.start) / (view.end - view.start)) * 1000));
-    void showTargets(state.cursor);
+    cursorTime.textContent = formatTime(new Date(state.cursor).toISOString());
+    if (chart) placeCursor(chart, width, view, state.cursor);
+    // The line follows at once; the API is asked once the cursor rests (a held arrow key sends many inputs).
+    clearTimeout(asking);
+    asking = setTimeout(() => void showTargets(state.cursor!), 120);
   };
   slider.addEventListener('input', () => setCursor(view.start + (Number(slider.value) / 1000) * (view.end - view.start)));
 

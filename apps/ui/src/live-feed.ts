@@ -28,6 +28,8 @@ export function followFeed(query: Record<string, string>, after: string, onEvent
           headers: authHeaders({ accept: 'text/event-stream', 'last-event-id': last }),
           signal,
         });
+        // A token without the feed's scope gets a page that does not update itself, not a retry loop.
+        if (response.status === 401 || response.status === 403) return;
         if (!response.ok || !response.body) throw new Error(`feed answered ${response.status}`);
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'SWEEP_UNKNOWN'
   | 'EVENT_UNKNOWN'
   | 'SWEEP_EXPIRED'
+  | 'DIGEST_NOT_LEASED'
   | 'TOO_MANY_CANDIDATES'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'

@@ -77,10 +77,10 @@ export async function seedDemo(commandBus: CommandBus, clock: DemoClock, end: Da
     const data = { repository: s.repository, tag: s.tag };
     const result =
       s.op === 'put'
-        ? await commandBus.execute(new PutTagCommand({ type: 'PutTag', data: { ...data, target: target(s.image) } }, s.actor))
+        ? await commandBus.execute(new PutTagCommand({ type: 'PutTag', data: { ...data, target: target(s.image) } }, { actor: s.actor }))
         : s.op === 'delete'
-          ? await commandBus.execute(new DeleteTagCommand({ type: 'DeleteTag', data }, s.actor))
-          : await commandBus.execute(new RestoreTagCommand(s.repository, s.tag, { digest: demoDigest(s.image) }, undefined, s.actor));
+          ? await commandBus.execute(new DeleteTagCommand({ type: 'DeleteTag', data }, { actor: s.actor }))
+          : await commandBus.execute(new RestoreTagCommand(s.repository, s.tag, { digest: demoDigest(s.image) }, undefined, { actor: s.actor }));
     written += result.events.length;
   }
   return written;

@@ -19,8 +19,8 @@ interface TagAt {
   updatedAt: string;
 }
 
-/** At most this many intervals per window: a tag with 100,000 moves opens as fast as one with ten. */
-const WINDOW = 2000;
+/** At most this many intervals per window (about one per two pixels of a wide screen): a tag with 100,000 moves opens as fast as one with ten. */
+const WINDOW = 500;
 
 function toLocalInput(t: number): string {
   return new Date(t).toISOString().slice(0, 16);

@@ -16,10 +16,30 @@ export class RepositoryTimelineHandler implements IQueryHandler<RepositoryTimeli
 
   async execute({ repository, limit, since, until }: RepositoryTimelineQuery): Promise<RepositoryTimeline> {
     const head = await this.db.selectFrom('log_head').select('position').executeTakeFirstOrThrow();
+    // The window and the cut first, on tag_history alone; only the rows kept look up their two events.
+    const cut = this.db
+      .selectFrom('tag_history')
+      .selectAll()
+      .where('repository', '=', repository)
+      .$if(since !== undefined, (q) => q.where((eb) => eb.or([eb('to_time', 'is', null), eb('to_time', '>', since!)])))
+      .$if(until !== undefined, (q) => q.where('from_time', '<', until!))
+      .orderBy(sql`to_time desc nulls first`)
+      .orderBy('tag')
+      .orderBy('version', 'desc')
+      .limit(limit + 1)
+      .as('h');
     const rows = await this.db
-      .selectFrom('tag_history as h')
-      .innerJoin('events as o', (j) => j.on(sql<string>`o.stream_id`, '=', sql<string>`h.repository || ':' || h.tag`).onRef('o.version', '=', 'h.version'))
-      .leftJoin('events as c', (j) => j.on(sql<string>`c.stream_id`, '=', sql<string>`h.repository || ':' || h.tag`).onRef('c.version', '=', 'h.to_version'))
+      .selectFrom(cut)
+      // One (stream_id, version) index lookup per row kept, never a scan of the log: lateral with a limit so the
+      // planner cannot turn it into a hash join, and the stream id in the index's collation (tag_history's is "C").
+      .leftJoinLateral(
+        (eb) => eb.selectFrom('events').select('type').where('stream_id', '=', streamOf).whereRef('events.version', '=', 'h.version').limit(1).as('o'),
+        (j) => j.onTrue(),
+      )
+      .leftJoinLateral(
+        (eb) => eb.selectFrom('events').select('type').where('stream_id', '=', streamOf).whereRef('events.version', '=', 'h.to_version').limit(1).as('c'),
+        (j) => j.onTrue(),
+      )
       .select([
         'h.tag',
         'h.digest',
@@ -36,13 +56,9 @@ export class RepositoryTimelineHandler implements IQueryHandler<RepositoryTimeli
         'h.to_actor',
         'c.type as to_type',
       ])
-      .where('h.repository', '=', repository)
-      .$if(since !== undefined, (q) => q.where((eb) => eb.or([eb('h.to_time', 'is', null), eb('h.to_time', '>', since!)])))
-      .$if(until !== undefined, (q) => q.where('h.from_time', '<', until!))
       .orderBy(sql`h.to_time desc nulls first`)
       .orderBy('h.tag')
       .orderBy('h.version', 'desc')
-      .limit(limit + 1)
       .execute();
     const more = rows.length > limit;
     const kept = more ? rows.slice(0, limit) : rows;
@@ -54,12 +70,14 @@ export class RepositoryTimelineHandler implements IQueryHandler<RepositoryTimeli
         digest: r.digest,
         mediaType: r.media_type,
         size: Number(r.size),
-        from: end(r.version, r.from_position, r.from_time, r.from_actor, r.from_type),
+        from: end(r.version, r.from_position, r.from_time, r.from_actor, r.from_type ?? 'unknown'),
         to: r.to_version === null ? null : end(r.to_version, r.to_position!, r.to_time!, r.to_actor!, r.to_type ?? 'unknown'),
       })),
     };
   }
 }
+
+const streamOf = sql<string>`(h.repository || ':' || h.tag) collate "default"`;
 
 function end(version: number, position: number, time: Date, actor: string, type: string): TimelineEnd {
   return { version, position: Number(position), time, actor, type };

@@ -183,6 +183,8 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
       }
       return shown;
     };
+    // The cursor starts at the end of the window; its targets come once the API has answered.
+    await page.waitForSelector('#cursor-targets');
     const before = await page.$eval('#cursor-targets', (table) => (table as unknown as PageElement).dataset.at!);
     await page.getByLabel('Time cursor').fill('500');
     await page.waitForFunction((old) => document.querySelector('#cursor-targets')?.dataset.at !== old, before);

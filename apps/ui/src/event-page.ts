@@ -41,6 +41,8 @@ export async function eventPage(main: HTMLElement, position: number, signal: Abo
       h('dt', {}, 'Hash'), h('dd', { class: 'digest' }, e.hash),
       h('dt', {}, 'Previous'), h('dd', { class: 'digest' }, body.previous ? h('a', { href: href.event(body.previous.position) }, e.prev ?? '') : e.prev ?? 'none (first event)'),
     ),
+    h('h3', {}, 'Stored data'),
+    h('pre', { id: 'row-data', tabindex: 0 }, JSON.stringify(e.data, null, 2)),
     h('h2', {}, 'Decoded JWS'),
     h('h3', {}, 'Protected header'),
     h('pre', { id: 'jws-header', tabindex: 0 }, JSON.stringify(result.header, null, 2)),

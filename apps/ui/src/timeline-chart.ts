@@ -100,7 +100,7 @@ export function timelineChart(intervals: Interval[], width: number, o: ChartOpti
   const lanes = new Map<string, SVGGElement>();
   tags.forEach((tag, index) => {
     const y = AXIS + index * LANE;
-    const lane = svg('g', { class: 'lane', 'data-tag': tag, role: 'list', 'aria-label': `tag ${tag}` }, svg('text', { class: 'lane-label', x: 4, y: y + LANE / 2 + 4 }, tag));
+    const lane = svg('g', { class: 'lane', 'data-tag': tag, role: 'group', 'aria-label': `tag ${tag}` }, svg('text', { class: 'lane-label', x: 4, y: y + LANE / 2 + 4 }, tag));
     lanes.set(tag, lane);
     root.append(lane);
   });

@@ -29,3 +29,4 @@ export * from './decider/decider';
 export * from './tag/tag-decider';
 export * from './pin/pin-decider';
 export * from './sweep/sweep-decider';
+export * from './gc/manifest-being-deleted';

@@ -12,9 +12,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { clock?: Clock; access?: AccessOptions } = {}): Promise<TestApp> {
+export async function startTestApp(options: { clock?: Clock; access?: AccessOptions; uiDir?: string } = {}): Promise<TestApp> {
   const infrastructure = await createTestInfrastructure();
-  const app = await createApp(infrastructure, { clock: options.clock, logger: false, access: options.access });
+  const app = await createApp(infrastructure, { clock: options.clock, logger: false, access: options.access, uiDir: options.uiDir });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {

@@ -4,6 +4,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
 import type { AccessOptions } from './auth/access-options';
 import { AuthModule } from './auth/auth.module';
+import { BrowseModule } from './browse/browse.module';
+import { defaultUiDir } from './browse/ui/ui-dir';
 import { TrustPolicy } from './auth/trust-policy';
 import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
@@ -18,7 +20,12 @@ import { TagsModule } from './tags/tags.module';
 /** One module per capability; each declares its own controllers and handlers. */
 @Module({})
 export class AppModule {
-  static forRoot(infrastructure: Infrastructure, clock: Clock = () => new Date(), access: AccessOptions = { trust: TrustPolicy.empty }): DynamicModule {
+  static forRoot(
+    infrastructure: Infrastructure,
+    clock: Clock = () => new Date(),
+    access: AccessOptions = { trust: TrustPolicy.empty },
+    uiDir = defaultUiDir(),
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -31,6 +38,7 @@ export class AppModule {
         FeedModule.forRoot(infrastructure),
         GcModule,
         AuditModule,
+        BrowseModule.forRoot(uiDir),
       ],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],
     };

@@ -25,7 +25,8 @@ const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|
 export function requiredScopes(method: string, url: string, body?: unknown): Requirement {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  if (PUBLIC_PATHS.has(path)) return { kind: 'public' };
+  // The audit page's files are public; every request it makes carries the token the page asks for.
+  if (PUBLIC_PATHS.has(path) || path === '/ui' || path.startsWith('/ui/')) return { kind: 'public' };
   if (!path.startsWith('/v2/')) return { kind: 'scopes', scopes: [CATALOG] };
   const segments = path.slice('/v2/'.length).split('/');
   const first = decodeSegment(segments[0]!);

@@ -6,6 +6,8 @@
  * segment, so that routes read `v2/:name/_tags/:tag`.
  */
 export function rewriteUrl(url: string): string {
+  // The audit page's folder URL is its index; routes cannot tell `/ui` from `/ui/`.
+  if (url === '/ui/' || url.startsWith('/ui/?')) return `/ui/index.html${url.slice(4)}`;
   if (!url.startsWith('/v2/')) return url;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);

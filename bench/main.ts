@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { Bench } from './bench';
 import { createBenchDatabase } from './bench-database';
+import { statementStatsAvailable } from './database-activity';
 import { prepareRawTables } from './driver/raw-postgres';
 import { describeMachine, loadAverage } from './machine';
 import { parseOptions } from './options';
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
 
   const database = await createBenchDatabase(options.adminUrl);
   console.log(`benchmark database ${database.name}${options.quick ? ' (quick)' : ''}`);
-  const service = await startService(database.url, options.cpuProf ? { cpuProfDir: join(RESULTS, 'profiles') } : {});
+  const profiles = join(RESULTS, 'profiles');
+  const service = await startService(database.url, options.cpuProf ? { cpuProfDir: profiles } : {});
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   const results: BenchResults = {
     startedAt: new Date().toISOString(),
@@ -34,12 +36,15 @@ async function main(): Promise<void> {
     options: { ...options, adminUrl: undefined },
     rows: [],
     series: [],
+    profiles: [],
     notes: [],
     errors: [],
   };
   try {
     await prepareRawTables(pool);
-    const bench = new Bench(options, service, database.url, pool, results);
+    const statementStats = await statementStatsAvailable(pool);
+    if (!statementStats) results.notes.push('pg_stat_statements is not loaded on this server (shared_preload_libraries): statements per operation are not counted, commits per operation are');
+    const bench = new Bench(options, service, database.url, pool, results, statementStats, profiles);
     for (const workload of selected) {
       console.log(`== ${workload.name}: ${workload.title}`);
       const started = Date.now();

@@ -12,6 +12,8 @@ export interface Measurement {
   serviceCpuMicrosPerOp?: number;
   /** Transactions committed in the service's database per operation, for HTTP runs (for writes: 1 / group commit batch size). */
   commitsPerOp?: number;
+  /** Statements executed in the service's database per operation (pg_stat_statements, when the server loads it): round trips, unless pipelined. */
+  statementsPerOp?: number;
   /** Response counts by HTTP status, for HTTP runs. */
   statuses?: Record<string, number>;
 }
@@ -38,5 +40,11 @@ export function combine(runs: Measurement[]): Measurement {
     ...(runs.some((r) => r.statuses) ? { statuses } : {}),
     ...(runs.some((r) => r.serviceCpuMicrosPerOp !== undefined) ? { serviceCpuMicrosPerOp: weighted((r) => r.serviceCpuMicrosPerOp ?? 0) } : {}),
     ...(runs.some((r) => r.commitsPerOp !== undefined) ? { commitsPerOp: weighted((r) => r.commitsPerOp ?? 0) } : {}),
+    ...(runs.some((r) => r.statementsPerOp !== undefined) ? { statementsPerOp: weighted((r) => r.statementsPerOp ?? 0) } : {}),
   };
+}
+
+/** The q-quantile (0..1) of ascending values; 0 when there are none. */
+export function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }

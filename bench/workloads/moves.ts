@@ -34,9 +34,8 @@ export const moves: Workload = {
       raw: () => bench.pgbench('insert-event', 32),
       rawNode: () => bench.nodePg('insert-event', 32),
       spread: () => bench.http(spread, 32, [200, 201]),
-      // A 409 on the hot tag is the defect issue 17 fixes: counted against the target below, not as a failed run (yet).
-      // At least 3 s: with retries, the first answers can take over a second on a busy machine, longer than a --quick run.
-      hot: () => bench.http(hot, 32, [200, 409], { seconds: Math.max(bench.options.seconds, 3) }),
+      // At least 3 s: with retries, the first answers can take seconds on a busy machine, longer than a --quick run.
+      hot: () => bench.http(hot, 32, [200], { seconds: Math.max(bench.options.seconds, 3) }),
     });
     const rawSimple = await bench.pgbench('insert-event', 32, 'simple');
     bench.record(
@@ -44,8 +43,10 @@ export const moves: Workload = {
     );
     const conflicts = m.hot.statuses?.['409'] ?? 0;
     const row = compared({ workload: 'moves', case: 'moves, 32 clients all on one tag', clients: 32, baseline: 'moves, 32 clients over 1,000 tags', service: succeeded(m.hot, 200), raw: m.spread });
-    row.target = { text: 'no errors, ≥ 0.5x', met: conflicts === 0 && row.ratio! >= 0.5 };
+    row.target = { text: 'no errors, ≥ 0.5x', met: m.hot.errors === 0 && row.ratio! >= 0.5 };
     row.detail = `${conflicts.toLocaleString('en-US')} of ${m.hot.ops.toLocaleString('en-US')} answered 409 CONFLICT; ops/s counts the 200s, latencies all answers`;
+    // Remove when issue 17 lands: from then on a 409 on the hot tag fails the run.
+    row.knownDefect = 'issue 17, concurrent unconditional moves of one tag answer 409 CONFLICT';
     bench.record(row);
 
     if (bench.options.profile) await bench.profile('moves, 32 clients over 1,000 tags', spread, 32, [200, 201]);

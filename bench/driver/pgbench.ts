@@ -62,7 +62,7 @@ function pgbench(args: string[]): Promise<PgbenchOutput> {
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', (error) => reject(new Error(`pgbench could not start (install postgresql-client): ${error.message}`)));
+    child.once('error', (error) => reject(new Error(`pgbench could not start (it comes with PostgreSQL: Debian's postgresql-<version> or postgresql-client-<version>): ${error.message}`)));
     child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }

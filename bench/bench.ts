@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { type Activity, readActivity } from './database-activity';
 import type { FeedFollower, RawStatement, RequestFactoryRef } from './driver/load-spec';
 import { type PgbenchMode, runPgbench } from './driver/pgbench';
+import { startRoundTripProxy } from './driver/round-trip-proxy';
 import { runLoad } from './driver/run-load';
 import { combine, type Measurement } from './measurement';
 import type { BenchOptions } from './options';
@@ -51,8 +51,6 @@ export class Bench {
     /** A small pool on the service's database, for setup and bulk loading. */
     readonly pool: pg.Pool,
     readonly results: BenchResults,
-    /** Whether pg_stat_statements counts statements on this server (see database-activity.ts). */
-    private readonly statementStats: boolean,
     /** Where `--profile` writes the service's CPU profiles. */
     private readonly profileDir: string,
   ) {}
@@ -61,24 +59,19 @@ export class Bench {
   async http(requests: RequestFactoryRef, clients: number, expect: number[], options: HttpOptions = {}): Promise<Measurement> {
     const service = options.service ?? this.service;
     let cpuBefore = 0;
-    let activityBefore: Promise<Activity> | undefined;
+    let commitsBefore: Promise<number> | undefined;
     const spec = { kind: 'http', url: service.url, connections: clients, seconds: options.seconds ?? this.options.seconds, warmupSeconds: this.warmup(), requests, expect } as const;
     const measurement = await runLoad(spec, () => {
       cpuBefore = service.cpuMicros();
-      activityBefore = readActivity(this.pool, this.statementStats);
+      commitsBefore = this.commits();
       options.onMeasuring?.();
     });
     const cpu = service.cpuMicros() - cpuBefore;
     // The statistics reach pg_stat_database when a backend goes idle: give them a moment (not with --quick: it checks, not measures).
     if (!this.options.quick) await new Promise((r) => setTimeout(r, 1_100));
-    const [before, after] = [await (activityBefore ?? readActivity(this.pool, this.statementStats)), await readActivity(this.pool, this.statementStats)];
+    const commits = (await this.commits()) - (await (commitsBefore ?? this.commits()));
     if (measurement.ops === 0) return measurement;
-    return {
-      ...measurement,
-      serviceCpuMicrosPerOp: cpu / measurement.ops,
-      commitsPerOp: (after.commits - before.commits) / measurement.ops,
-      ...(after.statements !== undefined && before.statements !== undefined ? { statementsPerOp: (after.statements - before.statements) / measurement.ops } : {}),
-    };
+    return { ...measurement, serviceCpuMicrosPerOp: cpu / measurement.ops, commitsPerOp: commits / measurement.ops };
   }
 
   /**
@@ -161,6 +154,34 @@ export class Bench {
     console.log(`  profile of ${name}: ${measurement.opsPerSec.toFixed(0)} ops/s, busy ${(summary.busyShare * 100).toFixed(0)} %, ${join(dir, file)}`);
   }
 
+  /**
+   * Round trips and statements per operation, counted on the wire: a second
+   * service process, whose connections to Postgres go through a counting proxy
+   * (driver/round-trip-proxy.ts), takes each load once. Its throughput is not
+   * reported (the proxy is one more hop); the counts go into the rows given.
+   */
+  async roundTrips(cases: { row: ResultRow; requests: RequestFactoryRef; expect: number[]; clients?: number }[]): Promise<void> {
+    const database = new URL(this.databaseUrl);
+    const proxy = await startRoundTripProxy(database.hostname || 'localhost', Number(database.port || 5432));
+    const proxied = new URL(this.databaseUrl);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    const service = await startService(proxied.toString());
+    try {
+      for (const c of cases) {
+        let before = proxy.counts();
+        const m = await this.http(c.requests, c.clients ?? c.row.clients, c.expect, { service, onMeasuring: () => (before = proxy.counts()) });
+        const after = proxy.counts();
+        if (m.ops === 0) continue;
+        c.row.wire = { roundTripsPerOp: (after.roundTrips - before.roundTrips) / m.ops, statementsPerOp: (after.statements - before.statements) / m.ops };
+        console.log(`  ${c.row.case}: ${c.row.wire.roundTripsPerOp.toFixed(2)} round trips, ${c.row.wire.statementsPerOp.toFixed(2)} statements per operation`);
+      }
+    } finally {
+      await service.stop();
+      await proxy.close();
+    }
+  }
+
   /** Adds a row, reporting as errors any failed request or statement it counted. */
   record(row: ResultRow): void {
     row.loadAverage ??= loadavg()[0]!.toFixed(2);
@@ -173,6 +194,11 @@ export class Bench {
     if (row.knownDefect) this.results.notes.push(...failed.map((f) => `${f} (known defect, not counted as a failed run: ${row.knownDefect})`));
     else this.results.errors.push(...failed);
     console.log(`  ${row.case}: ${summary(row)}`);
+  }
+
+  private async commits(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('select xact_commit as n from pg_stat_database where datname = current_database()');
+    return Number(rows[0]!.n);
   }
 
   private warmup(): number {
@@ -214,7 +240,7 @@ function summary(row: ResultRow): string {
   const latency = (m: Measurement) => `p50 ${m.p50Ms.toFixed(2)} ms p99 ${m.p99Ms.toFixed(2)} ms`;
   const parts = [`service ${s.opsPerSec.toFixed(0)} ${row.unit ?? 'op'}s/s ${latency(s)}`];
   if (s.serviceCpuMicrosPerOp !== undefined) {
-    parts.push(`${s.serviceCpuMicrosPerOp.toFixed(0)} µs CPU/op, ${s.commitsPerOp?.toFixed(2)} commits/op${s.statementsPerOp !== undefined ? `, ${s.statementsPerOp.toFixed(1)} statements/op` : ''}`);
+    parts.push(`${s.serviceCpuMicrosPerOp.toFixed(0)} µs CPU/op, ${s.commitsPerOp?.toFixed(2)} commits/op`);
   }
   if (row.raw) parts.push(`baseline ${row.baseline} ${row.raw.opsPerSec.toFixed(0)}/s ${latency(row.raw)}`);
   if (row.rawSimple) parts.push(`pgbench -M simple ${row.rawSimple.opsPerSec.toFixed(0)}/s`);

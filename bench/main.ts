@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { Bench } from './bench';
 import { createBenchDatabase } from './bench-database';
-import { statementStatsAvailable } from './database-activity';
 import { prepareRawTables } from './driver/raw-postgres';
 import { describeMachine, loadAverage } from './machine';
 import { parseOptions } from './options';
@@ -42,9 +41,7 @@ async function main(): Promise<void> {
   };
   try {
     await prepareRawTables(pool);
-    const statementStats = await statementStatsAvailable(pool);
-    if (!statementStats) results.notes.push('pg_stat_statements is not loaded on this server (shared_preload_libraries): statements per operation are not counted, commits per operation are');
-    const bench = new Bench(options, service, database.url, pool, results, statementStats, profiles);
+    const bench = new Bench(options, service, database.url, pool, results, profiles);
     for (const workload of selected) {
       console.log(`== ${workload.name}: ${workload.title}`);
       const started = Date.now();

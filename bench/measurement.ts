@@ -12,8 +12,6 @@ export interface Measurement {
   serviceCpuMicrosPerOp?: number;
   /** Transactions committed in the service's database per operation, for HTTP runs (for writes: 1 / group commit batch size). */
   commitsPerOp?: number;
-  /** Statements executed in the service's database per operation (pg_stat_statements, when the server loads it): round trips, unless pipelined. */
-  statementsPerOp?: number;
   /** Response counts by HTTP status, for HTTP runs. */
   statuses?: Record<string, number>;
 }
@@ -40,7 +38,6 @@ export function combine(runs: Measurement[]): Measurement {
     ...(runs.some((r) => r.statuses) ? { statuses } : {}),
     ...(runs.some((r) => r.serviceCpuMicrosPerOp !== undefined) ? { serviceCpuMicrosPerOp: weighted((r) => r.serviceCpuMicrosPerOp ?? 0) } : {}),
     ...(runs.some((r) => r.commitsPerOp !== undefined) ? { commitsPerOp: weighted((r) => r.commitsPerOp ?? 0) } : {}),
-    ...(runs.some((r) => r.statementsPerOp !== undefined) ? { statementsPerOp: weighted((r) => r.statementsPerOp ?? 0) } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export interface ResultRow {
   target?: { text: string; met: boolean };
   /** What one operation is, when not a request (`event`, `tag`): the ops/s column then counts those. */
   unit?: string;
+  /** The service's conversation with Postgres per operation, counted on the wire by a proxy (Bench.roundTrips). */
+  wire?: { roundTripsPerOp: number; statementsPerOp: number };
   /**
    * A defect an open issue tracks that this row measures (e.g. conflicts on a hot tag, issue 17): its failed
    * operations are listed as notes and miss the target instead of failing the run, until the fix lands and this goes.

@@ -13,7 +13,7 @@ export function toMarkdown(results: BenchResults): string {
       `load average ${String(results.machine.loadAverageStart)} at start, ${String(results.machine.loadAverageEnd)} at end. ` +
       'Raw baselines: pgbench `-M prepared` (the ratios), `-M simple` and node-pg beside it.',
     '',
-    '| Workload | Clients | Ratio (service / baseline) | p50 ratio | Target | Service ops/s | Baseline ops/s | pgbench -M simple ops/s | raw (node-pg) ops/s | Service p50 / p99 ms | Baseline p50 / p99 ms | raw (node-pg) p50 / p99 ms | Service CPU µs/op | DB commits/op | DB statements/op | Baseline | Load (1 min) | Detail |',
+    '| Workload | Clients | Ratio (service / baseline) | p50 ratio | Target | Service ops/s | Baseline ops/s | pgbench -M simple ops/s | raw (node-pg) ops/s | Service p50 / p99 ms | Baseline p50 / p99 ms | raw (node-pg) p50 / p99 ms | Service CPU µs/op | DB commits/op | DB round trips / statements per op | Baseline | Load (1 min) | Detail |',
     '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',
     ...results.rows.map(row),
   ];
@@ -63,7 +63,7 @@ function row(r: ResultRow): string {
     latency(r.rawNode),
     s.serviceCpuMicrosPerOp?.toFixed(0) ?? '',
     s.commitsPerOp?.toFixed(2) ?? '',
-    s.statementsPerOp?.toFixed(1) ?? '',
+    r.wire ? `${r.wire.roundTripsPerOp.toFixed(2)} / ${r.wire.statementsPerOp.toFixed(2)}` : '',
     r.baseline ?? '',
     r.loadAverage ?? '',
     r.detail ?? '',

@@ -167,6 +167,17 @@ describe('sweeps', () => {
     // The same digest in another repository is another manifest.
     expect((await putTag(t.url, 'gc/other', 'x', 'stale')).status).toBe(201);
 
+    // The started event records exactly what it leased, so a replay of the log rebuilds these leases.
+    const started = await t.infrastructure.db.selectFrom('events').select(['data']).where('type', '=', 'GcSweepStarted').executeTakeFirstOrThrow();
+    expect((started.data as { leased: Record<string, string[]> }).leased['gc/app']!.sort()).toEqual([digest('never-tagged'), digest('stale')].sort());
+
+    // A sweep may only report deleting what it leased: not a tag's current target, not an unknown digest.
+    for (const notLeased of [ref('gc/app', 'kept'), ref('gc/app', 'unknown')]) {
+      const refused = await fetch(`${t.url}/v2/_gc/sweeps/${body.id}`, { method: 'DELETE', headers: { 'content-type': NDJSON }, body: ndjson([notLeased]) });
+      expect(refused.status).toBe(409);
+      expect((await json(refused)).errors[0]).toMatchObject({ code: 'DIGEST_NOT_LEASED', detail: { repository: 'gc/app', digest: notLeased.digest } });
+    }
+
     const close = await fetch(`${t.url}/v2/_gc/sweeps/${body.id}`, { method: 'DELETE', headers: { 'content-type': NDJSON }, body: ndjson([ref('gc/app', 'stale')]) });
     expect(close.status).toBe(200);
     expect(await json(close)).toMatchObject({ id: body.id, deleted: 1, event: { type: 'GcSweepClosed' } });

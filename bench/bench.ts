@@ -25,6 +25,8 @@ export interface Comparison {
   target?: number;
   /** Maximum service/baseline p50 latency ratio the issue asks for. */
   p50Target?: number;
+  /** The service's runs, instead of `--seconds` (a minimum for slow requests in a --quick run). */
+  seconds?: number;
 }
 
 export interface HttpBaseline {
@@ -115,7 +117,7 @@ export class Bench {
    */
   async compare(c: Comparison): Promise<ResultRow> {
     const baseline = c.baseline;
-    const service = () => this.http(c.requests, c.clients, c.expect);
+    const service = () => this.http(c.requests, c.clients, c.expect, { seconds: c.seconds });
     let row: ResultRow;
     if (typeof baseline === 'string') {
       const m = await this.rounds({ raw: () => this.pgbench(baseline, c.clients), rawNode: () => this.nodePg(baseline, c.clients), service });
@@ -131,12 +133,12 @@ export class Bench {
 
   /**
    * `--profile`: the same load on a second service process started with
-   * `node --cpu-prof` on the same database, its profile summarised into the
+   * `node --cpu-prof` on the same database and signing key, its profile summarised into the
    * results (the warm-up and the service's start cut out).
    */
   async profile(name: string, requests: RequestFactoryRef, clients: number, expect: number[]): Promise<void> {
     const dir = join(this.profileDir, new Date().toISOString().replace(/[:.]/g, '-'));
-    const service = await startService(this.databaseUrl, { cpuProfDir: dir });
+    const service = await startService(this.databaseUrl, { cpuProfDir: dir, dataDir: this.service.dataDir });
     const now = () => Number(process.hrtime.bigint() / 1000n);
     let from = now();
     let measurement: Measurement;
@@ -157,7 +159,8 @@ export class Bench {
   /**
    * Round trips and statements per operation, counted on the wire: a second
    * service process, whose connections to Postgres go through a counting proxy
-   * (driver/round-trip-proxy.ts), takes each load once. Its throughput is not
+   * (driver/round-trip-proxy.ts), takes each load once (with the same signing
+   * key: the log must still verify). Its throughput is not
    * reported (the proxy is one more hop); the counts go into the rows given.
    */
   async roundTrips(cases: { row: ResultRow; requests: RequestFactoryRef; expect: number[]; clients?: number }[]): Promise<void> {
@@ -166,7 +169,7 @@ export class Bench {
     const proxied = new URL(this.databaseUrl);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
-    const service = await startService(proxied.toString());
+    const service = await startService(proxied.toString(), { dataDir: this.service.dataDir });
     try {
       for (const c of cases) {
         let before = proxy.counts();

@@ -25,11 +25,6 @@ export interface ResultRow {
   unit?: string;
   /** The service's conversation with Postgres per operation, counted on the wire by a proxy (Bench.roundTrips). */
   wire?: { roundTripsPerOp: number; statementsPerOp: number };
-  /**
-   * A defect an open issue tracks that this row measures (e.g. conflicts on a hot tag, issue 17): its failed
-   * operations are listed as notes and miss the target instead of failing the run, until the fix lands and this goes.
-   */
-  knownDefect?: string;
   /** The machine's 1-minute load average when the row was recorded: 2 cores, shared with other engineers' work. */
   loadAverage?: string;
   /** Anything else the row should say (sizes, totals, memory). */

@@ -148,12 +148,14 @@ export class Bench {
       await service.stop();
     }
     const to = from + measurement.seconds * 1e6;
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error(`the profiled service wrote no .cpuprofile into ${dir}`);
-    const summary = summarizeProfile(name, join(dir, file), JSON.parse(readFileSync(join(dir, file), 'utf8')), from, to);
+    // One file per thread: the main one and any worker's.
+    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+    if (files.length === 0) throw new Error(`the profiled service wrote no .cpuprofile into ${dir}`);
+    const profiles = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    const summary = summarizeProfile(name, files.length === 1 ? join(dir, files[0]!) : dir, profiles, from, to);
     this.results.profiles.push({ ...summary, measurement });
     if (measurement.errors > 0) this.results.errors.push(`profile of ${name}: ${measurement.errors} failed operations`);
-    console.log(`  profile of ${name}: ${measurement.opsPerSec.toFixed(0)} ops/s, busy ${(summary.busyShare * 100).toFixed(0)} %, ${join(dir, file)}`);
+    console.log(`  profile of ${name}: ${measurement.opsPerSec.toFixed(0)} ops/s, busy ${(summary.busyShare * 100).toFixed(0)} %, ${summary.file}`);
   }
 
   /**

@@ -2,7 +2,7 @@
 export interface ProfileSummary {
   case: string;
   file: string;
-  /** Seconds of samples inside the measured window, and the share of them the service was not idle. */
+  /** Seconds of samples inside the measured window (summed over threads), and the share of them the service was not idle. */
   seconds: number;
   busyShare: number;
   /** The top functions by self time, shares of the busy time. */
@@ -21,29 +21,31 @@ interface CpuProfile {
 const TOP = 15;
 
 /**
- * Self time per function of a V8 `.cpuprofile` (node --cpu-prof), counting only
- * samples between `fromMicros` and `toMicros`: V8's and process.hrtime's clocks
- * are both CLOCK_MONOTONIC on Linux, so the bench can cut the service's start
- * and the warm-up out of it.
+ * Self time per function of V8 `.cpuprofile`s (node --cpu-prof: one per thread,
+ * so worker threads count too), counting only samples between `fromMicros` and
+ * `toMicros`: V8's and process.hrtime's clocks are both CLOCK_MONOTONIC on
+ * Linux, so the bench can cut the service's start and the warm-up out of it.
  */
-export function summarizeProfile(name: string, file: string, profile: CpuProfile, fromMicros = 0, toMicros = Infinity): ProfileSummary {
-  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
-  const self = new Map<number, number>();
-  let at = profile.startTime;
+export function summarizeProfile(name: string, file: string, profiles: CpuProfile[], fromMicros = 0, toMicros = Infinity): ProfileSummary {
+  const self = new Map<CpuProfile['nodes'][number]['callFrame'], number>();
   let total = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    at += profile.timeDeltas[i]!;
-    // A sample lasts until the next one.
-    const lasted = profile.timeDeltas[i + 1] ?? 0;
-    if (at < fromMicros || at > toMicros) continue;
-    total += lasted;
-    self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + lasted);
+  for (const profile of profiles) {
+    const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    let at = profile.startTime;
+    for (let i = 0; i < profile.samples.length; i++) {
+      at += profile.timeDeltas[i]!;
+      // A sample lasts until the next one.
+      const lasted = profile.timeDeltas[i + 1] ?? 0;
+      if (at < fromMicros || at > toMicros) continue;
+      total += lasted;
+      const frame = frames.get(profile.samples[i]!)!;
+      self.set(frame, (self.get(frame) ?? 0) + lasted);
+    }
   }
   const functions = new Map<string, { name: string; where: string; micros: number }>();
   const groups = new Map<string, number>();
   let busy = 0;
-  for (const [id, micros] of self) {
-    const frame = frames.get(id)!;
+  for (const [frame, micros] of self) {
     if (frame.functionName === '(idle)') continue;
     busy += micros;
     const where = origin(frame.url);

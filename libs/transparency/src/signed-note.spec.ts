@@ -4,6 +4,13 @@ import { formatCheckpoint, parseCheckpoint } from './checkpoint';
 import { COSIGNATURE_V1, ED25519, generateSignerKey, parseSignerKey, parseVerifierKey } from './note-keys';
 import { cosignText, findSignature, parseNote, parseSignatureLine, signText, verifySignature } from './signed-note';
 
+interface NoteVector {
+  name: string;
+  verifierKey: string;
+  signed: string;
+  text: string;
+}
+
 const vectors = JSON.parse(readFileSync(join(__dirname, '../../../../shared/vectors/signed-note.json'), 'utf8'));
 
 describe('signed notes (known answers)', () => {
@@ -15,7 +22,7 @@ describe('signed notes (known answers)', () => {
     expect(`${sumdb.text}\n${signText(signer, sumdb.text)}\n`).toBe(sumdb.signed);
   });
 
-  it.each(vectors.notes.map((n: { name: string }) => [n.name, n]))('verifies %s and refuses it altered', (_name, n: { verifierKey: string; signed: string; text: string }) => {
+  it.each((vectors.notes as NoteVector[]).map((n) => [n.name, n] as const))('verifies %s and refuses it altered', (_name, n) => {
     const key = parseVerifierKey(n.verifierKey);
     const note = parseNote(n.signed);
     expect(note.text).toBe(n.text);

@@ -3,11 +3,14 @@ import { EventStore, registerSigningKey } from '@tag-history/event-store';
 import { gcLeaseGuard, projectAll } from '@tag-history/projections';
 import { loadSigningKey, type SigningKey } from '@tag-history/signing';
 import type { Config } from '../config';
+import { type LogKeys, loadLogKeys } from './transparency/log-keys';
 
 /** What the application runs on: the database (migrated), the signing key, the event store. */
 export interface Infrastructure extends Connection {
   key: SigningKey;
   eventStore: EventStore;
+  /** The transparency log's checkpoint and timestamp keys. */
+  logKeys: LogKeys;
 }
 
 export async function openInfrastructure(config: Config): Promise<Infrastructure> {
@@ -22,5 +25,5 @@ export async function openInfrastructure(config: Config): Promise<Infrastructure
     maxEvents: 2_000,
     guard: gcLeaseGuard,
   });
-  return { ...connection, key, eventStore };
+  return { ...connection, key, eventStore, logKeys: loadLogKeys(config.transparency) };
 }

@@ -54,13 +54,13 @@ export async function auditLog(options: AuditOptions): Promise<AuditResult> {
     try {
       events = await checkRepository(client, served, options.repository);
     } catch (error) {
-      if (error instanceof ProofError) return { exit: AUDIT_BAD_SIGNATURE_OR_PROOF, message: error.message, checkpoint: served, events };
+      if (error instanceof ProofError) return { exit: AUDIT_BAD_SIGNATURE_OR_PROOF, message: error.message, events };
       throw error;
     }
   }
   if (options.maxAgeMs !== undefined) {
     if (!keys.timestamp) throw new Error('--max-age needs the timestamp key pinned too (the second line of GET /v2/_log/key)');
-    if (served.timestamp === undefined) return { exit: AUDIT_STALE, message: `the checkpoint has no cosignature from ${keys.timestamp.name}`, checkpoint: served, events };
+    if (served.timestamp === undefined) return { exit: AUDIT_STALE, message: `the checkpoint has no valid cosignature from ${keys.timestamp.name}`, checkpoint: served, events };
     const age = options.now.getTime() - served.timestamp * 1000;
     if (age > options.maxAgeMs) {
       return { exit: AUDIT_STALE, message: `the checkpoint was last timestamped ${Math.round(age / 1000)} s ago, more than ${options.maxAgeMs / 1000} s`, checkpoint: served, events };

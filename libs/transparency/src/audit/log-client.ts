@@ -34,14 +34,16 @@ export function httpLogClient(server: string, token?: string): LogClient {
     if (!res.ok) throw new HttpError(`GET ${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     return res;
   };
+  // Parsed here rather than by Response.json(), so the objects come from this realm (the JWS checks compare them deeply).
+  const json = async <T>(path: string): Promise<T> => JSON.parse(await (await get(path)).text()) as T;
   return {
     checkpoint: async () => (await get('/v2/_log/checkpoint')).text(),
-    consistency: async (from, to) => (await (await get(`/v2/_log/proof/consistency?from=${from}&to=${to}`)).json()) as { hashes: string[] },
+    consistency: (from, to) => json(`/v2/_log/proof/consistency?from=${from}&to=${to}`),
     tile: async (level, index, width) => splitHashes(new Uint8Array(await (await get(`/v2/_log/${tilePath(level, index, width)}`)).arrayBuffer())),
     events: async (repository, after) => {
       const query = new URLSearchParams({ repository, limit: '1000', ...(after ? { after } : {}) });
-      return (await (await get(`/v2/_events?${query}`)).json()) as { events: FeedEvent[]; cursor: string };
+      return json(`/v2/_events?${query}`);
     },
-    jwks: async () => (await (await get('/.well-known/jwks.json')).json()) as { keys: Record<string, unknown>[] },
+    jwks: () => json('/.well-known/jwks.json'),
   };
 }

@@ -1,6 +1,6 @@
 import { type Checkpoint, parseCheckpoint } from '../checkpoint';
 import { COSIGNATURE_V1, ED25519, type NoteVerifier, parseVerifierKey } from '../note-keys';
-import { findSignature, parseNote } from '../signed-note';
+import { findSignature, type NoteSignature, parseNote } from '../signed-note';
 
 /** The keys an auditor pins: the log's checkpoint key and, to judge freshness, its timestamp cosigner. */
 export interface PinnedKeys {
@@ -33,10 +33,19 @@ export function openCheckpoint(note: string, keys: PinnedKeys): OpenedCheckpoint
     if (!findSignature(keys.log, text, signatures)) throw new BadSignatureError(`the checkpoint is not signed by ${keys.log.name}`);
     const checkpoint = parseCheckpoint(text);
     if (checkpoint.origin !== keys.log.name) throw new BadSignatureError(`the checkpoint's origin ${checkpoint.origin} is not the key's name ${keys.log.name}`);
-    const stamp = keys.timestamp && findSignature(keys.timestamp, text, signatures);
-    return { ...checkpoint, note, body: text, timestamp: stamp?.kind === 'cosignature' ? stamp.time : undefined };
+    return { ...checkpoint, note, body: text, timestamp: keys.timestamp && timestampOf(keys.timestamp, text, signatures) };
   } catch (error) {
     if (error instanceof BadSignatureError) throw error;
     throw new BadSignatureError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The time of a valid timestamp cosignature; one that does not verify proves no freshness, so it counts as none. */
+function timestampOf(key: NoteVerifier, text: string, signatures: NoteSignature[]): number | undefined {
+  try {
+    const stamp = findSignature(key, text, signatures);
+    return stamp?.kind === 'cosignature' ? stamp.time : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -25,3 +25,7 @@ export * from './sweep/sweep-state';
 export * from './sweep/decide-sweep';
 export * from './sweep/evolve-sweep';
 export * from './tag/tag-jws';
+export * from './decider/decider';
+export * from './tag/tag-decider';
+export * from './pin/pin-decider';
+export * from './sweep/sweep-decider';

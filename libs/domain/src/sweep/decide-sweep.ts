@@ -1,5 +1,5 @@
 import { TagHistoryError } from '../errors/tag-history-error';
-import type { SweepCommand } from './sweep-command';
+import type { DigestsByRepository, SweepCommand } from './sweep-command';
 import type { SweepEvent } from './sweep-event';
 import type { SweepState } from './sweep-state';
 
@@ -16,6 +16,10 @@ export function decideSweep(command: SweepCommand, state: SweepState): SweepEven
       if (now.getTime() >= Date.parse(state.leaseUntil!)) {
         throw new TagHistoryError('SWEEP_EXPIRED', `the lease of sweep ${id} ended at ${state.leaseUntil}`, { id, leaseUntil: state.leaseUntil });
       }
+      const unleased = notLeased(deleted, state.leased);
+      if (unleased) {
+        throw new TagHistoryError('DIGEST_NOT_LEASED', `sweep ${id} did not lease ${unleased.repository}@${unleased.digest}`, { id, ...unleased });
+      }
       return [{ type: 'GcSweepClosed', data: { id, count, deleted } }];
     }
     default: {
@@ -23,4 +27,14 @@ export function decideSweep(command: SweepCommand, state: SweepState): SweepEven
       throw new Error(`unknown sweep command ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/** The first deleted digest the sweep never leased: a sweep may only report deleting what it leased. */
+function notLeased(deleted: DigestsByRepository, leased: DigestsByRepository): { repository: string; digest: string } | undefined {
+  for (const [repository, digests] of Object.entries(deleted)) {
+    const mine = new Set(Object.hasOwn(leased, repository) ? leased[repository] : []);
+    const digest = digests.find((d) => !mine.has(d));
+    if (digest !== undefined) return { repository, digest };
+  }
+  return undefined;
 }

@@ -2,13 +2,22 @@ import type { RetentionPolicy } from '../gc/retention-policy';
 import type { DigestsByRepository } from './sweep-command';
 
 /**
- * A GC job's sweep began. Which candidates it leases is not in the event: the
- * projection decides that inside the append's transaction, under the log
- * head lock, from every event committed before it (see gc-sweeps.projection).
+ * A GC job's sweep began and leased `leased`: the candidates nothing
+ * referenced at position `asOf`, nor between `asOf` and this event (checked
+ * at append). Replaying the log rebuilds exactly these leases.
  */
 export type GcSweepStarted = {
   type: 'GcSweepStarted';
-  data: { id: string; cursor: number; retention: RetentionPolicy; leaseUntil: string; count: number; candidates: DigestsByRepository };
+  data: {
+    id: string;
+    cursor: number;
+    retention: RetentionPolicy;
+    leaseUntil: string;
+    count: number;
+    candidates: DigestsByRepository;
+    asOf: number;
+    leased: DigestsByRepository;
+  };
 };
 
 /** The job reports what it deleted; the leases end. */

@@ -5,6 +5,7 @@ import { IntegratorLoop } from '../infrastructure/transparency/integrator-loop';
 import { LogIntegrator } from '../infrastructure/transparency/log-integrator';
 import { LOG_KEYS } from '../infrastructure/transparency/log-keys';
 import { LogReader } from '../infrastructure/transparency/log-reader';
+import { EventProofService } from './event-proofs';
 import { AddCosignaturesController } from './add-cosignatures/add-cosignatures.controller';
 import { GetCheckpointController } from './get-checkpoint/get-checkpoint.controller';
 import { GetLogKeyController } from './get-log-key/get-log-key.controller';
@@ -22,13 +23,14 @@ export class TransparencyModule {
       { provide: LOG_KEYS, useValue: infrastructure.logKeys },
       { provide: LogReader, useValue: new LogReader(infrastructure.db) },
       { provide: IntegratorLoop, useValue: loop },
+      EventProofService,
     ];
     return {
       module: TransparencyModule,
       global: true,
       controllers: [GetCheckpointController, GetLogKeyController, ProveInclusionController, ProveConsistencyController, ReadTileController, AddCosignaturesController],
       providers,
-      exports: providers.map((p) => p.provide),
+      exports: providers.map((p) => ('provide' in p ? p.provide : p)),
     };
   }
 }

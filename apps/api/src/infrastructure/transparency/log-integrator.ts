@@ -5,7 +5,7 @@ import type { LogKeys } from './log-keys';
 import { readTiles } from './tile-rows';
 
 /** Leaves hashed per transaction: bounds how long the tree's row lock is held while catching up. */
-const BATCH = 10_000;
+export const INTEGRATION_BATCH = 10_000;
 
 /**
  * Follows the committed log in position order and extends the Merkle tree
@@ -18,22 +18,23 @@ export class LogIntegrator {
     private readonly db: Kysely<Database>,
     private readonly keys: LogKeys,
     private readonly now: () => Date,
+    private readonly batch = INTEGRATION_BATCH,
   ) {}
 
   /** Integrates everything committed so far; returns the signed size. */
   async integrateAll(): Promise<number> {
     for (;;) {
       const { size, added } = await this.integrate();
-      if (added < BATCH) return size;
+      if (added < this.batch) return size;
     }
   }
 
-  /** One batch: integrate up to BATCH new leaves and sign their checkpoint (or the first checkpoint of an empty log). */
+  /** One batch: integrate up to `batch` new leaves and sign their checkpoint (or the first checkpoint of an empty log). */
   async integrate(): Promise<{ size: number; added: number }> {
     return this.db.transaction().execute(async (tx) => {
       const tree = await tx.selectFrom('log_tree').select(['size', 'root']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
       const size = Number(tree.size);
-      const rows = await tx.selectFrom('events').select(['position', 'jws']).where('position', '>', size).orderBy('position').limit(BATCH).execute();
+      const rows = await tx.selectFrom('events').select(['position', 'jws']).where('position', '>', size).orderBy('position').limit(this.batch).execute();
       // Positions are dense and commit in order; stopping at a gap keeps the tree a prefix of the log even if they did not.
       const dense = rows.filter((r, i) => Number(r.position) === size + 1 + i);
       if (dense.length === 0) {

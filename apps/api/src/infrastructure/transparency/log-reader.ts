@@ -13,7 +13,8 @@ import {
   tileWidth,
 } from '@tag-history/transparency';
 import type { Kysely } from 'kysely';
-import { readTileMap, readTiles } from './tile-rows';
+import { FullTileCache } from './full-tile-cache';
+import { readTiles } from './tile-rows';
 
 export interface InclusionProof {
   position: number;
@@ -33,6 +34,8 @@ const b64 = (h: Uint8Array) => Buffer.from(h).toString('base64');
 
 /** The read side of the transparency log: checkpoints, proofs and tiles, always for sizes that were signed. */
 export class LogReader {
+  private readonly cache = new FullTileCache();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The latest checkpoint as served: its note, then the timestamp's and witnesses' cosignature lines. */
@@ -136,6 +139,16 @@ export class LogReader {
   /** Runs `plan` to learn which tiles the proofs read, loads them in one query, then runs `build` on them. */
   private async withTiles<T>(plan: (read: NodeReader) => unknown, build: (read: NodeReader) => T): Promise<T> {
     const ids = new Map(nodesNeeded(plan).map((n) => nodeLocation(n.level, n.index)).map((t) => [`${t.level}/${t.index}`, { level: t.level, index: t.index }]));
-    return build(tileNodeReader(await readTileMap(this.db, [...ids.values()])));
+    const tiles = new Map<string, Uint8Array[]>();
+    const missing = [...ids.entries()].filter(([key, id]) => {
+      const cached = this.cache.get(id.level, id.index);
+      if (cached) tiles.set(key, cached);
+      return !cached;
+    });
+    for (const tile of await readTiles(this.db, missing.map(([, id]) => id))) {
+      this.cache.offer(tile);
+      tiles.set(`${tile.level}/${tile.index}`, tile.hashes);
+    }
+    return build(tileNodeReader(tiles));
   }
 }

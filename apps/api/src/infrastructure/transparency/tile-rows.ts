@@ -1,5 +1,5 @@
 import type { Database } from '@tag-history/database';
-import { splitHashes, type Tile, type TileId, tileKey } from '@tag-history/transparency';
+import { splitHashes, type Tile, type TileId } from '@tag-history/transparency';
 import type { Kysely } from 'kysely';
 
 /** The stored hash tiles among `ids`. */
@@ -13,7 +13,3 @@ export async function readTiles(db: Kysely<Database>, ids: TileId[]): Promise<Ti
   return rows.map((row) => ({ level: row.level, index: Number(row.index), hashes: splitHashes(row.hashes) }));
 }
 
-/** The same, by tileKey, for a node reader. */
-export async function readTileMap(db: Kysely<Database>, ids: TileId[]): Promise<Map<string, Uint8Array[]>> {
-  return new Map((await readTiles(db, ids)).map((t) => [tileKey(t), t.hashes]));
-}

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** RFC 6962 / RFC 9162 hashing: domain-separated leaves and interior nodes. */
 export const HASH_SIZE = 32;
@@ -6,12 +6,13 @@ export const HASH_SIZE = 32;
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
+// crypto.hash, one call per hash: a few times faster than a Hash object for inputs this small.
 export function leafHash(data: Uint8Array | string): Buffer {
-  return createHash('sha256').update(LEAF).update(data).digest();
+  return hash('sha256', Buffer.concat([LEAF, typeof data === 'string' ? Buffer.from(data) : data]), 'buffer');
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE).update(left).update(right).digest();
+  return hash('sha256', Buffer.concat([NODE, left, right]), 'buffer');
 }
 
 /** The root of the empty tree: SHA-256 of nothing. */

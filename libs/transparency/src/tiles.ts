@@ -1,4 +1,4 @@
-import { HASH_SIZE, perfectRoot } from './hashes';
+import { HASH_SIZE, nodeHash } from './hashes';
 import type { NodeReader } from './node-reader';
 
 /** C2SP tlog-tiles: tiles of height 8, so a full tile holds 256 hashes (or entries). */
@@ -36,14 +36,44 @@ export function splitHashes(bytes: Uint8Array): Uint8Array[] {
   return hashes;
 }
 
-/** Reads complete nodes out of loaded tiles (a Map from tileKey to hashes). */
-export function tileNodeReader(tiles: ReadonlyMap<string, readonly Uint8Array[]>): NodeReader {
+/** A tile's hashes and every complete node above them inside the tile: `levels[k][i]` is the root of hashes [i * 2^k, (i + 1) * 2^k). */
+export type ExpandedTile = Uint8Array[][];
+
+export function expandTile(hashes: readonly Uint8Array[]): ExpandedTile {
+  const levels: Uint8Array[][] = [[...hashes]];
+  for (let below = levels[0]!; below.length > 1; ) {
+    const above: Uint8Array[] = [];
+    for (let i = 0; i + 1 < below.length; i += 2) above.push(nodeHash(below[i]!, below[i + 1]!));
+    levels.push(above);
+    below = above;
+  }
+  return levels;
+}
+
+/**
+ * Reads complete nodes out of loaded tiles (a Map from tileKey to hashes, or
+ * to tiles already expanded): each tile is expanded once, then every node in
+ * it is a lookup.
+ */
+export function tileNodeReader(tiles: ReadonlyMap<string, readonly Uint8Array[] | ExpandedTile>): NodeReader {
+  const expanded = new Map<string, ExpandedTile>();
   return (level, index) => {
     const at = nodeLocation(level, index);
-    const hashes = tiles.get(tileKey(at));
-    if (!hashes || hashes.length < at.offset + at.count) throw new RangeError(`node ${level}/${index} is not in the loaded tiles`);
-    return perfectRoot(hashes.slice(at.offset, at.offset + at.count));
+    const key = tileKey(at);
+    let tile = expanded.get(key);
+    if (!tile) {
+      const loaded = tiles.get(key);
+      tile = loaded === undefined ? [] : isExpanded(loaded) ? loaded : expandTile(loaded);
+      expanded.set(key, tile);
+    }
+    const node = tile[Math.log2(at.count)]?.[at.offset / at.count];
+    if (!node) throw new RangeError(`node ${level}/${index} is not in the loaded tiles`);
+    return node;
   };
+}
+
+function isExpanded(tile: readonly Uint8Array[] | ExpandedTile): tile is ExpandedTile {
+  return tile.length > 0 && Array.isArray(tile[0]);
 }
 
 /** `x001/x234/067` for 1234067: the path segment of a tile index. */

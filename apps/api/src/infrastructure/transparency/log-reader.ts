@@ -3,6 +3,7 @@ import { TagHistoryError } from '@tag-history/domain';
 import {
   consistencyProof,
   encodeEntryBundle,
+  type ExpandedTile,
   inclusionProof,
   leafHash,
   nodeLocation,
@@ -139,15 +140,14 @@ export class LogReader {
   /** Runs `plan` to learn which tiles the proofs read, loads them in one query, then runs `build` on them. */
   private async withTiles<T>(plan: (read: NodeReader) => unknown, build: (read: NodeReader) => T): Promise<T> {
     const ids = new Map(nodesNeeded(plan).map((n) => nodeLocation(n.level, n.index)).map((t) => [`${t.level}/${t.index}`, { level: t.level, index: t.index }]));
-    const tiles = new Map<string, Uint8Array[]>();
+    const tiles = new Map<string, ExpandedTile>();
     const missing = [...ids.entries()].filter(([key, id]) => {
       const cached = this.cache.get(id.level, id.index);
       if (cached) tiles.set(key, cached);
       return !cached;
     });
     for (const tile of await readTiles(this.db, missing.map(([, id]) => id))) {
-      this.cache.offer(tile);
-      tiles.set(`${tile.level}/${tile.index}`, tile.hashes);
+      tiles.set(`${tile.level}/${tile.index}`, this.cache.offer(tile));
     }
     return build(tileNodeReader(tiles));
   }

@@ -14,6 +14,8 @@ export const BATCH_BODY_LIMIT = 1024 * 1024;
 // where a name that is too long should get the grammar's 400 NAME_INVALID.
 const MAX_PARAM_LENGTH = 1024;
 
+const NEGOTIATED_ROUTES = new Set(['/v2/:name/_tags/:tag', '/v2/_resolve']);
+
 export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BATCH_BODY_LIMIT,
@@ -36,6 +38,11 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
   });
   // NDJSON bodies (GC sweeps: up to a million lines) reach their endpoint as a stream, read line by line there.
   fastify.addContentTypeParser('application/x-ndjson', (_req, payload, done) => done(null, payload));
+  // Reads whose media type follows Accept say so on every answer, errors included (a 401 or 404 too).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if ((request.method === 'GET' || request.method === 'HEAD') && NEGOTIATED_ROUTES.has(request.routeOptions.url ?? '')) void reply.header('vary', 'Accept');
+    done();
+  });
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -29,6 +29,7 @@ export * from './tag-history/get-tag-at.query';
 export * from './tag-history/tag-events.query';
 export * from './tag-history/tag-intervals.query';
 export * from './tag-history/digest-history.query';
+export * from './signed-tag/client-jws-at';
 export * from './read-feed/read-feed.query';
 export * from './read-feed/read-feed.handler';
 export * from './audit-events/audit-events.query';

@@ -1,5 +1,5 @@
 import { connect, type Connection, migrate } from '@tag-history/database';
-import { type PinEvent, referencedBy, type TagEvent, TagHistoryError } from '@tag-history/domain';
+import { manifestBeingDeleted, type PinEvent, referencedBy, type TagEvent } from '@tag-history/domain';
 import { EventStore, type LeaseHit, type NewEvent, registerSigningKey } from '@tag-history/event-store';
 import { loadSigningKey, type SigningKey } from '@tag-history/signing';
 import type { Config } from '../config';
@@ -44,10 +44,5 @@ function references(event: NewEvent) {
 /** A write that would reference a manifest an open sweep is deleting is refused; a sweep whose candidate got referenced reads them again. */
 function leaseRefusal(hit: LeaseHit): Error {
   if (hit.leaseUntil === null) return new CandidateReferencedError(hit.repository, hit.digest);
-  return new TagHistoryError('MANIFEST_BEING_DELETED', `${hit.repository}@${hit.digest} is being deleted by a garbage-collection sweep`, {
-    name: hit.repository,
-    digest: hit.digest,
-    sweep: hit.sweep,
-    leaseUntil: new Date(hit.leaseUntil).toISOString(),
-  });
+  return manifestBeingDeleted({ ...hit, leaseUntil: hit.leaseUntil });
 }

@@ -16,6 +16,14 @@ export function parseProofFlag(value: unknown): boolean {
   throw new TagHistoryError('PARAMETER_INVALID', 'proof must be true or false', { proof: value });
 }
 
+/** An answer with its proofs; a signed tag (a JWS, not JSON) has no place for them. */
+export function withProofs(body: unknown, proofs: EventProofs): object {
+  if (typeof body !== 'object' || body === null) {
+    throw new TagHistoryError('PARAMETER_INVALID', 'proof=true needs a JSON answer: ask for it in Accept', {});
+  }
+  return { ...body, proof: proofs };
+}
+
 /** Inclusion proofs for the events an answer shows, against one checkpoint that contains them all. */
 @Injectable()
 export class EventProofService {

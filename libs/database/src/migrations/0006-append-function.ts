@@ -100,11 +100,13 @@ begin
   -- Leases are exactly what each sweep's event says it leased: a replay rebuilds them as they were.
   for s in
     select e.type, e.data, e.recorded_at from events e
-    where e.position > p_after and e.position <= p_last and e.type in ('GcSweepStarted', 'GcSweepClosed')
+    where e.position > p_after and e.position <= p_last and e.type in ('GcSweepStarted', 'GcSweepExtended', 'GcSweepClosed')
     order by e.position
   loop
     if s.type = 'GcSweepStarted' then
       delete from gc_leases where lease_until <= s.recorded_at;
+    end if;
+    if s.type in ('GcSweepStarted', 'GcSweepExtended') then
       insert into gc_leases (repository, digest, sweep_id, lease_until)
       select r.key, d.value, s.data->>'id', (s.data->>'leaseUntil')::timestamptz
       from jsonb_each(coalesce(s.data->'leased', '{}'::jsonb)) r, jsonb_array_elements_text(r.value) d
@@ -170,14 +172,17 @@ begin
     from jsonb_to_recordset(p_batch->'events') as e("refRepository" text, "refDigest" text, time timestamptz, i int)
     join gc_leases l on l.repository = e."refRepository" and l.digest = e."refDigest" and l.lease_until > e.time
   ) h;
-  if v_leased is null and p_batch @? '$.events[*] ? (@.type == "GcSweepStarted")' then
+  if v_leased is null and p_batch @? '$.events[*] ? (@.type == "GcSweepStarted" || @.type == "GcSweepExtended")' then
     select jsonb_agg(h) into v_leased from (
       select distinct on (e.i) e.i as index, r.key as repository, d.value as digest, e.data->>'id' as sweep, null as "leaseUntil"
       from jsonb_to_recordset(p_batch->'events') as e(type text, data jsonb, i int),
            jsonb_each(e.data->'leased') r, jsonb_array_elements_text(r.value) d
-      where e.type = 'GcSweepStarted' and (
+      where e.type in ('GcSweepStarted', 'GcSweepExtended') and (
         exists (select 1 from tag_history h where h.repository = r.key and h.digest = d.value and h.from_position > (e.data->>'asOf')::bigint)
-        or exists (select 1 from pins p where p.repository = r.key and p.digest = d.value and p.position > (e.data->>'asOf')::bigint))
+        or exists (select 1 from pins p where p.repository = r.key and p.digest = d.value and p.position > (e.data->>'asOf')::bigint)
+        -- A write of this same batch that references it: the sweep goes first or not at all.
+        or exists (select 1 from jsonb_to_recordset(p_batch->'events') as o("refRepository" text, "refDigest" text)
+                   where o."refRepository" = r.key and o."refDigest" = d.value))
     ) h;
   end if;
   if v_leased is not null then

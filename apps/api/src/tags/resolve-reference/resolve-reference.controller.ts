@@ -1,53 +1,76 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseReference, TagHistoryError } from '@tag-history/domain';
-import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery } from '@tag-history/queries';
+import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery, type TagView } from '@tag-history/queries';
+import type { FastifyReply } from 'fastify';
+import { negotiate } from '../../http/negotiate';
 import { parseTime } from '../../http/point-in-time';
-import { EventProofService, parseProofFlag } from '../../transparency/event-proofs';
+import { EventProofService, parseProofFlag, withProofs } from '../../transparency/event-proofs';
+import { representTag, TAG_REPRESENTATIONS } from '../tag-representation/represent-tag';
+import { SignedTags } from '../tag-representation/signed-tags';
+
+const RESOLUTION = 'application/json';
+/** A reference with a tag resolves to a tag version, which has every representation of a tag object too. */
+const WITH_TAG = [RESOLUTION, ...TAG_REPRESENTATIONS.filter((t) => t !== RESOLUTION)];
 
 /**
  * Parses a full reference and says what it names now, or at `at`. The
  * repository looked up is the reference's path: this service stands for one
- * registry, whatever domain the reference names. With `proof=true` the
- * answer carries inclusion proofs of the events it rests on.
+ * registry, whatever domain the reference names.
  */
 @Controller()
 export class ResolveReferenceController {
   constructor(
     private readonly queryBus: QueryBus,
+    private readonly signed: SignedTags,
     @Inject(EventProofService) private readonly proofs: EventProofService,
   ) {}
 
   @Get('v2/_resolve')
-  async resolve(@Query('reference') reference: string | undefined, @Query('at') atParam: string | undefined, @Query('proof') proof: unknown) {
+  async resolve(
+    @Query('reference') reference: string | undefined,
+    @Query('at') atParam: string | undefined,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('proof') proof: unknown,
+  ) {
     const withProof = parseProofFlag(proof);
-    const { answer, positions } = await this.answer(reference, atParam);
-    return withProof ? { ...answer, proof: await this.proofs.prove(positions) } : answer;
+    const { body, positions } = await this.answer(reference, atParam, accept, reply);
+    return withProof ? withProofs(body, await this.proofs.prove(positions)) : body;
   }
 
-  private async answer(reference: string | undefined, atParam: string | undefined): Promise<{ answer: object; positions: number[] }> {
+  /** The answer, and the positions of the events it rests on (for `proof=true`). */
+  private async answer(reference: string | undefined, atParam: string | undefined, accept: string | undefined, reply: FastifyReply): Promise<{ body: unknown; positions: number[] }> {
     if (typeof reference !== 'string' || reference === '') {
       throw new TagHistoryError('PARAMETER_INVALID', 'the reference query parameter is required', {});
     }
     const parts = parseReference(reference);
     const at = parseTime('at', atParam);
+    const mediaType = negotiate(accept, parts.tag !== undefined ? WITH_TAG : [RESOLUTION]);
     if (parts.tag !== undefined && parts.digest !== undefined) {
       // name:tag@digest: pinned to a digest the tag has (or had) as its target.
       const answer = await this.queryBus.execute(new TagIntervalsQuery(parts.path, parts.tag, parts.digest, at));
+      const last = answer.intervals[answer.intervals.length - 1]!;
+      if (mediaType !== RESOLUTION) {
+        const { version, position, time, actor } = last.from;
+        const view: TagView = { name: parts.path, tag: parts.tag, target: last.target, version, position, updatedAt: time, updatedBy: actor };
+        return { body: await representTag(reply, mediaType, view, this.signed), positions: [position] };
+      }
       const positions = answer.intervals.flatMap((i) => [i.from.position, ...(i.to ? [i.to.position] : [])]);
-      return { answer: { reference: parts, target: answer.intervals[answer.intervals.length - 1]!.target, current: answer.current, intervals: answer.intervals }, positions };
+      return { body: { reference: parts, target: last.target, current: answer.current, intervals: answer.intervals }, positions };
     }
     if (parts.tag !== undefined) {
       const view = await this.queryBus.execute(at ? new GetTagAtQuery(parts.path, parts.tag, { time: at }) : new GetTagQuery(parts.path, parts.tag));
-      return { answer: { reference: parts, target: view.target, version: view.version }, positions: [view.position] };
+      const body = mediaType !== RESOLUTION ? await representTag(reply, mediaType, view, this.signed) : { reference: parts, target: view.target, version: view.version };
+      return { body, positions: [view.position] };
     }
     if (at !== undefined) {
       throw new TagHistoryError('PARAMETER_INVALID', 'at needs a reference with a tag', { reference });
     }
     if (parts.digest !== undefined) {
       const tags = await this.queryBus.execute(new FindTagsByDigestQuery(parts.path, parts.digest));
-      return { answer: { reference: parts, tags: tags.map((t) => t.tag) }, positions: tags.map((t) => t.position) };
+      return { body: { reference: parts, tags: tags.map((t) => t.tag) }, positions: tags.map((t) => t.position) };
     }
-    return { answer: { reference: parts }, positions: [] };
+    return { body: { reference: parts }, positions: [] };
   }
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { LogIntegrator } from './log-integrator';
 
 /** How often the integrator looks for new events: batches appends into few, larger tree updates. */
-const PERIOD_MS = 200;
+const PERIOD_MS = 1_000;
 
 /**
  * Runs the integrator in the background: every PERIOD_MS it integrates what

@@ -89,16 +89,17 @@ async function checkGrowth(client: LogClient, previous: OpenedCheckpoint, served
 async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, repository: string): Promise<number> {
   const tiles = await TileVerifier.open(checkpoint.size, checkpoint.root, (level, index, width) => client.tile(level, index, width));
   const verifier = new LogVerifier(KeyRing.fromJwks((await client.jwks()) as never), false);
-  let after: string | undefined;
   let count = 0;
-  for (;;) {
-    const page = await client.events(repository, after);
+  // The next page is read while this one is checked.
+  for (let next = client.events(repository, undefined); ; ) {
+    const page = await next;
     const events = page.events.filter((e) => e.position <= checkpoint.size);
+    const more = page.events.length > 0 && events.length === page.events.length;
+    if (more) next = client.events(repository, page.cursor);
     await Promise.all(events.map((e) => tiles.checkLeaf(e.position - 1, e.jws)));
     await verifier.add(events.map((e) => ({ ...e, time: new Date(e.time) })));
     count += events.length;
-    if (events.length < page.events.length || page.events.length === 0) break;
-    after = page.cursor;
+    if (!more) break;
   }
   const result = verifier.finish();
   if (!result.ok) {

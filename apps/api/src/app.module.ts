@@ -16,6 +16,7 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
 import { SystemModule } from './system/system.module';
 import { TagsModule } from './tags/tags.module';
+import { TransparencyModule } from './transparency/transparency.module';
 
 /** One module per capability; each declares its own controllers and handlers. */
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         GcModule,
         AuditModule,
         BrowseModule.forRoot(uiDir),
+        TransparencyModule.forRoot(infrastructure, clock),
       ],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],
     };

@@ -12,6 +12,10 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   pins: PinsTable;
   gc_leases: GcLeasesTable;
+  log_tree: LogTreeTable;
+  log_tiles: LogTilesTable;
+  log_checkpoints: LogCheckpointsTable;
+  log_cosignatures: LogCosignaturesTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
@@ -126,6 +130,36 @@ export interface GcLeasesTable {
   digest: string;
   sweep_id: string;
   lease_until: Date;
+}
+
+/** How far the Merkle tree over the log has integrated it (one row). */
+export interface LogTreeTable {
+  id: number;
+  size: number;
+  root: Uint8Array;
+}
+
+/** A C2SP tlog-tiles hash tile: up to 256 hashes of 32 bytes, concatenated. */
+export interface LogTilesTable {
+  level: number;
+  index: number;
+  hashes: Uint8Array;
+}
+
+/** A signed checkpoint: the note's text and the checkpoint key's signature line. */
+export interface LogCheckpointsTable {
+  size: number;
+  root: Uint8Array;
+  note: string;
+  signed_at: Date;
+}
+
+/** A cosignature line served with the checkpoint of `size`, one per signer name. */
+export interface LogCosignaturesTable {
+  size: number;
+  name: string;
+  line: string;
+  signed_at: Date;
 }
 
 /** Nest injection token for the Kysely<Database> instance. */

@@ -48,6 +48,14 @@ describe('requiredScopes', () => {
     expect(needs('GET', '/uix')).toEqual(['registry:catalog:*']);
   });
 
+  it("leaves the transparency log's hashes public for auditors, but not the entries, the log verification or anything else under _log", () => {
+    for (const url of ['/v2/_log/checkpoint', '/v2/_log/key', '/v2/_log/proof/inclusion?position=1', '/v2/_log/proof/consistency?from=1', '/v2/_log/tile/0/x001/234.p/5']) {
+      expect(needs('GET', url)).toBe('public');
+    }
+    expect(needs('POST', '/v2/_log/cosignatures')).toBe('public');
+    for (const url of ['/v2/_log/tile/entries/000', '/v2/_log/verify', '/v2/_log/other']) expect(needs('GET', url)).toEqual(['registry:catalog:*']);
+  });
+
   it('needs only a valid token for a reference that does not parse, which the endpoint then refuses', () => {
     expect(needs('GET', '/v2/_resolve?reference=%20')).toEqual([]);
   });

@@ -5,6 +5,9 @@ import { CATALOG, type Scope } from './scope';
 export type Requirement = { kind: 'public' } | { kind: 'scopes'; scopes: Scope[]; orElse?: Scope };
 
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/.well-known/jwks.json']);
+// The transparency log's checkpoint, key, proofs and hash tiles are hashes only, for auditors without an account;
+// witnesses authenticate by their signatures. Entry bundles (the events themselves) need the catalog scope.
+const PUBLIC_LOG_PATH = /^\/v2\/_log\/(checkpoint|key|proof\/inclusion|proof\/consistency|cosignatures|tile\/\d\/.*)$/;
 // Names as the grammar allows them; anything else is not a repository path, so it falls to the catalog scope.
 const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -26,7 +29,7 @@ export function requiredScopes(method: string, url: string, body?: unknown): Req
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   // The audit page's files are public; every request it makes carries the token the page asks for.
-  if (PUBLIC_PATHS.has(path) || path === '/ui' || path.startsWith('/ui/')) return { kind: 'public' };
+  if (PUBLIC_PATHS.has(path) || PUBLIC_LOG_PATH.test(path) || path === '/ui' || path.startsWith('/ui/')) return { kind: 'public' };
   if (!path.startsWith('/v2/')) return { kind: 'scopes', scopes: [CATALOG] };
   const segments = path.slice('/v2/'.length).split('/');
   const first = decodeSegment(segments[0]!);

@@ -3,8 +3,12 @@ import { DATABASE, type Database } from '@tag-history/database';
 import { assertRepositoryName } from '@tag-history/domain';
 import { verifyLog } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
+import { verifyTree } from '../../infrastructure/transparency/verify-tree';
 
-/** Checks every event's signature (retired keys included), its columns and each stream's hash chain. */
+/**
+ * Checks every event's signature (retired keys included), its columns and
+ * each stream's hash chain; for the whole log, also the Merkle tree against a rebuild from the log.
+ */
 @Controller()
 export class VerifyLogController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
@@ -12,6 +16,9 @@ export class VerifyLogController {
   @Get('v2/_log/verify')
   async verify(@Query('repository') repository: string | undefined) {
     if (repository !== undefined) assertRepositoryName(repository);
-    return verifyLog(this.db, { repository });
+    const log = await verifyLog(this.db, { repository });
+    if (repository !== undefined) return log;
+    const tree = await verifyTree(this.db);
+    return { ...log, ok: log.ok && tree.ok, tree };
   }
 }

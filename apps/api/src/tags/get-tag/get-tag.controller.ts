@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName, TagHistoryError } from '@tag-history/domain';
 import { GetTagAtQuery, GetTagQuery } from '@tag-history/queries';
@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { negotiate } from '../../http/negotiate';
 import { parseCount, parseTime } from '../../http/point-in-time';
 import { etag } from '../../http/preconditions';
+import { EventProofService, parseProofFlag, withProofs } from '../../transparency/event-proofs';
 import { representTag, TAG_REPRESENTATIONS } from '../tag-representation/represent-tag';
 import { SignedTags } from '../tag-representation/signed-tags';
 
@@ -14,9 +15,10 @@ export class GetTagController {
   constructor(
     private readonly queryBus: QueryBus,
     private readonly signed: SignedTags,
+    @Inject(EventProofService) private readonly proofs: EventProofService,
   ) {}
 
-  /** The tag now, or with `?at=<RFC 3339>` / `?position=<global position>` as it was then, in the media type `Accept` asks for. */
+  /** The tag now, or with `?at=<RFC 3339>` / `?position=<global position>` as it was then, in the media type `Accept` asks for; `?proof=true` adds the inclusion proof of its event. */
   @Get('v2/:name/_tags/:tag')
   async get(
     @Param('name') name: string,
@@ -24,6 +26,7 @@ export class GetTagController {
     @Query('at') at: string | undefined,
     @Query('position') position: string | undefined,
     @Headers('accept') accept: string | undefined,
+    @Query('proof') proof: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertRepositoryName(name);
@@ -33,13 +36,16 @@ export class GetTagController {
     if (time !== undefined && pos !== undefined) {
       throw new TagHistoryError('PARAMETER_INVALID', 'give at or position, not both', { at, position });
     }
+    const withProof = parseProofFlag(proof);
     const mediaType = negotiate(accept, TAG_REPRESENTATIONS);
+    let view;
     if (time !== undefined || pos !== undefined) {
-      const view = await this.queryBus.execute(new GetTagAtQuery(name, tag, time !== undefined ? { time } : { position: pos! }));
-      return representTag(reply, mediaType, view, this.signed);
+      view = await this.queryBus.execute(new GetTagAtQuery(name, tag, time !== undefined ? { time } : { position: pos! }));
+    } else {
+      view = await this.queryBus.execute(new GetTagQuery(name, tag));
+      void reply.header('etag', etag(view.version));
     }
-    const view = await this.queryBus.execute(new GetTagQuery(name, tag));
-    void reply.header('etag', etag(view.version));
-    return representTag(reply, mediaType, view, this.signed);
+    const body = await representTag(reply, mediaType, view, this.signed);
+    return withProof ? withProofs(body, await this.proofs.prove([view.position])) : body;
   }
 }

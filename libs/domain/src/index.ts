@@ -25,3 +25,4 @@ export * from './sweep/sweep-state';
 export * from './sweep/decide-sweep';
 export * from './sweep/evolve-sweep';
 export * from './tag/tag-jws';
+export * from './tag/tag-provenance';

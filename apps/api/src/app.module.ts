@@ -9,6 +9,8 @@ import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
 import { GcModule } from './gc/gc.module';
 import { OciErrorFilter } from './http/oci-error.filter';
+import { RegistryModule } from './registry/registry.module';
+import type { RegistryConfig } from './registry/registry-config';
 import type { Clock } from './infrastructure/clock';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
@@ -18,7 +20,12 @@ import { TagsModule } from './tags/tags.module';
 /** One module per capability; each declares its own controllers and handlers. */
 @Module({})
 export class AppModule {
-  static forRoot(infrastructure: Infrastructure, clock: Clock = () => new Date(), access: AccessOptions = { trust: TrustPolicy.empty }): DynamicModule {
+  static forRoot(
+    infrastructure: Infrastructure,
+    clock: Clock = () => new Date(),
+    access: AccessOptions = { trust: TrustPolicy.empty },
+    registry?: RegistryConfig,
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -31,6 +38,7 @@ export class AppModule {
         FeedModule.forRoot(infrastructure),
         GcModule,
         AuditModule,
+        ...(registry ? [RegistryModule.forRoot(registry)] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],
     };

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { StorageConfig } from '@tag-history/database';
 import type { SigningKeySource } from '@tag-history/signing';
+import { loadRegistryConfig, type RegistryConfig } from './registry/registry-config';
 
 export interface Config {
   host: string;
@@ -11,6 +12,8 @@ export interface Config {
   auth?: AuthConfig;
   /** A JSON file saying whose signatures client-signed tags need, per repository pattern. */
   trustPolicyFile?: string;
+  /** The upstream registry to watch (REGISTRY_URL); absent: none. */
+  registry?: RegistryConfig;
 }
 
 export interface AuthConfig {
@@ -41,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signingKey,
     auth: loadAuthConfig(env),
     trustPolicyFile: env.TRUST_POLICY ? resolve(env.TRUST_POLICY) : undefined,
+    registry: loadRegistryConfig(env),
   };
 }
 

@@ -6,7 +6,7 @@ import { Controller, Get, Header } from '@nestjs/common';
  */
 @Controller()
 export class ApiVersionController {
-  @Get('v2/')
+  @Get('v2')
   @Header('docker-distribution-api-version', 'registry/2.0')
   base() {
     return {};

@@ -9,6 +9,7 @@ const CONCURRENCY = 8;
 // Other instances queue checks too; this is how late this one notices them.
 const POLL_MS = 1_000;
 const PRUNE_EVERY_MS = 3_600_000;
+const MAX_RECONCILE_FAILURES = 20;
 
 /**
  * Works through the queued checks: oldest first, the checks of one tag one
@@ -115,7 +116,11 @@ export class CheckWorker implements OnApplicationBootstrap, OnApplicationShutdow
   private reconcileInBackground(check: Check): void {
     const run = this.reconciler
       .run()
-      .then(() => this.checks.finish(check.id))
+      .then(async (result) => {
+        // A reconcile that could not read part of the registry is repeated (the registry may be down), though not forever.
+        if (result.errors > 0 && check.failures < MAX_RECONCILE_FAILURES) throw new Error(`${result.errors} errors`);
+        await this.checks.finish(check.id);
+      })
       .catch(async (error: unknown) => {
         this.logger.warn(`reconcile after a registry restart delayed: ${(error as Error).message}`);
         await this.checks.fail(check, this.config.checkDelayMs).catch(() => undefined);

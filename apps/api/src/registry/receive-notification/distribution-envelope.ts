@@ -1,17 +1,10 @@
-import { assertDigest, assertRepositoryName, assertTagName, TagHistoryError } from '@tag-history/domain';
+import { assertDigest, assertRepositoryName, assertTagName } from '@tag-history/domain';
 import type { NewCheck } from '../registry-checks';
+import { type Hints, invalid } from './hints';
 
 export const DISTRIBUTION_EVENTS_MEDIA_TYPE = 'application/vnd.docker.distribution.events.v1+json';
 const MAX_EVENTS = 1000;
 const BLOB = 'application/octet-stream';
-
-export interface Hints {
-  checks: NewCheck[];
-  /** Events that change no tag: pulls, mounts, blob pushes, pushes by digest. */
-  ignored: number;
-  /** `source.instanceID` of the registry process that sent them, when it says. */
-  instanceId?: string;
-}
 
 interface DistributionEvent {
   id?: unknown;
@@ -81,6 +74,3 @@ function toCheck(action: string, target: NonNullable<DistributionEvent['target']
   throw invalid(`${where}: a delete names a tag or a digest`);
 }
 
-function invalid(message: string, detail?: unknown): TagHistoryError {
-  return new TagHistoryError('BODY_INVALID', message, detail);
-}

@@ -5,7 +5,7 @@ import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { CheckWorker } from '../check-hint/check-worker';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry-config';
 import { RegistryChecks } from '../registry-checks';
-import type { Hints } from './distribution-envelope';
+import type { Hints } from './hints';
 
 export interface Receipt {
   queued: number;

@@ -1,4 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { parseCloudEvent } from './cloudevents-payload';
+import { parseHarborPayload } from './harbor-payload';
 import { readJsonBody } from '../../http/request-body';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry-config';
 import { DISTRIBUTION_EVENTS_MEDIA_TYPE, parseDistributionEnvelope } from './distribution-envelope';
@@ -23,4 +25,23 @@ export class ReceiveNotificationController {
     const json = readJsonBody(body, headers['content-type'], [DISTRIBUTION_EVENTS_MEDIA_TYPE, 'application/json']);
     return this.inbox.receive(parseDistributionEnvelope(json));
   }
+
+  @Post('v2/_notifications/harbor')
+  @HttpCode(202)
+  harbor(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
+    assertNotificationToken(headers.authorization, this.config.notificationsToken);
+    const json = readJsonBody(body, headers['content-type'], ['application/json', CLOUDEVENTS_MEDIA_TYPE]);
+    return this.inbox.receive(parseHarborPayload(json, body as Buffer));
+  }
+
+  @Post('v2/_notifications/cloudevents')
+  @HttpCode(202)
+  cloudevents(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
+    assertNotificationToken(headers.authorization, this.config.notificationsToken);
+    const json = readJsonBody(body, headers['content-type'], ['application/json', CLOUDEVENTS_MEDIA_TYPE]);
+    const structured = headers['content-type']!.split(';', 1)[0]!.trim().toLowerCase() === CLOUDEVENTS_MEDIA_TYPE;
+    return this.inbox.receive(parseCloudEvent(headers, json, structured));
+  }
 }
+
+const CLOUDEVENTS_MEDIA_TYPE = 'application/cloudevents+json';

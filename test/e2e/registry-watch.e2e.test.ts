@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/create-app';
+import { reconcileCommand } from '../../apps/cli/src/reconcile.command';
 import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
 import {
   type DistributionRegistry,
@@ -215,7 +216,7 @@ describe('a real Distribution registry pushed to with skopeo', () => {
     await startService();
   });
 
-  it('POST /v2/_reconcile runs one now and answers its counts', async () => {
+  it('POST /v2/_reconcile (and the CLI\'s reconcile) runs one now and answers its counts', async () => {
     await settled();
     const one = await json('/v2/_reconcile?repository=demo/race', { method: 'POST' });
     expect(one).toEqual({ status: 200, body: { repositories: 1, tags: 1, created: 0, moved: 0, deleted: 0, errors: 0 } });
@@ -223,6 +224,10 @@ describe('a real Distribution registry pushed to with skopeo', () => {
     expect(all.status).toBe(200);
     expect(all.body).toMatchObject({ created: 0, moved: 0, deleted: 0, errors: 0 });
     expect(all.body.repositories).toBeGreaterThanOrEqual(6);
+    const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    await reconcileCommand(['--url', serviceUrl, '--repository', 'demo/race']);
+    expect(JSON.parse(printed.mock.calls[0]![0] as string)).toEqual(one.body);
+    printed.mockRestore();
     const bad = await json('/v2/_reconcile?repository=Not_Valid', { method: 'POST' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].code).toBe('NAME_INVALID');

@@ -46,8 +46,8 @@ function registryConfig(port: number, overrides: Partial<RegistryConfig> = {}): 
     password: password('tagh'),
     notificationsToken: TOKEN,
     reconcileIntervalMs: 0,
-    checkDelayMs: 500,
-    checkAttempts: 5,
+    checkDelayMs: 200,
+    checkAttempts: 8,
     ...overrides,
   };
 }

@@ -15,6 +15,8 @@ export interface DistributionRegistry {
   host: string;
   /** Stops it (SIGTERM, by pid) and starts it again on the same port and storage: its notification queue is lost. */
   restart(): Promise<void>;
+  /** Stops it, runs `docker-registry garbage-collect` on its storage (output returned), starts it again. */
+  garbageCollect(): Promise<string>;
   stop(): Promise<void>;
   logs(): string;
 }
@@ -107,6 +109,12 @@ ${options.notify ? notificationsConfig(options.notify.url, options.notify.token)
       await stop();
       await start();
     },
+    garbageCollect: async () => {
+      await stop();
+      const { stdout } = await exec('docker-registry', ['garbage-collect', join(dir, 'config.yml')]);
+      await start();
+      return stdout;
+    },
     stop: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });
@@ -119,7 +127,12 @@ const exec = promisify(execFile);
 
 /** `skopeo copy` of an OCI layout into the registry, as `user`. */
 export async function skopeoCopy(layout: string, registry: DistributionRegistry, reference: string, user: string): Promise<void> {
-  await exec('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--dest-creds', `${user}:${password(user)}`, `oci:${layout}`, `docker://${registry.host}/${reference}`]);
+  await exec('skopeo', ['copy', '--all', '--quiet', '--dest-tls-verify=false', '--dest-creds', `${user}:${password(user)}`, `oci:${layout}`, `docker://${registry.host}/${reference}`]);
+}
+
+/** `skopeo copy --all` from the registry into a fresh OCI layout: every manifest and blob must be there. */
+export async function skopeoPull(registry: DistributionRegistry, reference: string, layout: string): Promise<void> {
+  await exec('skopeo', ['copy', '--all', '--quiet', '--src-tls-verify=false', '--src-creds', `tagh:${password('tagh')}`, `docker://${registry.host}/${reference}`, `oci:${layout}`]);
 }
 
 /** `skopeo delete` by tag or by digest (skopeo resolves a tag and deletes its manifest by digest). */
@@ -131,7 +144,10 @@ export async function skopeoDelete(registry: DistributionRegistry, reference: st
 export async function registryDigest(registry: DistributionRegistry, name: string, tag: string): Promise<string | null> {
   const res = await fetch(`${registry.url}/v2/${name}/manifests/${tag}`, {
     method: 'HEAD',
-    headers: { authorization: `Basic ${Buffer.from(`tagh:${password('tagh')}`).toString('base64')}`, accept: 'application/vnd.oci.image.manifest.v1+json' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`tagh:${password('tagh')}`).toString('base64')}`,
+      accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json',
+    },
   });
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`HEAD ${name}:${tag}: ${res.status}`);

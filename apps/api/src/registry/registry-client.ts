@@ -36,6 +36,24 @@ export class RegistryClient {
     return { mediaType, size, digest };
   }
 
+  /** The digests an image index (or manifest list) names; empty for an image manifest or one the registry no longer has. */
+  async indexChildren(repository: string, digest: string): Promise<string[]> {
+    const res = await this.request('GET', `/v2/${repository}/manifests/${digest}`, pull(repository));
+    if (res.status === 404) return [];
+    if (res.status !== 200) throw unexpected(res);
+    const body = (await res.json()) as { manifests?: { digest?: unknown }[] };
+    return (body.manifests ?? []).map((m) => m.digest).filter((d): d is string => typeof d === 'string');
+  }
+
+  /** `DELETE /v2/<name>/manifests/<digest>`: true when the registry deleted it, false when it did not have it. */
+  async deleteManifest(repository: string, digest: string): Promise<boolean> {
+    const res = await this.request('DELETE', `/v2/${repository}/manifests/${digest}`, `repository:${repository}:delete`);
+    await res.body?.cancel();
+    if (res.status === 202 || res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw unexpected(res);
+  }
+
   /** Every tag of `repository`, following the registry's pages; empty when the repository does not exist. */
   async listTags(repository: string): Promise<string[]> {
     return this.paged(`/v2/${repository}/tags/list?n=${PAGE}`, pull(repository), 'tags');

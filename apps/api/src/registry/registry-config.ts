@@ -25,7 +25,7 @@ export const REGISTRY_CONFIG = Symbol.for('tag-history.registry-config');
 /**
  * REGISTRY_URL, REGISTRY_USERNAME, REGISTRY_PASSWORD, REGISTRY_NOTIFICATIONS_TOKEN,
  * REGISTRY_RECONCILE_INTERVAL (ISO 8601, default PT5M, PT0S: off), REGISTRY_REPOSITORIES
- * (comma-separated globs), REGISTRY_CHECK_DELAY (default PT0.5S), REGISTRY_CHECK_ATTEMPTS (default 5).
+ * (comma-separated globs), REGISTRY_CHECK_DELAY (default PT0.2S), REGISTRY_CHECK_ATTEMPTS (default 8).
  * Unset REGISTRY_URL: no registry is watched.
  */
 export function loadRegistryConfig(env: NodeJS.ProcessEnv): RegistryConfig | undefined {
@@ -38,7 +38,7 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv): RegistryConfig | und
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('REGISTRY_URL must be an http(s) URL');
   if (Boolean(env.REGISTRY_USERNAME) !== Boolean(env.REGISTRY_PASSWORD)) throw new Error('REGISTRY_USERNAME and REGISTRY_PASSWORD go together');
-  const attempts = Number(env.REGISTRY_CHECK_ATTEMPTS ?? 5);
+  const attempts = Number(env.REGISTRY_CHECK_ATTEMPTS ?? 8);
   if (!Number.isInteger(attempts) || attempts < 1) throw new Error('REGISTRY_CHECK_ATTEMPTS must be a positive integer');
   const repositories = env.REGISTRY_REPOSITORIES?.split(',').map((g) => g.trim()).filter(Boolean);
   return {
@@ -49,7 +49,7 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv): RegistryConfig | und
     notificationsToken: env.REGISTRY_NOTIFICATIONS_TOKEN || undefined,
     reconcileIntervalMs: parseDuration(env.REGISTRY_RECONCILE_INTERVAL || 'PT5M', 'REGISTRY_RECONCILE_INTERVAL'),
     repositories: repositories?.length ? repositories : undefined,
-    checkDelayMs: parseDuration(env.REGISTRY_CHECK_DELAY || 'PT0.5S', 'REGISTRY_CHECK_DELAY'),
+    checkDelayMs: parseDuration(env.REGISTRY_CHECK_DELAY || 'PT0.2S', 'REGISTRY_CHECK_DELAY'),
     checkAttempts: attempts,
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DistributionRegistry, freePort, password, skopeoCopy, skopeoDelete, startDistributionRegistry } from '../support/distribution-registry';
+import { type DistributionRegistry, eventually, freePort, skopeoCopy, skopeoDelete, startDistributionRegistry, watchConfig } from '../support/distribution-registry';
 import { buildImage } from '../support/oci-layout';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -24,16 +24,7 @@ beforeAll(async () => {
   port = await freePort();
   // The registry is down at first: nothing listens on its port yet.
   t = await startTestApp({
-    registry: {
-      url: `http://127.0.0.1:${port}`,
-      host: `127.0.0.1:${port}`,
-      username: 'tagh',
-      password: password('tagh'),
-      notificationsToken: TOKEN,
-      reconcileIntervalMs: 0,
-      checkDelayMs: 50,
-      checkAttempts: 3,
-    },
+    registry: watchConfig(port, TOKEN, { checkDelayMs: 50, checkAttempts: 3 }),
   });
 });
 afterAll(async () => {
@@ -106,11 +97,6 @@ describe('Harbor and Zot payloads, checked against the real registry', () => {
     return res.status === 200 ? ((await res.json()) as Body).target.digest : null;
   };
   const latestEvent = async (name: string, tag: string) => ((await (await fetch(`${t.url}/v2/${name}/_tags/${tag}/history`)).json()) as Body).events[0];
-  async function eventually(condition: () => Promise<boolean>): Promise<void> {
-    for (const deadline = Date.now() + 30_000; !(await condition()); await new Promise((r) => setTimeout(r, 50))) {
-      if (Date.now() > deadline) throw new Error('timed out');
-    }
-  }
   const harbor = (type: string, repository: string, digest: string, tag: string, operator: string) => ({
     type,
     occur_at: Math.floor(Date.now() / 1000),
@@ -127,7 +113,7 @@ describe('Harbor and Zot payloads, checked against the real registry', () => {
     const push = harbor('PUSH_ARTIFACT', 'hb/app', image.digest, 'latest', 'carol');
     expect((await post('harbor', push)).body).toEqual({ queued: 1, duplicates: 0, ignored: 0 });
     expect((await post('harbor', push)).body).toEqual({ queued: 0, duplicates: 1, ignored: 0 });
-    await eventually(async () => (await current('hb/app', 'latest')) === image.digest);
+    await eventually('the recorded tag', async () => (await current('hb/app', 'latest')) === image.digest);
     expect(await latestEvent('hb/app', 'latest')).toMatchObject({ type: 'TagCreated', actor: 'carol', provenance: { source: 'notification', notificationId: expect.stringMatching(/^sha256:/) } });
     // A push by digest names the digest as its tag: it changes no tag.
     expect((await post('harbor', harbor('PUSH_ARTIFACT', 'hb/app', image.digest, image.digest, 'carol'))).body).toMatchObject({ queued: 0, ignored: 1 });
@@ -135,7 +121,7 @@ describe('Harbor and Zot payloads, checked against the real registry', () => {
     await skopeoDelete(registry!, `hb/app@${image.digest}`, 'alice');
     const cloudEvent = { specversion: '1.0', id: 'harbor-ce-1', requestid: 'req-1', source: '/projects/2/webhook/policies/15', type: 'harbor.artifact.deleted', operator: 'carol', data: push.event_data };
     expect((await post('harbor', cloudEvent, { 'content-type': 'application/cloudevents+json' })).status).toBe(202);
-    await eventually(async () => (await current('hb/app', 'latest')) === null);
+    await eventually('the recorded tag', async () => (await current('hb/app', 'latest')) === null);
     expect(await latestEvent('hb/app', 'latest')).toMatchObject({ type: 'TagDeleted', actor: 'carol', provenance: { notificationId: 'harbor-ce-1', requestId: 'req-1' } });
   });
 
@@ -145,13 +131,13 @@ describe('Harbor and Zot payloads, checked against the real registry', () => {
     const data = { name: 'zot/app', reference: 'v1', digest: image.digest, mediaType: image.mediaType, actor: { name: 'dave' }, request: { addr: '192.0.2.1:1', method: 'PUT' } };
     const ce = (id: string, type: string) => ({ 'ce-id': id, 'ce-type': type, 'ce-source': 'zotregistry.dev', 'ce-specversion': '1.0' });
     expect((await post('cloudevents', data, ce('zot-1', 'zotregistry.image.updated'))).body).toEqual({ queued: 1, duplicates: 0, ignored: 0 });
-    await eventually(async () => (await current('zot/app', 'v1')) === image.digest);
+    await eventually('the recorded tag', async () => (await current('zot/app', 'v1')) === image.digest);
     expect(await latestEvent('zot/app', 'v1')).toMatchObject({ type: 'TagCreated', actor: 'dave', provenance: { notificationId: 'zot-1' } });
     expect((await post('cloudevents', data, ce('zot-2', 'zotregistry.image.lint_failed'))).body).toMatchObject({ ignored: 1 });
 
     await skopeoDelete(registry!, `zot/app@${image.digest}`, 'bob');
     await post('cloudevents', { ...data, reference: image.digest }, ce('zot-3', 'zotregistry.image.deleted'));
-    await eventually(async () => (await current('zot/app', 'v1')) === null);
+    await eventually('the recorded tag', async () => (await current('zot/app', 'v1')) === null);
     expect(await latestEvent('zot/app', 'v1')).toMatchObject({ type: 'TagDeleted', actor: 'dave' });
     const bad = await post('cloudevents', data, { 'ce-type': 'zotregistry.image.updated' });
     expect(bad.status).toBe(400);

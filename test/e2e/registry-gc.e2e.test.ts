@@ -5,12 +5,14 @@ import { sweepRegistry } from '../../apps/cli/src/gc/gc-sweep-registry';
 import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
 import {
   type DistributionRegistry,
+  eventually,
   freePort,
   password,
   registryDigest,
   skopeoCopy,
   skopeoPull,
   startDistributionRegistry,
+  watchConfig,
 } from '../support/distribution-registry';
 import { buildImage, buildIndex } from '../support/oci-layout';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -27,16 +29,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tag-history-gc-'));
 
 beforeAll(async () => {
   const port = await freePort();
-  config = {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    username: 'tagh',
-    password: password('tagh'),
-    notificationsToken: TOKEN,
-    reconcileIntervalMs: 0,
-    checkDelayMs: 100,
-    checkAttempts: 5,
-  };
+  config = watchConfig(port, TOKEN);
   t = await startTestApp({ registry: config });
   registry = await startDistributionRegistry({ port, notify: { url: `${t.url}/v2/_notifications/distribution`, token: TOKEN } });
 });
@@ -50,11 +43,6 @@ const current = async (tag: string): Promise<string | null> => {
   const res = await fetch(`${t.url}/v2/gc/app/_tags/${tag}`);
   return res.status === 200 ? ((await res.json()) as Body).target.digest : null;
 };
-async function eventually(what: string, condition: () => Promise<boolean>): Promise<void> {
-  for (const deadline = Date.now() + 30_000; !(await condition()); await new Promise((r) => setTimeout(r, 50))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 const push = async (layout: string, tag: string, digest: string) => {
   await skopeoCopy(layout, registry, `gc/app:${tag}`, 'alice');
   await eventually(`${tag} -> ${digest}`, async () => (await current(tag)) === digest);

@@ -9,12 +9,13 @@ import { reconcileCommand } from '../../apps/cli/src/reconcile.command';
 import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
 import {
   type DistributionRegistry,
+  eventually,
   freePort,
-  password,
   registryDigest,
   skopeoCopy,
   skopeoDelete,
   startDistributionRegistry,
+  watchConfig,
 } from '../support/distribution-registry';
 import { buildImage, type OciImage } from '../support/oci-layout';
 import { startRedeliveringProxy } from '../support/redelivering-proxy';
@@ -50,16 +51,7 @@ beforeAll(async () => {
   // The registry notifies through a proxy that makes it deliver every event twice (a 500, then the retry).
   proxy = await startRedeliveringProxy(() => serviceUrl);
   const port = await freePort();
-  config = {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    username: 'tagh',
-    password: password('tagh'),
-    notificationsToken: TOKEN,
-    reconcileIntervalMs: 0,
-    checkDelayMs: 100,
-    checkAttempts: 5,
-  };
+  config = watchConfig(port, TOKEN);
   await startService();
   registry = await startDistributionRegistry({ port, notify: { url: `${proxy.url}/v2/_notifications/distribution`, token: TOKEN } });
 });
@@ -96,13 +88,6 @@ const doneChecks = async (repository: string): Promise<number> => {
   return Number(row.n);
 };
 
-async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${registry.logs().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const settled = () => eventually('the queued checks to finish', async () => (await pendingChecks()) === 0);
 const image = (): OciImage => buildImage(images);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/create-app';
 import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
-import { type DistributionRegistry, freePort, password, skopeoCopy, startDistributionRegistry } from '../support/distribution-registry';
+import { type DistributionRegistry, eventually, freePort, password, skopeoCopy, startDistributionRegistry, watchConfig } from '../support/distribution-registry';
 import { buildImage } from '../support/oci-layout';
 import { createTestInfrastructure, type TestInfrastructure } from '../support/test-infrastructure';
 import { report } from './support/report';
@@ -38,25 +38,8 @@ async function startService(registry: RegistryConfig): Promise<Service> {
   return { infrastructure, app, url, close: async () => (await app.close(), await infrastructure.close()) };
 }
 
-function registryConfig(port: number, overrides: Partial<RegistryConfig> = {}): RegistryConfig {
-  return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    username: 'tagh',
-    password: password('tagh'),
-    notificationsToken: TOKEN,
-    reconcileIntervalMs: 0,
-    checkDelayMs: 200,
-    checkAttempts: 8,
-    ...overrides,
-  };
-}
-
-async function eventually(condition: () => Promise<boolean>, timeoutMs = 600_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await condition()); await new Promise((r) => setTimeout(r, 20))) {
-    if (Date.now() > deadline) throw new Error('timed out');
-  }
-}
+// The defaults of REGISTRY_CHECK_DELAY and REGISTRY_CHECK_ATTEMPTS.
+const registryConfig = (port: number) => watchConfig(port, TOKEN, { checkDelayMs: 200, checkAttempts: 8 });
 
 const images = mkdtempSync(join(tmpdir(), 'tag-history-figures-'));
 afterAll(() => rmSync(images, { recursive: true, force: true }));
@@ -73,7 +56,7 @@ describe('registry watch figures', () => {
         await skopeoCopy(image.layout, registry, 'fig/delay:latest', i % 2 ? 'alice' : 'bob');
         const finished = Date.now();
         let recordedAt: Date | undefined;
-        await eventually(async () => {
+        await eventually('the pushed digest in the log', async () => {
           const row = await service.infrastructure.db
             .selectFrom('events')
             .select('recorded_at')
@@ -119,7 +102,7 @@ describe('registry watch figures', () => {
       }
       const queuedMs = Date.now() - burstStarted;
       const during = await apiLoad(service.url, 'burst');
-      await eventually(async () => (await pending(service)) === 0);
+      await eventually('the burst to be checked', async () => (await pending(service)) === 0, 1_800_000);
       const drainedMs = Date.now() - burstStarted;
       const recorded = await service.infrastructure.db.selectFrom('tags').select((eb) => eb.fn.countAll<number>().as('n')).where('repository', '=', 'fig/hinted').executeTakeFirstOrThrow();
       expect(Number(recorded.n)).toBe(TAGS);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
 
 /**
  * The real CNCF Distribution registry (Debian `docker-registry`, 2.8) on a
@@ -28,6 +29,28 @@ export const USERS: Record<string, string> = {
   tagh: '$2y$05$TlEjPyCA4Voxwx1KX/t..eDkQj8ir8xTpFACCy6dzwPfIjalWwvrC',
 };
 export const password = (user: string) => `${user}-pw`;
+
+/** What this service is configured with to watch the test registry on `port`: reading as `tagh`, quick checks, no periodic reconcile. */
+export function watchConfig(port: number, notificationsToken: string, overrides: Partial<RegistryConfig> = {}): RegistryConfig {
+  return {
+    url: `http://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    username: 'tagh',
+    password: password('tagh'),
+    notificationsToken,
+    reconcileIntervalMs: 0,
+    checkDelayMs: 100,
+    checkAttempts: 5,
+    ...overrides,
+  };
+}
+
+/** Polls until `condition` holds; fails naming `what` after `timeoutMs`. */
+export async function eventually(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await condition()); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
+}
 
 export async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/create-app';
@@ -11,12 +11,13 @@ import { createTestInfrastructure, type TestInfrastructure } from '../support/te
 import { report } from './support/report';
 
 // The figures the registry-watch issue asks for; asserted for correctness only, never for time.
-const PUSHES = Number(process.env.REGISTRY_FIGURES_PUSHES ?? 100);
-const TAGS = Number(process.env.REGISTRY_FIGURES_TAGS ?? 10_000);
-const API_REQUESTS = Number(process.env.REGISTRY_FIGURES_API_REQUESTS ?? 2_000);
+const PUSHES = Number(process.env.REGISTRY_FIGURES_PUSHES ?? 50);
+// The issue's figures are for 10,000 (REGISTRY_FIGURES_TAGS=10000); CI runs a smaller burst.
+const TAGS = Number(process.env.REGISTRY_FIGURES_TAGS ?? 2_000);
+const API_REQUESTS = Number(process.env.REGISTRY_FIGURES_API_REQUESTS ?? 1_000);
 const TOKEN = 'figures-token';
 
-jest.setTimeout(900_000);
+jest.setTimeout(3_600_000);
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -75,66 +76,84 @@ describe('registry watch figures', () => {
     }
   });
 
-  it(`a burst of ${TAGS} hints against API writes and lookups, then full reconciles of ${TAGS} tags`, async () => {
+});
+
+describe(`registry watch figures: ${TAGS} tags`, () => {
+  let registry: DistributionRegistry;
+  let service: Service;
+  let hinted: string[];
+  beforeAll(async () => {
     const port = await freePort();
     // This registry notifies nobody: the burst is posted by the test, the rest is found by reconciling.
-    const registry = await startDistributionRegistry({ port });
-    const service = await startService(registryConfig(port));
-    try {
-      const hinted = await seedTags(registry, 'fig/hinted', TAGS);
-      await seedTags(registry, 'fig/unhinted', TAGS);
-
-      const baseline = await apiLoad(service.url, 'baseline');
-      const burstStarted = Date.now();
-      for (let i = 0; i < TAGS; i += 100) {
-        const events = hinted.digests.slice(i, i + 100).map((digest, j) => ({
-          id: `burst-${i + j}`,
-          action: 'push',
-          target: { repository: 'fig/hinted', tag: `t${i + j}`, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' },
-          actor: { name: 'burst' },
-        }));
-        const res = await fetch(`${service.url}/v2/_notifications/distribution`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${TOKEN}` },
-          body: JSON.stringify({ events }),
-        });
-        expect(res.status).toBe(202);
-      }
-      const queuedMs = Date.now() - burstStarted;
-      const during = await apiLoad(service.url, 'burst');
-      await eventually('the burst to be checked', async () => (await pending(service)) === 0, 1_800_000);
-      const drainedMs = Date.now() - burstStarted;
-      const recorded = await service.infrastructure.db.selectFrom('tags').select((eb) => eb.fn.countAll<number>().as('n')).where('repository', '=', 'fig/hinted').executeTakeFirstOrThrow();
-      expect(Number(recorded.n)).toBe(TAGS);
-      report('hint burst', {
-        hints: TAGS,
-        queued_ms: queuedMs,
-        all_recorded_ms: drainedMs,
-        put_rps_baseline: baseline.putRps,
-        put_rps_during: during.putRps,
-        put_p99_ms_baseline: baseline.putP99,
-        put_p99_ms_during: during.putP99,
-        get_rps_baseline: baseline.getRps,
-        get_rps_during: during.getRps,
-        get_p99_ms_baseline: baseline.getP99,
-        get_p99_ms_during: during.getP99,
-      });
-
-      const reconcile = async () => {
-        const started = Date.now();
-        const res = await fetch(`${service.url}/v2/_reconcile?repository=fig/unhinted`, { method: 'POST' });
-        return { ms: Date.now() - started, body: (await res.json()) as Record<string, number> };
-      };
-      const creating = await reconcile();
-      expect(creating.body).toEqual({ repositories: 1, tags: TAGS, created: TAGS, moved: 0, deleted: 0, errors: 0 });
-      const unchanged = await reconcile();
-      expect(unchanged.body).toEqual({ repositories: 1, tags: TAGS, created: 0, moved: 0, deleted: 0, errors: 0 });
-      report('full reconcile', { tags: TAGS, all_created_ms: creating.ms, none_changed_ms: unchanged.ms, heads_per_s_unchanged: Math.round(TAGS / (unchanged.ms / 1000)) });
-    } finally {
-      await service.close();
-      await registry.stop();
-    }
+    registry = await startDistributionRegistry({ port });
+    service = await startService(registryConfig(port));
+    hinted = (await seedTags(registry, 'fig/hinted', TAGS)).digests;
+    await seedTags(registry, 'fig/unhinted', TAGS);
+  }, 3_600_000);
+  afterAll(async () => {
+    await service?.close();
+    await registry?.stop();
   });
+
+  it(`a burst of ${TAGS} hints against API writes and lookups`, async () => {
+    const baseline = await apiLoad(service.url, 'baseline');
+    const burstStarted = Date.now();
+    for (let i = 0; i < TAGS; i += 100) {
+      const events = hinted.slice(i, i + 100).map((digest, j) => ({
+        id: `burst-${i + j}`,
+        action: 'push',
+        target: { repository: 'fig/hinted', tag: `t${i + j}`, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' },
+        actor: { name: 'burst' },
+      }));
+      const res = await fetch(`${service.url}/v2/_notifications/distribution`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ events }),
+      });
+      expect(res.status).toBe(202);
+    }
+    const queuedMs = Date.now() - burstStarted;
+    const during = await apiLoad(service.url, 'burst');
+    const pendingAfterLoad = await pending(service);
+    await eventually('the burst to be checked', async () => (await pending(service)) === 0, 3_600_000);
+    const drainedMs = Date.now() - burstStarted;
+    const recorded = await service.infrastructure.db.selectFrom('tags').select((eb) => eb.fn.countAll<number>().as('n')).where('repository', '=', 'fig/hinted').executeTakeFirstOrThrow();
+    expect(Number(recorded.n)).toBe(TAGS);
+    report('hint burst', {
+      hints: TAGS,
+      queued_ms: queuedMs,
+      all_recorded_ms: drainedMs,
+      checks_pending_after_api_load: pendingAfterLoad,
+      put_rps_baseline: baseline.putRps,
+      put_rps_during: during.putRps,
+      put_p99_ms_baseline: baseline.putP99,
+      put_p99_ms_during: during.putP99,
+      get_rps_baseline: baseline.getRps,
+      get_rps_during: during.getRps,
+      get_p99_ms_baseline: baseline.getP99,
+      get_p99_ms_during: during.getP99,
+      load_average: loadavg()[0]!.toFixed(1),
+    });
+  }, 3_600_000);
+
+  it(`full reconciles of ${TAGS} tags: all created, then none changed`, async () => {
+    const reconcile = async () => {
+      const started = Date.now();
+      const res = await fetch(`${service.url}/v2/_reconcile?repository=fig/unhinted`, { method: 'POST' });
+      return { ms: Date.now() - started, body: (await res.json()) as Record<string, number> };
+    };
+    const creating = await reconcile();
+    expect(creating.body).toEqual({ repositories: 1, tags: TAGS, created: TAGS, moved: 0, deleted: 0, errors: 0 });
+    const unchanged = await reconcile();
+    expect(unchanged.body).toEqual({ repositories: 1, tags: TAGS, created: 0, moved: 0, deleted: 0, errors: 0 });
+    report('full reconcile', {
+      tags: TAGS,
+      all_created_ms: creating.ms,
+      none_changed_ms: unchanged.ms,
+      heads_per_s_unchanged: Math.round(TAGS / (unchanged.ms / 1000)),
+      load_average: loadavg()[0]!.toFixed(1),
+    });
+  }, 3_600_000);
 });
 
 async function pending(service: Service): Promise<number> {

@@ -167,6 +167,17 @@ describe('sweeps', () => {
     // The same digest in another repository is another manifest.
     expect((await putTag(t.url, 'gc/other', 'x', 'stale')).status).toBe(201);
 
+    // The started event records exactly what it leased, so a replay of the log rebuilds these leases.
+    const started = await t.infrastructure.db.selectFrom('events').select(['data']).where('type', '=', 'GcSweepStarted').executeTakeFirstOrThrow();
+    expect((started.data as { leased: Record<string, string[]> }).leased['gc/app']!.sort()).toEqual([digest('never-tagged'), digest('stale')].sort());
+
+    // A sweep may only report deleting what it leased: not a tag's current target, not an unknown digest.
+    for (const notLeased of [ref('gc/app', 'kept'), ref('gc/app', 'unknown')]) {
+      const refused = await fetch(`${t.url}/v2/_gc/sweeps/${body.id}`, { method: 'DELETE', headers: { 'content-type': NDJSON }, body: ndjson([notLeased]) });
+      expect(refused.status).toBe(409);
+      expect((await json(refused)).errors[0]).toMatchObject({ code: 'DIGEST_NOT_LEASED', detail: { repository: 'gc/app', digest: notLeased.digest } });
+    }
+
     const close = await fetch(`${t.url}/v2/_gc/sweeps/${body.id}`, { method: 'DELETE', headers: { 'content-type': NDJSON }, body: ndjson([ref('gc/app', 'stale')]) });
     expect(close.status).toBe(200);
     expect(await json(close)).toMatchObject({ id: body.id, deleted: 1, event: { type: 'GcSweepClosed' } });
@@ -242,6 +253,41 @@ describe('sweeps', () => {
     const res = await sweep(0, ndjson(lines));
     expect(res.status).toBe(201);
     expect((await json(res)).unreferenced).toHaveLength(3_000);
+  });
+
+  // Attack review finding 5: one sweep of a million candidates was one event leased under the log head lock, and
+  // every write waited for it. Now each chunk of 5,000 is its own event and round, and writes go on in between.
+  it('records and leases a big sweep a chunk of 5,000 at a time, while other writes go on between its chunks', async () => {
+    const candidates = Array.from({ length: 20_000 }, (_, i) => ref('gc/big', `big${i}`));
+    await putTag(t.url, 'gc/big', 'tagged', 'big19999');
+    const { header } = await referenced('?repository=gc/big');
+    let writing = true;
+    const writes: number[] = [];
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        const res = await putTag(t.url, 'gc/busy', 'moving', `busy${i}`);
+        writes.push(((await res.json()) as { events: { position: number }[] }).events[0]!.position);
+      }
+    })();
+    const res = await sweep(header.cursor, ndjson(candidates));
+    writing = false;
+    await writer;
+    expect(res.status).toBe(201);
+    const body = await json(res);
+    expect(body.unreferenced).toHaveLength(19_999);
+    const events = await t.infrastructure.db
+      .selectFrom('events')
+      .select(['position', 'type', 'data'])
+      .where('stream_id', '=', `_gc/sweeps/${body.id}`)
+      .orderBy('position')
+      .execute();
+    expect(events.map((e) => e.type)).toEqual(['GcSweepStarted', 'GcSweepExtended', 'GcSweepExtended', 'GcSweepExtended']);
+    for (const e of events) expect((e.data as { candidates: Record<string, string[]> }).candidates['gc/big']).toHaveLength(5_000);
+    const [first, last] = [events[0]!.position, events[events.length - 1]!.position];
+    expect(writes.some((p) => p > first && p < last)).toBe(true);
+    // The last chunk's leases close like the first's; the tagged digest in it was not leased.
+    const close = await fetch(`${t.url}/v2/_gc/sweeps/${body.id}`, { method: 'DELETE', headers: { 'content-type': NDJSON }, body: ndjson([ref('gc/big', 'big0'), ref('gc/big', 'big19998')]) });
+    expect(close.status).toBe(200);
   });
 
   it('refuses more than 1,000,000 candidates with 413 TOO_MANY_CANDIDATES, and records nothing', async () => {

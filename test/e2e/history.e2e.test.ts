@@ -287,7 +287,7 @@ describe('POST /v2/_batch', () => {
     ['unknown op', { operations: [op('rename', 'bt/x', 'a', 'x')] }],
     ['missing target', { operations: [op('create', 'bt/x', 'a')] }],
     ['target on delete', { operations: [op('delete', 'bt/x', 'a', 'x')] }],
-    ['same tag twice', { operations: [op('create', 'bt/x', 'a', 'x'), op('move', 'bt/x', 'a', 'y')] }],
+    ['a second operation on one tag that is refused', { operations: [op('create', 'bt/x', 'a', 'x'), op('create', 'bt/x', 'a', 'y')] }],
     ['bad name', { operations: [op('create', 'BT/x', 'a', 'x')] }],
     ['bad expectedVersion', { operations: [{ ...op('create', 'bt/x', 'a', 'x'), expectedVersion: '1' }] }],
   ])('answers 4xx for a batch that is %s, writing nothing', async (_, body) => {
@@ -295,6 +295,15 @@ describe('POST /v2/_batch', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect((await get('/v2/bt/x/tags/list')).status).toBe(404);
+  });
+
+  it('applies several operations on one tag in order', async () => {
+    const res = await post('/v2/_batch', { operations: [op('create', 'bt/seq', 'a', 'x'), op('move', 'bt/seq', 'a', 'y'), op('delete', 'bt/seq', 'a'), op('create', 'bt/seq', 'a', 'z')] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { operations: { version: number }[] };
+    expect(body.operations.map((o) => o.version)).toEqual([1, 2, 3, 4]);
+    const tag = (await (await get('/v2/bt/seq/_tags/a')).json()) as { version: number; target: { digest: string } };
+    expect(tag.version).toBe(4);
   });
 
   it('takes 1,000 operations in one transaction', async () => {

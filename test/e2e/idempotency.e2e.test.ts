@@ -63,6 +63,47 @@ describe('Idempotency-Key on writes', () => {
     expect(await answer(await putTag(t.url, 'idem/del', 'v1', 'two', { 'idempotency-key': 'pre-1', 'if-match': '"9"' }))).toEqual(failed);
   });
 
+  // A process that dies between its commit and storing the answer leaves the
+  // key claimed with the outcome its transaction recorded and no answer: that
+  // is this state, made by clearing the stored answer of a committed write.
+  it('answers a retry after a crash between commit and answer with the recorded answer, not a second run', async () => {
+    await putTag(t.url, 'idem/crash', 'v1', 'one');
+    const del = () => fetch(`${t.url}/v2/idem/crash/_tags/v1`, { method: 'DELETE', headers: { 'idempotency-key': 'crash-1' } }).then(answer);
+    const first = await del();
+    expect(first.status).toBe(202);
+    const crashed = await t.infrastructure.db
+      .updateTable('idempotency_keys')
+      .set({ status: null, headers: null, body: null, owner: 'dead-process', locked_until: new Date(Date.now() + 60_000) })
+      .where('key', '=', 'crash-1')
+      .where('result', 'is not', null)
+      .executeTakeFirst();
+    expect(Number(crashed.numUpdatedRows)).toBe(1);
+    const retry = await del();
+    expect(retry).toEqual(first);
+    expect(await eventsOf('idem/crash:v1')).toHaveLength(2);
+  });
+
+  it('records the outcome of a keyed batch with its events, and replays it after a crash', async () => {
+    await putTag(t.url, 'idem/crashb', 'a', 'one');
+    const batch = () =>
+      fetch(`${t.url}/v2/_batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'crash-b' },
+        body: JSON.stringify({
+          operations: [
+            { op: 'move', name: 'idem/crashb', tag: 'a', target: target('two') },
+            { op: 'delete', name: 'idem/crashb', tag: 'a' },
+            { op: 'create', name: 'idem/crashb', tag: 'b', target: target('three') },
+          ],
+        }),
+      }).then(answer);
+    const first = await batch();
+    expect(first.status).toBe(200);
+    await t.infrastructure.db.updateTable('idempotency_keys').set({ status: null, headers: null, body: null, owner: 'dead' }).where('key', '=', 'crash-b').execute();
+    expect(await batch()).toEqual(first);
+    expect(await eventsOf('idem/crashb:a')).toHaveLength(3);
+  });
+
   it('treats keys as separate per key, and writes without a key as before', async () => {
     expect((await putTag(t.url, 'idem/keys', 'v1', 'one', { 'idempotency-key': 'k-1' })).status).toBe(201);
     expect((await putTag(t.url, 'idem/keys', 'v1', 'two', { 'idempotency-key': 'k-2' })).status).toBe(200);

@@ -134,19 +134,21 @@ describe('bad input', () => {
 });
 
 describe('concurrency', () => {
-  it('lets exactly one of 32 clients with the same If-Match win, and leaves no version gap', async () => {
+  it('lets exactly one of 32 clients with the same If-Match win, applies 100 unconditional moves, and leaves no version gap', async () => {
     await putTag(t.url, 'race/app', 'prod', 'start');
     const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => putTag(t.url, 'race/app', 'prod', `c${i}`, { 'if-match': '"1"' })));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 412)).toHaveLength(31);
 
-    // Without If-Match every move applies, one after the other.
-    const moves = await Promise.all(Array.from({ length: 32 }, (_, i) => putTag(t.url, 'race/app', 'prod', `m${i}`)));
-    expect(moves.map((m) => m.status)).toEqual(Array(32).fill(200));
+    // Without If-Match every move applies, one after the other: 100 clients at once, none refused.
+    const moves = await Promise.all(Array.from({ length: 100 }, (_, i) => putTag(t.url, 'race/app', 'prod', `m${i}`)));
+    expect(moves.map((m) => m.status)).toEqual(Array(100).fill(200));
+    const versions = await Promise.all(moves.map(async (m) => ((await m.json()) as { version: number }).version));
+    expect(versions.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 3));
     const rows = await t.infrastructure.db.selectFrom('events').select('version').where('stream_id', '=', 'race/app:prod').orderBy('version').execute();
-    expect(rows.map((r) => r.version)).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.version)).toEqual(Array.from({ length: 102 }, (_, i) => i + 1));
     const current = (await (await get('/v2/race/app/_tags/prod')).json()) as { version: number };
-    expect(current.version).toBe(34);
+    expect(current.version).toBe(102);
   });
 });

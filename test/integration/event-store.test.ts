@@ -1,7 +1,8 @@
-import { EventStore, type NewEvent, StreamConflictError } from '@tag-history/event-store';
-import { projectAll } from '@tag-history/projections';
-import { sql } from 'kysely';
 import { connect } from '@tag-history/database';
+import { type TagCommand, tagDecider, TagHistoryError, type TagState, tagStreamId } from '@tag-history/domain';
+import type { EventStore, WriteContext } from '@tag-history/event-store';
+import { sql } from 'kysely';
+import { createEventStore } from '../../apps/api/src/infrastructure/open-infrastructure';
 import { target } from '../support/fixtures';
 import { createTestInfrastructure, onPostgres, type TestInfrastructure } from '../support/test-infrastructure';
 
@@ -11,61 +12,96 @@ beforeAll(async () => {
 });
 afterAll(() => infra.close());
 
-const created = (repository: string, tag: string, seed: string): NewEvent => ({
-  type: 'TagCreated',
-  data: { repository, tag, target: target(seed) },
+const context = (): WriteContext => ({ actor: 'tester', time: new Date() });
+const put = (repository: string, tag: string, seed: string, extra: { expectedVersion?: number; createOnly?: boolean } = {}): TagCommand => ({
+  type: 'PutTag',
+  data: { repository, tag, target: target(seed), ...extra },
 });
-const request = (streamId: string, version: number, lastHash: string | null, events: NewEvent[]) => ({
-  streamId,
-  expected: { version, lastHash },
-  events,
-  snapshot: null,
-  actor: 'tester',
-  time: new Date(),
-});
+const del = (repository: string, tag: string): TagCommand => ({ type: 'DeleteTag', data: { repository, tag } });
+const op = (command: TagCommand) => ({ streamId: tagStreamId(command.data.repository, command.data.tag), decider: tagDecider, command });
+const write = (store: EventStore, ...commands: TagCommand[]) => store.write<TagState>(commands.map(op), context());
 const count = async () => Number((await sql<{ n: string }>`select count(*) as n from events`.execute(infra.db)).rows[0]!.n);
+const streamLog = (streamId: string) =>
+  infra.db.selectFrom('events').select(['version', 'hash', 'prev_hash', 'data']).where('stream_id', '=', streamId).orderBy('version').execute();
 
-describe('EventStore.append', () => {
-  it('fails a stale expected version and writes nothing', async () => {
-    await infra.eventStore.append([request('es/a:x', 0, null, [created('es/a', 'x', '1')])]);
-    const before = await count();
-    await expect(infra.eventStore.append([request('es/a:x', 0, null, [created('es/a', 'x', '2')])])).rejects.toBeInstanceOf(StreamConflictError);
-    expect(await count()).toBe(before);
-  });
+/** Versions 1..n with no gap, each event chained to the one before. */
+async function expectChained(streamId: string, n: number) {
+  const log = await streamLog(streamId);
+  expect(log.map((e) => e.version)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  log.forEach((e, i) => expect(e.prev_hash).toBe(i === 0 ? null : log[i - 1]!.hash));
+}
 
-  it('commits a unit over several streams all or nothing', async () => {
-    const before = await count();
-    await expect(
-      infra.eventStore.append([request('es/b:fresh', 0, null, [created('es/b', 'fresh', '1')]), request('es/a:x', 0, null, [created('es/a', 'x', '3')])]),
-    ).rejects.toMatchObject({ streamId: 'es/a:x' });
-    expect(await count()).toBe(before);
-    const fresh = await infra.eventStore.readStreamHead('es/b:fresh');
-    expect(fresh.version).toBe(0);
-  });
-
-  it('lets exactly one of many appends with the same expectation win', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 32 }, (_, i) => infra.eventStore.append([request('es/c:race', 0, null, [created('es/c', 'race', `r${i}`)])])),
-    );
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof StreamConflictError)).toHaveLength(31);
-    const rows = await infra.db.selectFrom('events').select('version').where('stream_id', '=', 'es/c:race').execute();
-    expect(rows.map((r) => r.version)).toEqual([1]);
-  });
-
-  it('commits concurrent appends to different streams without failing any', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 200 }, (_, i) => infra.eventStore.append([request(`es/d:t${i}`, 0, null, [created('es/d', `t${i}`, `d${i}`)])])),
-    );
+describe('the write path', () => {
+  it('applies 100 concurrent unconditional moves of one tag as 100 consecutive versions, without an error', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => write(infra.eventStore, put('hot/app', 'latest', `h${i}`))));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    await expectChained('hot/app:latest', 100);
+    const versions = results.map((r) => (r as PromiseFulfilledResult<{ state: TagState }[]>).value[0]!.state.version).sort((a, b) => a - b);
+    expect(versions).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
-  it('chains each event to the previous one of its stream', async () => {
-    const [[first]] = await infra.eventStore.append([request('es/e:t', 0, null, [created('es/e', 't', 'e1')])]);
-    const [[second]] = await infra.eventStore.append([
-      request('es/e:t', 1, first!.hash, [{ type: 'TagDeleted', data: { repository: 'es/e', tag: 't', from: target('e1') } }]),
+  it('answers a refusal to its own writer only', async () => {
+    await write(infra.eventStore, put('ref/app', 't', 'a'));
+    const results = await Promise.allSettled([
+      write(infra.eventStore, put('ref/app', 't', 'b')),
+      write(infra.eventStore, put('ref/app', 't', 'c', { createOnly: true })),
+      write(infra.eventStore, put('ref/app', 't', 'd')),
     ]);
-    expect(second!.prevHash).toBe(first!.hash);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'PRECONDITION_FAILED' });
+    await expectChained('ref/app:t', 3);
+  });
+
+  it('commits a write over several streams all or nothing, naming the refused operation', async () => {
+    const before = await count();
+    const refusal = (index: number, error: unknown) => new TagHistoryError((error as TagHistoryError).code, `operation ${index}`, { index });
+    await expect(infra.eventStore.write([op(put('all/app', 'a', '1')), op(del('all/app', 'missing'))], { ...context(), refusal })).rejects.toMatchObject({
+      code: 'TAG_UNKNOWN',
+      detail: { index: 1 },
+    });
+    expect(await count()).toBe(before);
+  });
+
+  it('applies several operations on one tag in one write, in order', async () => {
+    const results = await write(infra.eventStore, put('seq/app', 't', '1'), put('seq/app', 't', '2'), del('seq/app', 't'), put('seq/app', 't', '3'));
+    expect(results.map((r) => r.events.map((e) => e.type))).toEqual([['TagCreated'], ['TagMoved'], ['TagDeleted'], ['TagCreated']]);
+    expect(results.map((r) => r.state.version)).toEqual([1, 2, 3, 4]);
+    await expectChained('seq/app:t', 4);
+    const history = await infra.db.selectFrom('tag_history').select(['version', 'to_version']).where('repository', '=', 'seq/app').orderBy('version').execute();
+    expect(history).toEqual([
+      { version: 1, to_version: 2 },
+      { version: 2, to_version: 3 },
+      { version: 4, to_version: null },
+    ]);
+  });
+
+  it('keeps one write whose data the database refuses from failing the others of its round', async () => {
+    // U+0000 cannot be stored in jsonb: the whole round fails, and each write then runs alone.
+    const bad = { ...put('nul/app', 'bad', 'x'), data: { repository: 'nul/app', tag: 'bad', target: { ...target('x'), mediaType: 'a\u0000b' } } } as TagCommand;
+    const results = await Promise.allSettled([...Array.from({ length: 20 }, (_, i) => write(infra.eventStore, put('nul/app', `good${i}`, 'x'))), write(infra.eventStore, bad)]);
+    expect(results.slice(0, 20).filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(results[20]!.status).toBe('rejected');
+  });
+});
+
+// Two event stores on one database stand for two instances, each remembering
+// stream heads of its own; only there can a head be stale.
+describe('two instances on one hot tag', () => {
+  const run = onPostgres ? it : it.skip;
+  run('applies every unconditional write of both, in version order, with no gap', async () => {
+    const other = connect(infra.database.config.storage);
+    const stores = [infra.eventStore, createEventStore(other, infra.key)];
+    try {
+      const results = await Promise.allSettled(
+        Array.from({ length: 128 }, (_, i) => write(stores[i % 2]!, i % 16 === 15 ? del('two/app', 'hot') : put('two/app', 'hot', `t${i}`))),
+      );
+      const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code);
+      // A delete can only be refused when the tag was already deleted.
+      expect(refused.every((code) => code === 'TAG_UNKNOWN')).toBe(true);
+      await expectChained('two/app:hot', results.length - refused.length);
+    } finally {
+      await other.db.destroy();
+    }
   });
 });
 
@@ -76,7 +112,7 @@ describe('EventStore.append', () => {
 describe('reading the log while it is written', () => {
   it('never skips or repeats an event', async () => {
     const other = onPostgres ? connect(infra.database.config.storage) : undefined;
-    const stores = other ? [infra.eventStore, new EventStore(other.db, infra.key, projectAll, { concurrency: 2, maxEvents: 100 })] : [infra.eventStore];
+    const stores = other ? [infra.eventStore, createEventStore(other, infra.key)] : [infra.eventStore];
     const headPosition = async () => Number((await sql<{ p: string }>`select position as p from log_head`.execute(infra.db)).rows[0]!.p);
     const start = await headPosition();
 
@@ -97,9 +133,7 @@ describe('reading the log while it is written', () => {
       await new Promise((r) => setTimeout(r, 300));
       throw new Error('rolled back on purpose');
     });
-    const writers = Array.from({ length: 300 }, (_, i) =>
-      stores[i % stores.length]!.append([request(`gap/x:t${i}`, 0, null, [created('gap/x', `t${i}`, `g${i}`)])]),
-    );
+    const writers = Array.from({ length: 300 }, (_, i) => write(stores[i % stores.length]!, put('gap/x', `t${i}`, `g${i}`)));
     if (slow) await expect(slow).rejects.toThrow('rolled back on purpose');
     await Promise.all(writers);
     writing = false;

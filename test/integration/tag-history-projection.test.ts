@@ -1,4 +1,5 @@
-import { decide, evolve, initialTagState, type TagCommand, type TagEvent, type TagState, tagStreamId } from '@tag-history/domain';
+import { type TagCommand, tagDecider } from '@tag-history/domain';
+import { executeTagCommand } from '../../apps/api/src/tags/execute-tag-command';
 import { target } from '../support/fixtures';
 import { createTestInfrastructure, type TestInfrastructure } from '../support/test-infrastructure';
 
@@ -13,13 +14,9 @@ const repository = 'proj/app';
 async function run(tag: string, ...commands: ('PutTag' | 'DeleteTag')[]): Promise<void> {
   let seed = 0;
   for (const type of commands) {
-    const streamId = tagStreamId(repository, tag);
-    const head = await infra.eventStore.readStreamHead<TagState>(streamId);
-    const state = head.snapshot ?? initialTagState;
     const command: TagCommand =
       type === 'PutTag' ? { type, data: { repository, tag, target: target(`${tag}-${++seed}`) } } : { type, data: { repository, tag } };
-    const events = decide(command, state);
-    await infra.eventStore.append([{ streamId, expected: head, events, snapshot: events.reduce(evolve, state), actor: 'tester', time: new Date() }]);
+    await executeTagCommand(infra.eventStore, command, { actor: 'tester' }, () => new Date());
   }
 }
 
@@ -39,16 +36,16 @@ describe('tag_history projection', () => {
     expect(rows[1]!.to_actor).toBe('tester');
   });
 
-  it('closes intervals opened in the same batch', async () => {
-    const streamId = tagStreamId(repository, 'b');
-    const events: TagEvent[] = [
-      { type: 'TagCreated', data: { repository, tag: 'b', target: target('b1') } },
-      { type: 'TagMoved', data: { repository, tag: 'b', from: target('b1'), target: target('b2') } },
-      { type: 'TagDeleted', data: { repository, tag: 'b', from: target('b2') } },
+  it('closes intervals opened in the same write', async () => {
+    const commands: TagCommand[] = [
+      { type: 'PutTag', data: { repository, tag: 'b', target: target('b1') } },
+      { type: 'PutTag', data: { repository, tag: 'b', target: target('b2') } },
+      { type: 'DeleteTag', data: { repository, tag: 'b' } },
     ];
-    await infra.eventStore.append([
-      { streamId, expected: { version: 0, lastHash: null }, events, snapshot: events.reduce(evolve, initialTagState), actor: 't', time: new Date() },
-    ]);
+    await infra.eventStore.write(
+      commands.map((command) => ({ streamId: `${repository}:b`, decider: tagDecider, command })),
+      { actor: 't', time: new Date() },
+    );
     const rows = await history('b');
     expect(rows.map((r) => [r.version, r.to_version])).toEqual([
       [1, 2],

@@ -1,8 +1,8 @@
 import type { PutTag } from '@tag-history/domain';
-import { EventStore, registerSigningKey, verifyLog } from '@tag-history/event-store';
-import { projectAll } from '@tag-history/projections';
+import { registerSigningKey, verifyLog } from '@tag-history/event-store';
 import { generateSigningJwk, loadSigningKey } from '@tag-history/signing';
 import { type RawBuilder, sql } from 'kysely';
+import { createEventStore } from '../../apps/api/src/infrastructure/open-infrastructure';
 import { executeTagCommand } from '../../apps/api/src/tags/execute-tag-command';
 import { target } from '../support/fixtures';
 import { createTestInfrastructure, type TestInfrastructure } from '../support/test-infrastructure';
@@ -13,13 +13,13 @@ const put = (repository: string, tag: string, seed: string): PutTag => ({ type: 
 
 beforeAll(async () => {
   infra = await createTestInfrastructure();
-  for (const seed of ['a', 'b', 'c']) await executeTagCommand(infra.eventStore, put('audit/app', 'prod', seed), 'alice', now);
-  await executeTagCommand(infra.eventStore, put('audit/other', 'v1', 'x'), 'bob', now);
+  for (const seed of ['a', 'b', 'c']) await executeTagCommand(infra.eventStore, put('audit/app', 'prod', seed), { actor: 'alice' }, now);
+  await executeTagCommand(infra.eventStore, put('audit/other', 'v1', 'x'), { actor: 'bob' }, now);
   // Rotation: a new key from here on; the old one keeps verifying what it signed before.
   const key = await loadSigningKey({ kind: 'jwk', json: JSON.stringify(await generateSigningJwk()) });
   await registerSigningKey(infra.db, key);
-  const rotated = new EventStore(infra.db, key, projectAll, { concurrency: 1, maxEvents: 100 });
-  for (const seed of ['d', 'e']) await executeTagCommand(rotated, put('audit/app', 'prod', seed), 'carol', now);
+  const rotated = createEventStore(infra, key);
+  for (const seed of ['d', 'e']) await executeTagCommand(rotated, put('audit/app', 'prod', seed), { actor: 'carol' }, now);
 });
 afterAll(() => infra.close());
 
@@ -128,7 +128,7 @@ describe('verifyLog', () => {
   });
 
   it('reports an event signed by a key after it was retired', async () => {
-    await executeTagCommand(infra.eventStore, put('audit/late', 'v1', 'z'), 'alice', now);
+    await executeTagCommand(infra.eventStore, put('audit/late', 'v1', 'z'), { actor: 'alice' }, now);
     const result = await verifyLog(infra.db, { repository: 'audit/late' });
     expect(result.ok).toBe(false);
     expect(result.broken[0]!.reason).toMatch(/^key .* was not valid at /);

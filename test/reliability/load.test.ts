@@ -1,5 +1,8 @@
 import { checkProjections } from '@tag-history/projections';
+import { createApp } from '../../apps/api/src/create-app';
+import { openInfrastructure } from '../../apps/api/src/infrastructure/open-infrastructure';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { onPostgres } from '../support/test-infrastructure';
 import { missingWrites } from './support/acknowledged-write';
 import { checkLog } from './support/check-log';
 import { report } from './support/report';
@@ -54,5 +57,49 @@ describe('load: 64 clients over 100 tags', () => {
     expect(log.events - traffic.acknowledged.length).toBeLessThanOrEqual(traffic.unanswered);
     expect(log.problems).toEqual([]);
     expect(rebuilt.differences).toEqual([]);
+  });
+});
+
+// The write path's promise on one hot tag: unconditional writers never fail
+// each other, even when two instances, each deciding on its own memory of the
+// tag's head, write it at once. PGlite is one process: there, one instance.
+describe('hot tag: 64 unconditional writers with deletes and restores, across two instances', () => {
+  it('applies every unconditional move, keeps every acknowledged write in version order, and rebuilt projections equal the live ones', async () => {
+    const second = onPostgres ? await openInfrastructure(t.infrastructure.database.config) : undefined;
+    const app = second ? await createApp(second, { logger: false }) : undefined;
+    if (app) await app.listen(0, '127.0.0.1');
+    const urls = [t.url, ...(app ? [`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`] : [])];
+    try {
+      const traffic = newTraffic();
+      const end = Date.now() + (SECONDS / 2) * 1000;
+      await Promise.all(
+        urls.map((url) =>
+          runTraffic({ url, repository: 'hot/app', tags: 1, clients: 64 / urls.length, mix: { move: 6, delete: 1, restore: 1 }, unconditional: true, running: () => Date.now() < end }, traffic),
+        ),
+      );
+      const missing = await missingWrites(t.infrastructure.db, traffic.acknowledged);
+      const log = await checkLog(t.infrastructure.db);
+      const rebuilt = await checkProjections(t.infrastructure.db);
+      report('hot tag', {
+        instances: urls.length,
+        'requests sent': traffic.sent,
+        'writes acknowledged': traffic.acknowledged.length,
+        statuses: JSON.stringify(traffic.statuses),
+        'succeeded by operation': JSON.stringify(traffic.succeeded),
+      });
+      expect(traffic.serverErrors).toEqual([]);
+      // Unconditional writes are never refused for racing: no 409 and no 412 (a delete may find the tag deleted: 404).
+      expect(traffic.statuses['409'] ?? 0).toBe(0);
+      expect(traffic.statuses['412'] ?? 0).toBe(0);
+      expect(traffic.succeeded.move ?? 0).toBeGreaterThan(100);
+      expect(traffic.succeeded.delete ?? 0).toBeGreaterThan(0);
+      expect(traffic.succeeded.restore ?? 0).toBeGreaterThan(0);
+      expect(missing).toEqual([]);
+      expect(log.problems).toEqual([]);
+      expect(rebuilt.differences).toEqual([]);
+    } finally {
+      await app?.close();
+      await second?.db.destroy();
+    }
   });
 });

@@ -107,6 +107,10 @@ export interface IdempotencyKeysTable {
   /** The answer's JSON as sent: text, because jsonb would reorder its keys. */
   body: string | null;
   created_at: Generated<Date>;
+  /** The write's outcome, recorded in the transaction of its events (see the write path). */
+  result: ColumnType<unknown | null, string | null, string | null>;
+  /** Where the write's first event is in the log. */
+  result_position: number | null;
 }
 
 /** Manifests pinned now: referenced for GC without a tag. */

@@ -1,104 +1,289 @@
-import type { Database } from '@tag-history/database';
+import { type Database, isUnavailableError } from '@tag-history/database';
+import { TagHistoryError } from '@tag-history/domain';
 import { type SignedEvent, type SigningKey, signEvent } from '@tag-history/signing';
 import type { Kysely } from 'kysely';
-import { GroupCommit, type GroupCommitOptions } from './group-commit';
-import type { Projector } from './projector';
-import { readStreamHead, type StreamHead } from './read-stream-head';
+import { type AppendOutcome, appendBatch, type BatchEvent, type BatchKey, type BatchStream, type LeaseHit } from './append-batch';
 import type { RecordedEvent } from './recorded-event';
-import { StreamConflictError } from './stream-conflict-error';
+import { replayOutcome } from './replay-outcome';
+import { readStreamHeads, type StreamHead } from './stream-head';
 import { StreamHeadCache } from './stream-head-cache';
+import type { NewEvent, Operation, OperationResult, WriteContext } from './write-operation';
 
-export interface NewEvent {
-  type: string;
-  data: Record<string, unknown>;
+export interface EventStoreOptions {
+  /** Rounds in flight at once: the next one decides and signs while the last one commits. */
+  concurrency: number;
+  /** Operations per round, to bound one statement. */
+  maxOperations: number;
+  /** How long a write may keep losing races to other instances before it answers 409. */
+  deadlineMs: number;
+  /** The manifest an event makes referenced (GC leases refuse these), if any. */
+  references(event: NewEvent): { repository: string; digest: string } | null;
+  /** What a write whose event met a lease is answered. */
+  leaseRefusal(hit: LeaseHit): Error;
 }
 
-export interface AppendRequest {
-  streamId: string;
-  /** The head the events were decided on; the append fails if the stream has moved since. */
-  expected: Pick<StreamHead, 'version' | 'lastHash'>;
+/** A write waiting for its round: all its operations commit together or none do. */
+interface Pending {
+  operations: Operation[];
+  context: WriteContext;
+  deadline: number;
+  /** Runs in a round of its own: a round it shared failed for a reason no one was told. */
+  solo: boolean;
+  resolve(results: OperationResult[]): void;
+  reject(error: unknown): void;
+}
+
+interface Decided {
+  pending: Pending;
+  /** Per operation, the state after it and how many of `events` are its own. */
+  results: { state: unknown; count: number }[];
   events: NewEvent[];
-  /** The decider state after `events`, kept so the next command need not replay the stream. */
-  snapshot: unknown;
-  actor: string;
-  /** The `jti` of the token the actor authenticated with, when there was one. */
-  tokenId?: string;
-  time: Date;
+  /** The stream of each event. */
+  streams: string[];
+  error?: unknown;
 }
 
+/**
+ * The write path. Writers submit commands, not events. Commands are queued
+ * per stream and taken in arrival order into rounds; a round decides each
+ * write on the state the previous one left (so 100 unconditional moves of one
+ * tag become 100 consecutive versions), signs the events in chain order and
+ * appends the whole round in one database call. A refusal answers only its
+ * own writer. Only another instance can make a head stale; the database then
+ * answers the current heads and the round is decided again on them, until
+ * the writes' deadline.
+ */
 export class EventStore {
-  private readonly groupCommit: GroupCommit;
   private readonly heads = new StreamHeadCache(100_000);
+  private readonly queue: Pending[] = [];
+  /** Streams of the rounds in flight: a stream is in at most one, so each round decides on the last one's result. */
+  private readonly busy = new Set<string>();
+  private running = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly key: SigningKey,
-    project: Projector,
-    options: GroupCommitOptions,
-  ) {
-    this.groupCommit = new GroupCommit(db, project, options);
+    private readonly options: EventStoreOptions,
+  ) {}
+
+  /** Decides and appends `operations` atomically; answers each one's state and events, or the first refusal. */
+  write<S = unknown>(operations: Operation[], context: WriteContext): Promise<OperationResult<S>[]> {
+    if (context.idempotency?.recorded) return replayOutcome(this.db, context.idempotency.recorded) as Promise<OperationResult<S>[]>;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, solo: false, resolve: resolve as Pending['resolve'], reject });
+      this.pump();
+    });
   }
 
-  /**
-   * Where a stream is: as this instance last saw it, or, with `fresh`, as
-   * the database has it. Decide on a cached head only what an append will
-   * check: a refusal or a no-op decided on it must be decided again fresh.
-   */
-  async readStreamHead<S>(streamId: string, options: { fresh?: boolean } = {}): Promise<StreamHead<S>> {
-    const cached = options.fresh ? undefined : this.heads.get(streamId);
-    if (cached) return { ...(cached as StreamHead<S>), cached: true };
-    const head = await readStreamHead<S>(this.db, streamId);
-    this.heads.offer(streamId, head);
-    return head;
+  private pump(): void {
+    while (this.running < this.options.concurrency) {
+      const round = this.takeRound();
+      if (round.length === 0) return;
+      const streams = new Set(round.flatMap((p) => p.operations.map((o) => o.streamId)));
+      streams.forEach((s) => this.busy.add(s));
+      this.running++;
+      void this.run(round).finally(() => {
+        streams.forEach((s) => this.busy.delete(s));
+        this.running--;
+        this.pump();
+      });
+    }
   }
 
-  /**
-   * Appends to one or more streams atomically. Signing happens here, before
-   * the batch, so signatures are made in parallel by concurrent requests and
-   * never while a transaction is open. Rejects with StreamConflictError when
-   * any expectation is stale; then nothing is written.
-   */
-  async append(requests: AppendRequest[]): Promise<RecordedEvent[][]> {
-    const unit = await Promise.all(
-      requests.map(async (r) => ({
-        streamId: r.streamId,
-        expectedVersion: r.expected.version,
-        events: await this.sign(r),
-        snapshot: r.snapshot,
-      })),
-    );
+  /** The oldest writes whose streams are free, in order: a write passed over blocks its streams for later ones. */
+  private takeRound(): Pending[] {
+    const round: Pending[] = [];
+    const blocked = new Set<string>();
+    let operations = 0;
+    for (let i = 0; i < this.queue.length && operations < this.options.maxOperations; ) {
+      const pending = this.queue[i]!;
+      const streams = pending.operations.map((o) => o.streamId);
+      const free = streams.every((s) => !this.busy.has(s) && !blocked.has(s));
+      const fits = !pending.solo || round.length === 0;
+      if (!free || !fits) {
+        streams.forEach((s) => blocked.add(s));
+        i++;
+        continue;
+      }
+      round.push(pending);
+      operations += pending.operations.length;
+      this.queue.splice(i, 1);
+      if (pending.solo) break;
+    }
+    return round;
+  }
+
+  private async run(round: Pending[]): Promise<void> {
+    const live = round.filter((p) => {
+      if (Date.now() <= p.deadline) return true;
+      p.reject(new TagHistoryError('CONFLICT', 'the streams of this write are changing too fast; retry', { deadlineMs: this.options.deadlineMs }));
+      return false;
+    });
+    if (live.length === 0) return;
     try {
-      const recorded = await this.groupCommit.submit(unit);
-      unit.forEach((a) => {
-        const last = a.events[a.events.length - 1]!;
-        this.heads.offer(a.streamId, { version: last.payload.version, lastHash: last.hash, snapshot: a.snapshot });
-      });
-      return recorded;
+      const heads = await this.headsOf(live);
+      const decided = this.decide(live, heads);
+      const { streams, events, keys, signed } = await this.prepare(decided, heads);
+      const outcome = await appendBatch(this.db, { streams, events, keys });
+      this.settle(decided, signed, streams, outcome);
     } catch (error) {
-      if (error instanceof StreamConflictError) this.heads.forget(error.streamId);
-      else unit.forEach((a) => this.heads.forget(a.streamId));
-      throw error;
+      this.failed(live, error);
     }
   }
 
-  private async sign(request: AppendRequest): Promise<SignedEvent[]> {
-    const signed: SignedEvent[] = [];
-    let prev = request.expected.lastHash;
-    let version = request.expected.version;
-    for (const event of request.events) {
-      const s = await signEvent(this.key, {
-        stream: request.streamId,
-        version: ++version,
-        type: event.type,
-        data: event.data,
-        actor: request.actor,
-        ...(request.tokenId !== undefined ? { jti: request.tokenId } : {}),
-        time: request.time.toISOString(),
-        prev,
-      });
-      signed.push(s);
-      prev = s.hash;
-    }
-    return signed;
+  /** Heads from memory, the rest from the database in one query. */
+  private async headsOf(round: Pending[]): Promise<Map<string, StreamHead>> {
+    const ids = [...new Set(round.flatMap((p) => p.operations.map((o) => o.streamId)))];
+    const heads = new Map<string, StreamHead>();
+    const missing = ids.filter((id) => {
+      const head = this.heads.get(id);
+      if (head) heads.set(id, head);
+      return !head;
+    });
+    if (missing.length > 0) for (const [id, head] of await readStreamHeads(this.db, missing)) heads.set(id, head);
+    return heads;
   }
+
+  /** Each write on the state the writes before it left; a refused write leaves nothing behind. */
+  private decide(round: Pending[], heads: Map<string, StreamHead>): Decided[] {
+    const states = new Map<string, unknown>();
+    return round.map((pending) => {
+      const local = new Map<string, unknown>();
+      const results: Decided['results'] = [];
+      const events: NewEvent[] = [];
+      const streams: string[] = [];
+      for (const [index, { streamId, decider, command }] of pending.operations.entries()) {
+        const state = local.has(streamId) ? local.get(streamId) : states.has(streamId) ? states.get(streamId) : (heads.get(streamId)!.snapshot ?? decider.initialState);
+        let made: NewEvent[];
+        try {
+          made = decider.decide(command, state);
+        } catch (error) {
+          return { pending, results: [], events: [], streams: [], error: pending.context.refusal ? pending.context.refusal(index, error) : error };
+        }
+        const next = made.reduce(decider.evolve, state);
+        local.set(streamId, next);
+        results.push({ state: next, count: made.length });
+        for (const event of made) {
+          events.push(event);
+          streams.push(streamId);
+        }
+      }
+      local.forEach((state, id) => states.set(id, state));
+      return { pending, results, events, streams };
+    });
+  }
+
+  /** Versions, signatures in chain order, and the batch the database call takes. */
+  private async prepare(decided: Decided[], heads: Map<string, StreamHead>) {
+    const tips = new Map([...heads].map(([id, h]) => [id, { version: h.version, lastHash: h.lastHash, snapshot: h.snapshot }]));
+    const events: BatchEvent[] = [];
+    const signed: SignedEvent[][] = [];
+    const keys: BatchKey[] = [];
+    for (const d of decided) {
+      const mine: SignedEvent[] = [];
+      signed.push(mine);
+      if (d.error) continue;
+      const { actor, tokenId, time, idempotency } = d.pending.context;
+      for (const [k, event] of d.events.entries()) {
+        const tip = tips.get(d.streams[k]!)!;
+        const s = await signEvent(this.key, {
+          stream: d.streams[k]!,
+          version: ++tip.version,
+          type: event.type,
+          data: event.data,
+          actor,
+          ...(tokenId !== undefined ? { jti: tokenId } : {}),
+          time: time.toISOString(),
+          prev: tip.lastHash,
+        });
+        tip.lastHash = s.hash;
+        mine.push(s);
+        const ref = this.options.references(event);
+        events.push({ i: events.length + 1, ...toBatchEvent(s), ...(ref ? { refRepository: ref.repository, refDigest: ref.digest } : {}) });
+      }
+      d.results.forEach((r, k) => (tips.get(d.pending.operations[k]!.streamId)!.snapshot = r.state));
+      if (idempotency && mine.length > 0) {
+        const result = { states: d.results.map((r) => r.state), counts: d.results.map((r) => r.count) };
+        keys.push({ actor: idempotency.actor, key: idempotency.key, owner: idempotency.owner, result, offset: events.length - mine.length + 1 });
+      }
+    }
+    // Every stream of the round is checked, also those only refused or left unchanged: their answer is only as good as their head.
+    const streams: BatchStream[] = [...tips].map(([id, tip]) => ({ id, expected: heads.get(id)!.version, ...tip }));
+    return { streams, events, keys, signed };
+  }
+
+  private settle(decided: Decided[], signed: SignedEvent[][], streams: BatchStream[], outcome: AppendOutcome): void {
+    switch (outcome.kind) {
+      case 'stale':
+        outcome.heads.forEach((head, id) => this.heads.set(id, head));
+        this.requeue(decided.map((d) => d.pending));
+        return;
+      case 'leased': {
+        // Events are numbered from 1 in round order; find whose each hit is.
+        const refused = new Map<Pending, LeaseHit>();
+        let first = 1;
+        decided.forEach((d, k) => {
+          const hit = outcome.hits.find((h) => h.index >= first && h.index < first + signed[k]!.length);
+          if (hit) refused.set(d.pending, hit);
+          first += signed[k]!.length;
+        });
+        refused.forEach((hit, pending) => pending.reject(this.options.leaseRefusal(hit)));
+        this.requeue(decided.map((d) => d.pending).filter((p) => !refused.has(p)));
+        return;
+      }
+      case 'checked':
+      case 'appended': {
+        for (const s of streams) this.heads.set(s.id, { version: s.version, lastHash: s.lastHash, snapshot: s.snapshot });
+        let position = outcome.kind === 'appended' ? outcome.position : 0;
+        decided.forEach((d, k) => {
+          if (d.error) return d.pending.reject(d.error);
+          const recorded = signed[k]!.map((s) => toRecordedEvent(s, position++));
+          let next = 0;
+          d.pending.resolve(d.results.map((r) => ({ state: r.state, events: recorded.slice(next, (next += r.count)) })));
+        });
+        return;
+      }
+      default: {
+        const unknown: never = outcome;
+        throw new Error(`unknown append outcome ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /** Back to the front of the queue, in their order: they keep their place ahead of later writes. */
+  private requeue(pendings: Pending[]): void {
+    this.queue.unshift(...pendings);
+  }
+
+  /**
+   * A round that failed for no reason its writes were told: the database is
+   * down (everyone hears it), or one write's data broke the statement. Then
+   * each write runs alone, so the failure stays with the write that caused it.
+   */
+  private failed(round: Pending[], error: unknown): void {
+    if (round.length === 1 || isUnavailableError(error)) {
+      round.forEach((p) => p.reject(error));
+      return;
+    }
+    this.requeue(round.map((p) => ({ ...p, solo: true })));
+  }
+}
+
+function toBatchEvent({ payload, jws, hash }: SignedEvent): Omit<BatchEvent, 'i'> {
+  return { stream: payload.stream, version: payload.version, type: payload.type, data: payload.data, actor: payload.actor, time: payload.time, jws, hash, prev: payload.prev };
+}
+
+function toRecordedEvent({ payload, jws, hash }: SignedEvent, position: number): RecordedEvent {
+  return {
+    position,
+    streamId: payload.stream,
+    version: payload.version,
+    type: payload.type,
+    data: payload.data,
+    actor: payload.actor,
+    recordedAt: new Date(payload.time),
+    jws,
+    hash,
+    prevHash: payload.prev,
+  };
 }

@@ -1,10 +1,10 @@
-import type { StreamHead } from './read-stream-head';
+import type { StreamHead } from './stream-head';
 
 /**
  * The heads this instance last wrote or read, so that a command usually
  * decides without a read from the database. A head may be stale when other
- * instances write the same stream; optimistic concurrency catches that at
- * append time. Bounded: the least recently written heads go first.
+ * instances write the same stream; the append's version check catches that.
+ * Bounded: the least recently written heads go first.
  */
 export class StreamHeadCache {
   private readonly heads = new Map<string, StreamHead>();
@@ -15,10 +15,7 @@ export class StreamHeadCache {
     return this.heads.get(streamId);
   }
 
-  /** Keeps the head unless a newer one is already known. */
-  offer(streamId: string, head: StreamHead): void {
-    const known = this.heads.get(streamId);
-    if (known && known.version >= head.version) return;
+  set(streamId: string, head: StreamHead): void {
     this.heads.delete(streamId);
     this.heads.set(streamId, head);
     if (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value!);

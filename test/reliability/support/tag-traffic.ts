@@ -28,6 +28,8 @@ export interface TrafficOptions {
   clients: number;
   /** Relative weights of the operations. */
   mix: Partial<Record<Operation, number>>;
+  /** Deletes and restores without If-Match too (moves without If-Match never send it). */
+  unconditional?: boolean;
   running(): boolean;
 }
 
@@ -54,7 +56,7 @@ async function request(options: TrafficOptions, traffic: Traffic, versions: Map<
   const known = versions.get(tag);
   const headers: Record<string, string> = {};
   if (op === 'move-if-match' && known !== undefined) headers['if-match'] = `"${known}"`;
-  if ((op === 'delete' || op === 'restore') && known !== undefined && Math.random() < 0.5) headers['if-match'] = `"${known}"`;
+  if ((op === 'delete' || op === 'restore') && !options.unconditional && known !== undefined && Math.random() < 0.5) headers['if-match'] = `"${known}"`;
   const newTarget = () => ({ mediaType: MANIFEST_MEDIA_TYPE, size: 1234, digest: digest(randomBytes(8).toString('hex')) });
   const json = { ...headers, 'content-type': 'application/json' };
   const tagPath = `${url}/v2/${repository}/_tags/${tag}`;

@@ -1,5 +1,5 @@
 import { assertDigest, assertRepositoryName, type PinCommand, type PinState, TagHistoryError } from '@tag-history/domain';
-import type { DeciderResult } from '../infrastructure/execute-decider';
+import type { OperationResult } from '@tag-history/event-store';
 import { readJsonBody } from '../http/request-body';
 
 const MAX_REASON = 1_024;
@@ -17,7 +17,7 @@ export function parsePinRequest(type: PinCommand['type'], name: string, digest: 
   return { type, data: { repository: name, digest, reason } };
 }
 
-export function pinWriteBody(name: string, digest: string, { state, events }: DeciderResult<PinState>) {
+export function pinWriteBody(name: string, digest: string, { state, events }: OperationResult<PinState>) {
   return {
     name,
     digest,

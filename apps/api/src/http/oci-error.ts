@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isUnavailableError } from '@tag-history/database';
 import { type ErrorCode, TagHistoryError } from '@tag-history/domain';
 
 export interface OciErrorBody {
@@ -25,6 +26,7 @@ const STATUS: Record<ErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   MANIFEST_BEING_DELETED: 409,
+  DIGEST_NOT_LEASED: 409,
   SWEEP_EXPIRED: 410,
   TOO_MANY_CANDIDATES: 413,
   PRECONDITION_FAILED: 412,
@@ -34,9 +36,6 @@ const STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
 };
 
-// Errors from pg or the network meaning "the database is not there right now" (or too slow: 57014 is a statement timeout).
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '57014', '08000', '08003', '08006']);
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i;
 
 /** The one mapping from anything thrown to an HTTP status and OCI error body. */
 export function toOciError(error: unknown): { status: number; body: OciErrorBody } {
@@ -48,7 +47,7 @@ function classify(error: unknown): { code: ErrorCode; message: string; detail?: 
   if (error instanceof TagHistoryError) return error;
   if (error instanceof HttpException) return fromStatus(error.getStatus(), error.message);
   const err = error as { statusCode?: number; code?: string; message?: string };
-  if (err && ((typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) || UNAVAILABLE_MESSAGE.test(err.message ?? ''))) {
+  if (isUnavailableError(error)) {
     return { code: 'UNAVAILABLE', message: 'the database is unavailable; retry later' };
   }
   // Fastify's own 4xx errors (body too large, bad content length, ...).

@@ -8,6 +8,7 @@ import { catchError, from, mergeMap, type Observable, of, throwError } from 'rxj
 import { actorOf } from '../http/actor';
 import { toOciError } from '../http/oci-error';
 import { type Claim, claimIdempotencyKey } from './claim-idempotency-key';
+import { setIdempotencyClaim } from './idempotency-claim';
 import { requestFingerprint } from './request-fingerprint';
 import { releaseIdempotencyKey, storeIdempotentAnswer } from './settle-idempotency-key';
 import type { StoredAnswer } from './stored-answer';
@@ -42,6 +43,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return of(JSON.parse(claim.answer.body));
     }
     const { owner } = claim;
+    setIdempotencyClaim(request, { actor, key, owner, ...(claim.recorded ? { recorded: claim.recorded } : {}) });
     return next.handle().pipe(
       mergeMap(async (body) => {
         const headers = Object.fromEntries(KEPT_HEADERS.flatMap((h) => (reply.hasHeader(h) ? [[h, String(reply.getHeader(h))]] : [])));

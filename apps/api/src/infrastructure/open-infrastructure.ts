@@ -1,8 +1,9 @@
 import { connect, type Connection, migrate } from '@tag-history/database';
-import { EventStore, registerSigningKey } from '@tag-history/event-store';
-import { gcLeaseGuard, projectAll } from '@tag-history/projections';
+import { manifestBeingDeleted, type PinEvent, referencedBy, type TagEvent } from '@tag-history/domain';
+import { EventStore, type LeaseHit, type NewEvent, registerSigningKey } from '@tag-history/event-store';
 import { loadSigningKey, type SigningKey } from '@tag-history/signing';
 import type { Config } from '../config';
+import { CandidateReferencedError } from '../gc/start-sweep/candidate-referenced-error';
 
 /** What the application runs on: the database (migrated), the signing key, the event store. */
 export interface Infrastructure extends Connection {
@@ -16,11 +17,29 @@ export async function openInfrastructure(config: Config): Promise<Infrastructure
   const key = await loadSigningKey(config.signingKey);
   // Public keys stay in the table after rotation, with their time range, so old events still verify.
   await registerSigningKey(connection.db, key);
-  const eventStore = new EventStore(connection.db, key, projectAll, {
-    // PGlite has one connection: a second batch would only queue behind the first.
-    concurrency: connection.storage === 'postgres' ? 2 : 1,
-    maxEvents: 2_000,
-    guard: gcLeaseGuard,
+  return { ...connection, key, eventStore: createEventStore(connection, key) };
+}
+
+/** The write path on a connection: one per instance (tests make more to stand for more instances). */
+export function createEventStore({ db, storage }: Pick<Connection, 'db' | 'storage'>, key: SigningKey): EventStore {
+  return new EventStore(db, key, {
+    // PGlite has one connection: a second round would only queue behind the first.
+    concurrency: storage === 'postgres' ? 2 : 1,
+    maxOperations: 2_000,
+    deadlineMs: 10_000,
+    references,
+    leaseRefusal,
   });
-  return { ...connection, key, eventStore };
+}
+
+const REFERENCING = new Set(['TagCreated', 'TagMoved', 'TagRestored', 'ManifestPinned']);
+
+function references(event: NewEvent) {
+  return REFERENCING.has(event.type) ? referencedBy(event as TagEvent | PinEvent) : null;
+}
+
+/** A write that would reference a manifest an open sweep is deleting is refused; a sweep whose candidate got referenced reads them again. */
+function leaseRefusal(hit: LeaseHit): Error {
+  if (hit.leaseUntil === null) return new CandidateReferencedError(hit.repository, hit.digest);
+  return manifestBeingDeleted({ ...hit, leaseUntil: hit.leaseUntil });
 }

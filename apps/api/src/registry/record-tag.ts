@@ -43,7 +43,7 @@ export class RecordTag {
     if (sameTarget(current, actual)) return 'unchanged';
     if (actual === null) {
       try {
-        await this.commandBus.execute(new DeleteTagCommand({ type: 'DeleteTag', data: { repository, tag, provenance } }, actor));
+        await this.commandBus.execute(new DeleteTagCommand({ type: 'DeleteTag', data: { repository, tag, provenance } }, { actor }));
       } catch (error) {
         // Deleted in between (by another check): nothing left to record.
         if (error instanceof TagHistoryError && error.code === 'TAG_UNKNOWN') return 'unchanged';
@@ -51,7 +51,7 @@ export class RecordTag {
       }
       return 'deleted';
     }
-    const result = await this.commandBus.execute(new PutTagCommand({ type: 'PutTag', data: { repository, tag, target: actual, provenance } }, actor));
+    const result = await this.commandBus.execute(new PutTagCommand({ type: 'PutTag', data: { repository, tag, target: actual, provenance } }, { actor }));
     const type = result.events[0]?.type;
     return type === 'TagCreated' ? 'created' : type === 'TagMoved' ? 'moved' : 'unchanged';
   }

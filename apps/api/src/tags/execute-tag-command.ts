@@ -1,11 +1,10 @@
-import { decide, evolve, initialTagState, type TagCommand, type TagState, tagStreamId } from '@tag-history/domain';
-import type { EventStore } from '@tag-history/event-store';
-import { type DeciderResult, executeDecider } from '../infrastructure/execute-decider';
+import { type TagCommand, tagDecider, type TagState, tagStreamId } from '@tag-history/domain';
+import type { EventStore, OperationResult, Writer } from '@tag-history/event-store';
 
-export type TagWriteResult = DeciderResult<TagState>;
+export type TagWriteResult = OperationResult<TagState>;
 
-const tagDecider = { decide, evolve, initialState: initialTagState };
-
-export function executeTagCommand(store: EventStore, command: TagCommand, actor: string, now: () => Date, tokenId?: string): Promise<TagWriteResult> {
-  return executeDecider(store, tagDecider, tagStreamId(command.data.repository, command.data.tag), command, actor, now, tokenId);
+export async function executeTagCommand(store: EventStore, command: TagCommand, writer: Writer, now: () => Date): Promise<TagWriteResult> {
+  const streamId = tagStreamId(command.data.repository, command.data.tag);
+  const [result] = await store.write<TagState>([{ streamId, decider: tagDecider, command }], { ...writer, time: now() });
+  return result!;
 }

@@ -4,6 +4,7 @@ import * as tagHistory from './0002-tag-history';
 import * as feedAndIdempotency from './0003-feed-and-idempotency';
 import * as gc from './0004-gc';
 import * as auditAndKeyValidity from './0005-audit-and-key-validity';
+import * as appendFunction from './0006-append-function';
 import * as registryWatch from './0009-registry-watch';
 
 /** In order; the key is the name recorded in kysely_migration. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0003-feed-and-idempotency': feedAndIdempotency,
   '0004-gc': gc,
   '0005-audit-and-key-validity': auditAndKeyValidity,
+  '0006-append-function': appendFunction,
   '0009-registry-watch': registryWatch,
 };

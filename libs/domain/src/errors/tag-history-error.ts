@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'PIN_UNKNOWN'
   | 'SWEEP_UNKNOWN'
   | 'SWEEP_EXPIRED'
+  | 'DIGEST_NOT_LEASED'
   | 'TOO_MANY_CANDIDATES'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'

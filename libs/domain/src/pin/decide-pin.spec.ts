@@ -1,9 +1,7 @@
-import { TagHistoryError } from '../errors/tag-history-error';
-import { decidePin } from './decide-pin';
-import { evolvePin } from './evolve-pin';
+import { given as givenEvents } from '../decider/given';
 import type { PinCommand } from './pin-command';
+import { pinDecider } from './pin-decider';
 import type { PinEvent } from './pin-event';
-import { initialPinState } from './pin-state';
 
 const repository = 'team/app';
 const digest = `sha256:${'a'.repeat(64)}`;
@@ -12,18 +10,7 @@ const unpin = (reason = 'done'): PinCommand => ({ type: 'UnpinManifest', data: {
 const pinned = (reason = 'audit'): PinEvent => ({ type: 'ManifestPinned', data: { repository, digest, reason } });
 const unpinned = (reason = 'done'): PinEvent => ({ type: 'ManifestUnpinned', data: { repository, digest, reason } });
 
-function given(...events: PinEvent[]) {
-  const state = events.reduce(evolvePin, initialPinState);
-  return {
-    when: (command: PinCommand) => ({
-      then: (expected: PinEvent[]) => expect(decidePin(command, state)).toEqual(expected),
-      thenFails: (code: string) => {
-        expect(() => decidePin(command, state)).toThrow(TagHistoryError);
-        expect(() => decidePin(command, state)).toThrow(expect.objectContaining({ code }));
-      },
-    }),
-  };
-}
+const given = (...past: PinEvent[]) => givenEvents(pinDecider, ...past);
 
 describe('pin decider', () => {
   it('pins an unpinned manifest with its reason', () => given().when(pin()).then([pinned()]));
@@ -33,6 +20,6 @@ describe('pin decider', () => {
   it('refuses to unpin twice', () => given(pinned(), unpinned()).when(unpin()).thenFails('PIN_UNKNOWN'));
   it('pins again after an unpin', () => given(pinned(), unpinned()).when(pin('again')).then([pinned('again')]));
   it('counts versions and keeps the reason while pinned', () => {
-    expect([pinned('x'), unpinned(), pinned('y')].reduce(evolvePin, initialPinState)).toEqual({ version: 3, pinned: true, reason: 'y' });
+    expect([pinned('x'), unpinned(), pinned('y')].reduce(pinDecider.evolve, pinDecider.initialState)).toEqual({ version: 3, pinned: true, reason: 'y' });
   });
 });

@@ -1,9 +1,7 @@
-import { TagHistoryError } from '../errors/tag-history-error';
-import { decide } from './decide';
-import { evolve } from './evolve';
+import { given as givenEvents } from '../decider/given';
 import type { TagCommand } from './tag-command';
 import type { TagEvent } from './tag-event';
-import { initialTagState } from './tag-state';
+import { tagDecider } from './tag-decider';
 import type { Target } from './target';
 
 const repository = 'library/ubuntu';
@@ -11,25 +9,7 @@ const tag = 'latest';
 const v1: Target = { mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 10, digest: `sha256:${'1'.repeat(64)}` };
 const v2: Target = { ...v1, digest: `sha256:${'2'.repeat(64)}` };
 
-/** given events, when command, then events (or an error code). */
-function given(...events: TagEvent[]) {
-  const state = events.reduce(evolve, initialTagState);
-  return {
-    when: (command: TagCommand) => ({
-      then: (expected: TagEvent[]) => expect(decide(command, state)).toEqual(expected),
-      thenFails: (code: string) => {
-        try {
-          decide(command, state);
-        } catch (error) {
-          expect(error).toBeInstanceOf(TagHistoryError);
-          expect((error as TagHistoryError).code).toBe(code);
-          return;
-        }
-        throw new Error(`expected ${code}, but the command was accepted`);
-      },
-    }),
-  };
-}
+const given = (...past: TagEvent[]) => givenEvents(tagDecider, ...past);
 
 const put = (target: Target, extra: { expectedVersion?: number; createOnly?: boolean; mustExist?: boolean } = {}): TagCommand => ({
   type: 'PutTag',
@@ -69,7 +49,7 @@ describe('tag decider', () => {
   it('refuses version 0', () => given(created(v1)).when(restore(0, v2)).thenFails('VERSION_UNKNOWN'));
   it('honours If-Match on restore', () => given(created(v1), moved(v1, v2)).when(restore(1, v1, 1)).thenFails('PRECONDITION_FAILED'));
   it('counts versions across deletions', () => {
-    const state = [created(v1), deleted(v1), created(v2)].reduce(evolve, initialTagState);
+    const state = [created(v1), deleted(v1), created(v2)].reduce(tagDecider.evolve, tagDecider.initialState);
     expect(state).toEqual({ version: 3, target: v2 });
   });
 });

@@ -1,7 +1,6 @@
 import type { Database } from '@tag-history/database';
-import { type EventRow, type RecordedEvent, toRecordedEvent } from '@tag-history/event-store';
 import { sql, type Transaction } from 'kysely';
-import { projectAll } from '../project-all';
+import { projectEvents } from '../project-events';
 import { PROJECTION_TABLES } from './projection-tables';
 
 /** Where rebuilt projections are built before they are swapped in or compared; it only exists inside the transaction. */
@@ -16,7 +15,7 @@ export interface BuildResult {
 }
 
 /**
- * Replays the whole log through the unchanged projection code into empty
+ * Replays the whole log through the live projection function into empty
  * copies of the projection tables in REBUILD_SCHEMA: `search_path` puts that
  * schema first, so the projections' unqualified table names land there. The
  * log is read in big pages while writers go on; the last pages are read with
@@ -32,16 +31,15 @@ export async function buildProjections(trx: Transaction<Database>): Promise<Buil
   await sql`select set_config('search_path', ${`${REBUILD_SCHEMA}, public`}, true)`.execute(trx);
 
   let position = 0;
-  let events = 0;
   for (let caughtUp = false; ; ) {
-    const page = await readPage(trx, position);
-    if (page.length > 0) {
-      for (const chunk of endingAtSweeps(page)) await projectAll(trx, chunk);
-      position = page[page.length - 1]!.position;
-      events += page.length;
-    }
-    if (page.length < PAGE) {
-      if (caughtUp) return { events, position };
+    // Positions are dense: the committed log head says where the log ends.
+    const { rows: head } = await sql<{ last: number }>`select least(position, ${position + PAGE}) as last from public.log_head where id = 1`.execute(trx);
+    const last = head[0]!.last;
+    if (last > position) await projectEvents(trx, position, last);
+    const full = last - position === PAGE;
+    position = last;
+    if (!full) {
+      if (caughtUp) return { events: position, position };
       await sql`select position from public.log_head where id = 1 for update`.execute(trx);
       caughtUp = true;
     }
@@ -72,29 +70,4 @@ export async function copyIndexes(trx: Transaction<Database>, table: string): Pr
   for (const { definition } of rows) {
     await sql.raw(definition.replace(` ON public.${table} `, ` ON ${REBUILD_SCHEMA}.${table} `)).execute(trx);
   }
-}
-
-async function readPage(trx: Transaction<Database>, after: number): Promise<RecordedEvent[]> {
-  const { rows } = await sql<EventRow>`select * from public.events where position > ${after} order by position limit ${PAGE}`.execute(trx);
-  return rows.map(toRecordedEvent);
-}
-
-/**
- * A sweep leases what is unreferenced when it starts, so its event must be
- * projected on the state as of its own position, not after the events that
- * follow it in the page. (Live, a sweep sees the rest of its batch too; a
- * rebuild therefore matches the live leases except when a sweep shared its
- * batch with a write onto one of its candidates.)
- */
-function endingAtSweeps(page: RecordedEvent[]): RecordedEvent[][] {
-  const chunks: RecordedEvent[][] = [];
-  let start = 0;
-  page.forEach((event, i) => {
-    if (event.type === 'GcSweepStarted') {
-      chunks.push(page.slice(start, i + 1));
-      start = i + 1;
-    }
-  });
-  if (start < page.length) chunks.push(page.slice(start));
-  return chunks;
 }

@@ -1,14 +1,14 @@
+import type { OperationResult, Writer } from '@tag-history/event-store';
 import { Command } from '@nestjs/cqrs';
 import type { SweepState } from '@tag-history/domain';
-import type { DeciderResult } from '../../infrastructure/execute-decider';
+
 import type { ManifestLines } from '../read-manifest-lines';
 
-export class CloseSweepCommand extends Command<DeciderResult<SweepState>> {
+export class CloseSweepCommand extends Command<OperationResult<SweepState>> {
   constructor(
     readonly id: string,
     readonly deleted: ManifestLines,
-    readonly actor: string,
-    readonly tokenId?: string,
+    readonly writer: Writer,
   ) {
     super();
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Headers, Param, Req, Res } from '@nestjs/comm
 import { CommandBus } from '@nestjs/cqrs';
 import { TagHistoryError } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, tokenIdOf } from '../../http/actor';
+import { writerOf } from '../../http/actor';
 import { readManifestBody } from '../read-manifest-lines';
 import { CloseSweepCommand } from './close-sweep.command';
 
@@ -23,7 +23,7 @@ export class CloseSweepController {
   ) {
     if (!UUID.test(id)) throw new TagHistoryError('SWEEP_UNKNOWN', `sweep ${id} does not exist`, { id });
     const deleted = body === undefined && contentType === undefined ? { count: 0, byRepository: {} } : await readManifestBody(body, contentType, reply);
-    const result = await this.commandBus.execute(new CloseSweepCommand(id, deleted, actorOf(request), tokenIdOf(request)));
+    const result = await this.commandBus.execute(new CloseSweepCommand(id, deleted, writerOf(request)));
     const event = result.events[0]!;
     return { id, deleted: deleted.count, event: { type: event.type, position: event.position, time: event.recordedAt.toISOString() } };
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, tokenIdOf } from '../../http/actor';
+import { writerOf } from '../../http/actor';
 import { parsePinRequest, pinWriteBody } from '../pin-request';
 import { PinCommand } from './pin.command';
 
@@ -19,7 +19,7 @@ export class PinManifestController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const command = parsePinRequest('PinManifest', name, digest, body, contentType);
-    const result = await this.commandBus.execute(new PinCommand(command, actorOf(request), tokenIdOf(request)));
+    const result = await this.commandBus.execute(new PinCommand(command, writerOf(request)));
     void reply.status(result.events.length > 0 ? 201 : 200);
     return pinWriteBody(name, digest, result);
   }

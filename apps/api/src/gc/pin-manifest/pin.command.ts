@@ -1,13 +1,12 @@
+import type { OperationResult, Writer } from '@tag-history/event-store';
 import { Command } from '@nestjs/cqrs';
 import type { PinCommand as DomainPinCommand, PinState } from '@tag-history/domain';
-import type { DeciderResult } from '../../infrastructure/execute-decider';
 
 /** Pin or unpin: one decider, one stream per (repository, digest). */
-export class PinCommand extends Command<DeciderResult<PinState>> {
+export class PinCommand extends Command<OperationResult<PinState>> {
   constructor(
     readonly command: DomainPinCommand,
-    readonly actor: string,
-    readonly tokenId?: string,
+    readonly writer: Writer,
   ) {
     super();
   }

@@ -1,3 +1,4 @@
+import type { Writer } from '@tag-history/event-store';
 import { Command } from '@nestjs/cqrs';
 import type { ManifestLines } from '../read-manifest-lines';
 
@@ -11,8 +12,7 @@ export class StartSweepCommand extends Command<SweepStarted> {
     readonly cursor: number,
     readonly retention: string | undefined,
     readonly candidates: ManifestLines,
-    readonly actor: string,
-    readonly tokenId?: string,
+    readonly writer: Writer,
   ) {
     super();
   }

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { parseDuration, TagHistoryError } from '@tag-history/domain';
 import { SweepLeasesQuery } from '@tag-history/queries';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, tokenIdOf } from '../../http/actor';
+import { writerOf } from '../../http/actor';
 import { readManifestBody } from '../read-manifest-lines';
 import { StartSweepCommand } from './start-sweep.command';
 
@@ -28,7 +28,7 @@ export class StartSweepController {
     }
     if (retention !== undefined) parseDuration(retention, 'retention');
     const candidates = await readManifestBody(body, contentType, reply);
-    const sweep = await this.commandBus.execute(new StartSweepCommand(Number(cursor), retention, candidates, actorOf(request), tokenIdOf(request)));
+    const sweep = await this.commandBus.execute(new StartSweepCommand(Number(cursor), retention, candidates, writerOf(request)));
     const unreferenced = await this.queryBus.execute(new SweepLeasesQuery(sweep.id));
     void reply.status(201).header('location', `/v2/_gc/sweeps/${sweep.id}`);
     return { id: sweep.id, cursor: Number(cursor), leaseUntil: sweep.leaseUntil, candidates: candidates.count, unreferenced };

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Headers, HttpCode, Param, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
-import { actorOf, tokenIdOf } from '../../http/actor';
+import { writerOf } from '../../http/actor';
 import { PinCommand } from '../pin-manifest/pin.command';
 import { parsePinRequest, pinWriteBody } from '../pin-request';
 
@@ -19,6 +19,6 @@ export class UnpinManifestController {
     @Req() request: FastifyRequest,
   ) {
     const command = parsePinRequest('UnpinManifest', name, digest, body, contentType);
-    return pinWriteBody(name, digest, await this.commandBus.execute(new PinCommand(command, actorOf(request), tokenIdOf(request))));
+    return pinWriteBody(name, digest, await this.commandBus.execute(new PinCommand(command, writerOf(request))));
   }
 }

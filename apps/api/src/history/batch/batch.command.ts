@@ -1,3 +1,4 @@
+import type { Writer } from '@tag-history/event-store';
 import { Command } from '@nestjs/cqrs';
 import type { TagWriteResult } from '../../tags/execute-tag-command';
 import type { BatchOperation } from './batch.request';
@@ -6,8 +7,7 @@ import type { BatchOperation } from './batch.request';
 export class BatchCommand extends Command<TagWriteResult[]> {
   constructor(
     readonly operations: BatchOperation[],
-    readonly actor: string,
-    readonly tokenId?: string,
+    readonly writer: Writer,
   ) {
     super();
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
-import { actorOf, tokenIdOf } from '../../http/actor';
+import { writerOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { readJsonBody } from '../../http/request-body';
 import { tagWriteBody } from '../../tags/tag-write-body';
@@ -24,7 +24,7 @@ export class BatchController {
     const operations = parseBatch(readJsonBody(body, contentType, ['application/json']));
     // Batch operations carry no client signatures: each is a write like an unsigned PUT.
     operations.forEach(({ command }, i) => atIndex(i, () => this.trust.assertUnsignedAllowed(command.data.repository)));
-    const results = await this.commandBus.execute(new BatchCommand(operations, actorOf(request), tokenIdOf(request)));
+    const results = await this.commandBus.execute(new BatchCommand(operations, writerOf(request)));
     return {
       operations: results.map((result, i) => {
         const { repository, tag } = operations[i]!.command.data;

@@ -1,4 +1,4 @@
-import { assertRepositoryName, assertTagName, parseTarget, type TagCommand, TagHistoryError, tagStreamId } from '@tag-history/domain';
+import { assertRepositoryName, assertTagName, parseTarget, type TagCommand, TagHistoryError } from '@tag-history/domain';
 
 export const MAX_BATCH_OPERATIONS = 1_000;
 const OPS = ['create', 'move', 'delete'] as const;
@@ -10,9 +10,9 @@ export interface BatchOperation {
 }
 
 /**
- * `{"operations": [{op, name, tag, target, expectedVersion}]}`. A tag may
- * appear once per batch: two operations on one tag would each be decided on
- * the state before the batch, so the second could not honour the first.
+ * `{"operations": [{op, name, tag, target, expectedVersion}]}`. Operations
+ * apply in order, each on the state the one before left, so one tag may
+ * appear several times.
  */
 export function parseBatch(body: unknown): BatchOperation[] {
   if (!isObject(body) || Object.keys(body).some((k) => k !== 'operations') || !Array.isArray(body.operations)) {
@@ -25,20 +25,7 @@ export function parseBatch(body: unknown): BatchOperation[] {
       max: MAX_BATCH_OPERATIONS,
     });
   }
-  const seen = new Map<string, number>();
-  return operations.map((operation, index) => {
-    const parsed = atIndex(index, () => parseOperation(operation));
-    const stream = tagStreamId(parsed.command.data.repository, parsed.command.data.tag);
-    const first = seen.get(stream);
-    if (first !== undefined) {
-      throw new TagHistoryError('BODY_INVALID', `operations ${first} and ${index} both change ${stream}; a tag may appear once per batch`, {
-        index,
-        first,
-      });
-    }
-    seen.set(stream, index);
-    return parsed;
-  });
+  return operations.map((operation, index) => atIndex(index, () => parseOperation(operation)));
 }
 
 function parseOperation(value: unknown): BatchOperation {
@@ -66,10 +53,15 @@ export function atIndex<T>(index: number, work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (!(error instanceof TagHistoryError)) throw error;
-    const detail = isObject(error.detail) ? error.detail : {};
-    throw new TagHistoryError(error.code, `operation ${index}: ${error.message}`, { index, ...detail });
+    throw namedByIndex(index, error);
   }
+}
+
+/** The error of operation `index`, saying so. */
+export function namedByIndex(index: number, error: unknown): unknown {
+  if (!(error instanceof TagHistoryError)) return error;
+  const detail = isObject(error.detail) ? error.detail : {};
+  return new TagHistoryError(error.code, `operation ${index}: ${error.message}`, { index, ...detail });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,4 @@
+import type { Writer } from '@tag-history/event-store';
 import { Command } from '@nestjs/cqrs';
 import type { TagWriteResult } from '../../tags/execute-tag-command';
 
@@ -10,8 +11,7 @@ export class RestoreTagCommand extends Command<TagWriteResult> {
     readonly tag: string,
     readonly point: RestorePoint,
     readonly expectedVersion: number | undefined,
-    readonly actor: string,
-    readonly tokenId?: string,
+    readonly writer: Writer,
   ) {
     super();
   }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
-import { actorOf, tokenIdOf } from '../../http/actor';
+import { writerOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { readJsonBody } from '../../http/request-body';
@@ -35,7 +35,7 @@ export class RestoreTagController {
     this.trust.assertUnsignedAllowed(name);
     const expectedVersion = parseIfMatch(headers['if-match']);
     const point = parseRestorePoint(readJsonBody(body, headers['content-type'], ['application/json']));
-    const result = await this.commandBus.execute(new RestoreTagCommand(name, tag, point, expectedVersion, actorOf(request), tokenIdOf(request)));
+    const result = await this.commandBus.execute(new RestoreTagCommand(name, tag, point, expectedVersion, writerOf(request)));
     void reply.header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
     return tagWriteBody(name, tag, result);
   }

@@ -18,10 +18,10 @@ export class RestoreTagHandler implements ICommandHandler<RestoreTagCommand, Tag
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ repository, tag, point, expectedVersion, actor, tokenId }: RestoreTagCommand): Promise<TagWriteResult> {
+  async execute({ repository, tag, point, expectedVersion, writer }: RestoreTagCommand): Promise<TagWriteResult> {
     const past = await this.pastTarget(repository, tag, point);
     const command = { type: 'RestoreTag', data: { repository, tag, restoredVersion: past.version, target: past.target, expectedVersion } } as const;
-    return executeTagCommand(this.store, command, actor, this.clock, tokenId);
+    return executeTagCommand(this.store, command, writer, this.clock);
   }
 
   private async pastTarget(repository: string, tag: string, point: RestoreTagCommand['point']): Promise<PastTarget> {

@@ -1,3 +1,4 @@
+import type { Writer } from '@tag-history/event-store';
 import { Command } from '@nestjs/cqrs';
 import type { DeleteTag } from '@tag-history/domain';
 import type { TagWriteResult } from '../execute-tag-command';
@@ -5,8 +6,7 @@ import type { TagWriteResult } from '../execute-tag-command';
 export class DeleteTagCommand extends Command<TagWriteResult> {
   constructor(
     readonly command: DeleteTag,
-    readonly actor: string,
-    readonly tokenId?: string,
+    readonly writer: Writer,
   ) {
     super();
   }

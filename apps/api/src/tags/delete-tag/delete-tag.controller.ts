@@ -2,7 +2,7 @@ import { Controller, Delete, Headers, HttpCode, Param, Req, Res } from '@nestjs/
 import { CommandBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, tokenIdOf } from '../../http/actor';
+import { writerOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { tagWriteBody } from '../tag-write-body';
@@ -25,7 +25,7 @@ export class DeleteTagController {
     assertRepositoryName(name);
     assertTagName(tag);
     const command = { type: 'DeleteTag', data: { repository: name, tag, expectedVersion: parseIfMatch(ifMatch) } } as const;
-    const result = await this.commandBus.execute(new DeleteTagCommand(command, actorOf(request), tokenIdOf(request)));
+    const result = await this.commandBus.execute(new DeleteTagCommand(command, writerOf(request)));
     void reply.header('etag', etag(result.state.version));
     return tagWriteBody(name, tag, result);
   }

@@ -12,7 +12,7 @@ export class DeleteTagHandler implements ICommandHandler<DeleteTagCommand, TagWr
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ command, actor, tokenId }: DeleteTagCommand): Promise<TagWriteResult> {
-    return executeTagCommand(this.store, command, actor, this.clock, tokenId);
+  execute({ command, writer }: DeleteTagCommand): Promise<TagWriteResult> {
+    return executeTagCommand(this.store, command, writer, this.clock);
   }
 }

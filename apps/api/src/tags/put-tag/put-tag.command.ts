@@ -1,3 +1,4 @@
+import type { Writer } from '@tag-history/event-store';
 import { Command } from '@nestjs/cqrs';
 import type { PutTag } from '@tag-history/domain';
 import type { TagWriteResult } from '../execute-tag-command';
@@ -5,8 +6,7 @@ import type { TagWriteResult } from '../execute-tag-command';
 export class PutTagCommand extends Command<TagWriteResult> {
   constructor(
     readonly command: PutTag,
-    readonly actor: string,
-    readonly tokenId?: string,
+    readonly writer: Writer,
   ) {
     super();
   }

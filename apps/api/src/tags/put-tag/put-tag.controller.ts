@@ -2,7 +2,7 @@ import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
-import { actorOf, tokenIdOf } from '../../http/actor';
+import { writerOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag } from '../../http/preconditions';
 import { tagLocation, tagWriteBody } from '../tag-write-body';
@@ -27,7 +27,7 @@ export class PutTagController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const command = await parsePutTagRequest({ name, tag, headers, body }, this.trust);
-    const result = await this.commandBus.execute(new PutTagCommand(command, actorOf(request), tokenIdOf(request)));
+    const result = await this.commandBus.execute(new PutTagCommand(command, writerOf(request)));
     const created = result.events[0]?.type === 'TagCreated';
     void reply.status(created ? 201 : 200).header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
     return tagWriteBody(name, tag, result);

@@ -12,7 +12,7 @@ export class PutTagHandler implements ICommandHandler<PutTagCommand, TagWriteRes
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  execute({ command, actor, tokenId }: PutTagCommand): Promise<TagWriteResult> {
-    return executeTagCommand(this.store, command, actor, this.clock, tokenId);
+  execute({ command, writer }: PutTagCommand): Promise<TagWriteResult> {
+    return executeTagCommand(this.store, command, writer, this.clock);
   }
 }

@@ -13,9 +13,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { clock?: Clock; access?: AccessOptions; registry?: RegistryConfig } = {}): Promise<TestApp> {
+export async function startTestApp(options: { clock?: Clock; access?: AccessOptions; uiDir?: string; registry?: RegistryConfig } = {}): Promise<TestApp> {
   const infrastructure = await createTestInfrastructure();
-  const app = await createApp(infrastructure, { clock: options.clock, logger: false, access: options.access, registry: options.registry });
+  const app = await createApp(infrastructure, { clock: options.clock, logger: false, access: options.access, uiDir: options.uiDir, registry: options.registry });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {

@@ -4,6 +4,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
 import type { AccessOptions } from './auth/access-options';
 import { AuthModule } from './auth/auth.module';
+import { BrowseModule } from './browse/browse.module';
+import { defaultUiDir } from './browse/ui/ui-dir';
 import { TrustPolicy } from './auth/trust-policy';
 import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
@@ -24,6 +26,7 @@ export class AppModule {
     infrastructure: Infrastructure,
     clock: Clock = () => new Date(),
     access: AccessOptions = { trust: TrustPolicy.empty },
+    uiDir = defaultUiDir(),
     registry?: RegistryConfig,
   ): DynamicModule {
     return {
@@ -38,6 +41,7 @@ export class AppModule {
         FeedModule.forRoot(infrastructure),
         GcModule,
         AuditModule,
+        BrowseModule.forRoot(uiDir),
         ...(registry ? [RegistryModule.forRoot(registry)] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],

@@ -15,13 +15,15 @@ export const BATCH_BODY_LIMIT = 1024 * 1024;
 // where a name that is too long should get the grammar's 400 NAME_INVALID.
 const MAX_PARAM_LENGTH = 1024;
 
-export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions; registry?: RegistryConfig } = {}): Promise<NestFastifyApplication> {
+const NEGOTIATED_ROUTES = new Set(['/v2/:name/_tags/:tag', '/v2/_resolve']);
+
+export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions; uiDir?: string; registry?: RegistryConfig } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BATCH_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/'),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access, options.registry), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access, options.uiDir, options.registry), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
   });
@@ -37,6 +39,11 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
   });
   // NDJSON bodies (GC sweeps: up to a million lines) reach their endpoint as a stream, read line by line there.
   fastify.addContentTypeParser('application/x-ndjson', (_req, payload, done) => done(null, payload));
+  // Reads whose media type follows Accept say so on every answer, errors included (a 401 or 404 too).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if ((request.method === 'GET' || request.method === 'HEAD') && NEGOTIATED_ROUTES.has(request.routeOptions.url ?? '')) void reply.header('vary', 'Accept');
+    done();
+  });
   app.enableShutdownHooks();
   await app.init();
   return app;

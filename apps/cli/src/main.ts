@@ -6,6 +6,7 @@ import { GC_REFERENCED_HELP, gcReferenced } from './gc/gc-referenced';
 import { GC_SWEEP_HELP, gcSweep } from './gc/gc-sweep';
 import { RECONCILE_HELP, reconcileCommand } from './reconcile.command';
 import { rotateKeyCommand } from './rotate-key.command';
+import { seedDemoCommand } from './seed-demo.command';
 import { verifyExportCommand } from './verify-export.command';
 import { verifyLogCommand } from './verify-log.command';
 
@@ -51,6 +52,7 @@ const commands: Record<string, { help: string; run(args: string[]): Promise<void
   reconcile: { help: `reconcile the service with its registry now and print the counts\n                ${RECONCILE_HELP}`, run: reconcileCommand },
   'verify-log': { help: 'verify signatures and hash chains of the log [--repository <name>]', run: verifyLogCommand },
   'rotate-key': { help: 'replace the signing key; the JWKS keeps the retired public key', run: rotateKeyCommand },
+  'seed-demo': { help: 'fill an empty store with weeks of demo history (three repositories) for the audit page at /ui/', run: seedDemoCommand },
   'verify-export': { help: 'verify an NDJSON audit export offline: <jwks.json> <events.ndjson>', run: verifyExportCommand },
 };
 

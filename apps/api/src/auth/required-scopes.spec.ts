@@ -22,11 +22,14 @@ describe('requiredScopes', () => {
     ['DELETE', '/v2/team/app/_aliases/x', 'repository:team/app:delete'],
     ['GET', '/v2/team/app/_oci/referrers', 'repository:team/app:pull'],
     ['GET', '/v2/team/app/_digests/sha256:abc', 'repository:team/app:pull'],
+    ['GET', '/v2/team/app/_timeline?since=2026-01-01T00:00:00Z', 'repository:team/app:pull'],
     ['GET', '/v2/_resolve?reference=registry.example.com%2Fteam%2Fapp%3A1.0', 'repository:team/app:pull'],
   ])('%s %s needs %s', (method, url, scope) => expect(needs(method, url)).toEqual([scope]));
 
   it.each([
     ['GET', '/v2/_events'],
+    ['GET', '/v2/_events/42'],
+    ['GET', '/v2/_repositories?q=team'],
     ['GET', '/v2/_audit?repository=team/app'],
     ['GET', '/v2/_log/verify'],
     ['POST', '/v2/_gc/run'],
@@ -50,6 +53,9 @@ describe('requiredScopes', () => {
 
   it('leaves health, readiness and the JWKS public', () => {
     for (const url of ['/healthz', '/readyz', '/.well-known/jwks.json']) expect(needs('GET', url)).toBe('public');
+    // The audit page's static files; the data it then reads needs the scopes above.
+    for (const url of ['/ui', '/ui/', '/ui/main.js']) expect(needs('GET', url)).toBe('public');
+    expect(needs('GET', '/uix')).toEqual(['registry:catalog:*']);
   });
 
   it('needs only a valid token for a reference that does not parse, which the endpoint then refuses', () => {

@@ -27,7 +27,8 @@ const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|
 export function requiredScopes(method: string, url: string, body?: unknown): Requirement {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  if (PUBLIC_PATHS.has(path)) return { kind: 'public' };
+  // The audit page's files are public; every request it makes carries the token the page asks for.
+  if (PUBLIC_PATHS.has(path) || path === '/ui' || path.startsWith('/ui/')) return { kind: 'public' };
   // Registries send a static token of their own (REGISTRY_NOTIFICATIONS_TOKEN), checked by the endpoint.
   if (path.startsWith('/v2/_notifications/') && method.toUpperCase() === 'POST') return { kind: 'public' };
   // The API version check: any valid token, as a registry answers it.

@@ -56,6 +56,15 @@ describe('bearer tokens', () => {
     expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}/token",service="${AUDIENCE}",scope="repository:team/app:push"`);
   });
 
+  it('answers GET /v2/ with the API version to any valid token, and the challenge without one', async () => {
+    const anonymous = await fetch(`${t.url}/v2/`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}/token",service="${AUDIENCE}"`);
+    const res = await fetch(`${t.url}/v2/`, { headers: bearer(await issuer.mint([])) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+  });
+
   it('says Vary: Accept on a refused negotiated read too, and signs the tag for a reader with pull', async () => {
     const accept = 'application/vnd.docker.distribution.tag.v1+jws';
     expect((await putTag(t.url, 'team/app', 'vary', 'one', bearer(await issuer.mint([push('team/app')])))).status).toBe(201);

@@ -11,6 +11,8 @@ import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
 import { GcModule } from './gc/gc.module';
 import { OciErrorFilter } from './http/oci-error.filter';
+import { RegistryModule } from './registry/registry.module';
+import type { RegistryConfig } from './registry/registry-config';
 import type { Clock } from './infrastructure/clock';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
@@ -26,6 +28,7 @@ export class AppModule {
     clock: Clock = () => new Date(),
     access: AccessOptions = { trust: TrustPolicy.empty },
     uiDir = defaultUiDir(),
+    registry?: RegistryConfig,
   ): DynamicModule {
     return {
       module: AppModule,
@@ -41,6 +44,7 @@ export class AppModule {
         AuditModule,
         BrowseModule.forRoot(uiDir),
         TransparencyModule.forRoot(infrastructure, clock),
+        ...(registry ? [RegistryModule.forRoot(registry)] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: OciErrorFilter }],
     };

@@ -5,6 +5,7 @@ import type { AccessOptions } from './auth/access-options';
 import type { Clock } from './infrastructure/clock';
 import { rewriteUrl } from './http/rewrite-url';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
+import type { RegistryConfig } from './registry/registry-config';
 
 export const BODY_LIMIT = 64 * 1024;
 /** A batch of 1,000 operations with long names and digests stays under this. */
@@ -16,13 +17,13 @@ const MAX_PARAM_LENGTH = 1024;
 
 const NEGOTIATED_ROUTES = new Set(['/v2/:name/_tags/:tag', '/v2/_resolve']);
 
-export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions; uiDir?: string } = {}): Promise<NestFastifyApplication> {
+export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions; uiDir?: string; registry?: RegistryConfig } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BATCH_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/'),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access, options.uiDir), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access, options.uiDir, options.registry), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
   });

@@ -16,6 +16,9 @@ export interface Database {
   log_tiles: LogTilesTable;
   log_checkpoints: LogCheckpointsTable;
   log_cosignatures: LogCosignaturesTable;
+  registry_checks: RegistryChecksTable;
+  registry_instances: RegistryInstancesTable;
+  registry_reconcile_leases: RegistryReconcileLeasesTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
@@ -160,6 +163,44 @@ export interface LogCosignaturesTable {
   name: string;
   line: string;
   signed_at: Date;
+}
+
+/**
+ * A hint from an upstream registry: check `tag` (or every tag on `digest`, or
+ * the whole registry for a reconcile) against the registry itself. Kept after
+ * `done_at` for a while so a redelivered notification is recognised.
+ */
+export interface RegistryChecksTable {
+  id: Generated<number>;
+  registry: string;
+  notification_id: string;
+  kind: 'push' | 'delete-tag' | 'delete-digest' | 'reconcile';
+  repository: string | null;
+  tag: string | null;
+  /** The digest the notification named: pushed, or deleted. */
+  digest: string | null;
+  actor: string | null;
+  request_id: string | null;
+  received_at: Date;
+  /** Checks that found the registry not (yet) agreeing with the notification. */
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Checks that could not reach the registry: they delay, never drop. */
+  failures: ColumnType<number, number | undefined, number>;
+  not_before: Date;
+  claimed_until: Date | null;
+  done_at: Date | null;
+}
+
+export interface RegistryInstancesTable {
+  registry: string;
+  instance_id: string;
+  seen_at: Date;
+}
+
+export interface RegistryReconcileLeasesTable {
+  registry: string;
+  holder: string;
+  lease_until: Date;
 }
 
 /** Nest injection token for the Kysely<Database> instance. */

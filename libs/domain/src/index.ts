@@ -36,3 +36,4 @@ export * from './tag/tag-decider';
 export * from './pin/pin-decider';
 export * from './sweep/sweep-decider';
 export * from './gc/manifest-being-deleted';
+export * from './tag/tag-provenance';

@@ -34,12 +34,22 @@ describe('requiredScopes', () => {
     ['GET', '/v2/_log/verify'],
     ['POST', '/v2/_gc/run'],
     ['GET', '/v2/_catalog'],
-    ['GET', '/v2/'],
     ['GET', '/v2/app'],
     ['GET', '/metrics'],
     ['GET', '/v2/Team/app/_tags/x'],
     ['GET', '/v2/%ZZ/_tags/x'],
   ])('%s %s needs registry:catalog:*', (method, url) => expect(needs(method, url)).toEqual(['registry:catalog:*']));
+
+  it('lets any valid token call GET /v2/, as registries do', () => {
+    expect(needs('GET', '/v2/')).toEqual([]);
+    expect(needs('GET', '/v2')).toEqual([]);
+  });
+
+  it('leaves POST /v2/_notifications/* to the registry token the endpoint checks', () => {
+    expect(needs('POST', '/v2/_notifications/distribution')).toBe('public');
+    expect(needs('GET', '/v2/_notifications/distribution')).toEqual(['registry:catalog:*']);
+    expect(needs('POST', '/v2/_reconcile')).toEqual(['registry:catalog:*']);
+  });
 
   it('leaves health, readiness and the JWKS public', () => {
     for (const url of ['/healthz', '/readyz', '/.well-known/jwks.json']) expect(needs('GET', url)).toBe('public');

@@ -22,6 +22,8 @@ const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|
  * - `POST /v2/_batch` needs the scope of every operation (`push` for create
  *   and move, `delete` for delete) on its repository, or `registry:catalog:*`;
  *   a body this policy cannot read needs `registry:catalog:*`;
+ * - `POST /v2/_notifications/...` checks the registry's own token;
+ * - `/v2/` needs any valid token;
  * - every other `/v2/_...` endpoint, and any path this policy does not know,
  *   needs `registry:catalog:*` (deny by default).
  */
@@ -30,6 +32,10 @@ export function requiredScopes(method: string, url: string, body?: unknown): Req
   const path = q === -1 ? url : url.slice(0, q);
   // The audit page's files are public; every request it makes carries the token the page asks for.
   if (PUBLIC_PATHS.has(path) || PUBLIC_LOG_PATH.test(path) || path === '/ui' || path.startsWith('/ui/')) return { kind: 'public' };
+  // Registries send a static token of their own (REGISTRY_NOTIFICATIONS_TOKEN), checked by the endpoint.
+  if (path.startsWith('/v2/_notifications/') && method.toUpperCase() === 'POST') return { kind: 'public' };
+  // The API version check: any valid token, as a registry answers it.
+  if (path === '/v2/' || path === '/v2') return { kind: 'scopes', scopes: [] };
   if (!path.startsWith('/v2/')) return { kind: 'scopes', scopes: [CATALOG] };
   const segments = path.slice('/v2/'.length).split('/');
   const first = decodeSegment(segments[0]!);

@@ -6,6 +6,7 @@ import * as gc from './0004-gc';
 import * as auditAndKeyValidity from './0005-audit-and-key-validity';
 import * as appendFunction from './0006-append-function';
 import * as transparencyLog from './0008-transparency-log';
+import * as registryWatch from './0009-registry-watch';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-audit-and-key-validity': auditAndKeyValidity,
   '0006-append-function': appendFunction,
   '0008-transparency-log': transparencyLog,
+  '0009-registry-watch': registryWatch,
 };

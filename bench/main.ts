@@ -26,7 +26,8 @@ async function main(): Promise<void> {
 
   const database = await createBenchDatabase(options.adminUrl);
   console.log(`benchmark database ${database.name}${options.quick ? ' (quick)' : ''}`);
-  const service = await startService(database.url, options.cpuProf ? { cpuProfDir: join(RESULTS, 'profiles') } : {});
+  const profiles = join(RESULTS, 'profiles');
+  const service = await startService(database.url, options.cpuProf ? { cpuProfDir: profiles } : {});
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   const results: BenchResults = {
     startedAt: new Date().toISOString(),
@@ -34,12 +35,13 @@ async function main(): Promise<void> {
     options: { ...options, adminUrl: undefined },
     rows: [],
     series: [],
+    profiles: [],
     notes: [],
     errors: [],
   };
   try {
     await prepareRawTables(pool);
-    const bench = new Bench(options, service, database.url, pool, results);
+    const bench = new Bench(options, service, database.url, pool, results, profiles);
     for (const workload of selected) {
       console.log(`== ${workload.name}: ${workload.title}`);
       const started = Date.now();

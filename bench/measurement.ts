@@ -40,3 +40,8 @@ export function combine(runs: Measurement[]): Measurement {
     ...(runs.some((r) => r.commitsPerOp !== undefined) ? { commitsPerOp: weighted((r) => r.commitsPerOp ?? 0) } : {}),
   };
 }
+
+/** The q-quantile (0..1) of ascending values; 0 when there are none. */
+export function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}

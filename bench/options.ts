@@ -12,6 +12,8 @@ export interface BenchOptions {
   only: string[];
   /** Run the service with --cpu-prof, profiles written under bench/results/profiles. */
   cpuProf: boolean;
+  /** Profile the service (a second process, --cpu-prof) during the 32-client moves and summarise it in the results. */
+  profile: boolean;
   /** Keep the benchmark database afterwards (its name is printed). */
   keep: boolean;
   /** Admin URL of the Postgres server the fresh benchmark database is created on. */
@@ -27,7 +29,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (!match) throw new Error(`unknown argument ${arg}; see docs/benchmarks.md`);
     flags.set(match[1]!, match[2] ?? 'true');
   }
-  const known = ['quick', 'seconds', 'rounds', 'sizes', 'only', 'cpu-prof', 'keep'];
+  const known = ['quick', 'seconds', 'rounds', 'sizes', 'only', 'cpu-prof', 'profile', 'keep'];
   const unknown = [...flags.keys()].filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   const quick = flags.has('quick');
@@ -38,6 +40,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     sizes: (flags.get('sizes') ?? (quick ? '1e4' : '1e4,1e5,1e6')).split(',').map(number),
     only: flags.get('only')?.split(',').filter(Boolean) ?? [],
     cpuProf: flags.has('cpu-prof'),
+    profile: flags.has('profile'),
     keep: flags.has('keep'),
     adminUrl: env.BENCH_ADMIN_URL ?? env.DATABASE_URL ?? DEFAULT_ADMIN_URL,
   };

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 export interface ServiceProcess {
   url: string;
   pid: number;
+  /** Where its signing key is: another process started on it signs with the same key. */
+  dataDir: string;
   /** SIGKILL: no shutdown, no flush; what a crash looks like to the database. */
   kill(): Promise<void>;
   /** CPU time (user + system) the service process has used so far, in microseconds (Linux). */
@@ -57,6 +59,7 @@ export async function startService(databaseUrl: string, options: ServiceOptions 
   return {
     url,
     pid: child.pid!,
+    dataDir,
     // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms; the name (field 2) has no spaces here.
     cpuMicros: () => {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(' ');

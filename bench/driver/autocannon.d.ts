@@ -34,6 +34,12 @@ declare module 'autocannon' {
       statusCodeStats?: Record<string, { count: number }>;
     }
   }
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  namespace autocannon {
+    /** The running instance: a promise of the result that also emits each response (`responseTime` in ms, with fractions). */
+    interface Instance extends Promise<Result> {
+      on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+    }
+  }
+  function autocannon(options: autocannon.Options): autocannon.Instance;
   export = autocannon;
 }

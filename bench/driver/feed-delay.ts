@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TAG_MEDIA_TYPE } from '@tag-history/domain';
-import type { Measurement } from '../measurement';
+import { type Measurement, quantile } from '../measurement';
 import type { FeedLoad } from './load-spec';
 
 // How long after the last write the follower may take to deliver everything before the missing events count as errors.
@@ -64,13 +64,12 @@ export async function runFeed(spec: FeedLoad, seconds: number): Promise<Measurem
   await follower;
 
   const delays = [...committed].flatMap(([position, at]) => (arrived.has(position) ? [arrived.get(position)! - at] : [])).sort((a, b) => a - b);
-  const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? 0;
   return {
     ops: delays.length,
     seconds: written / 1000,
     opsPerSec: committed.size / (written / 1000),
-    p50Ms: at(0.5),
-    p99Ms: at(0.99),
+    p50Ms: quantile(delays, 0.5),
+    p99Ms: quantile(delays, 0.99),
     errors: failed + committed.size - delays.length,
   };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Measurement } from '../measurement';
+import { type Measurement, quantile } from '../measurement';
 import type { RawStatement } from './load-spec';
 
 /**
@@ -102,8 +102,7 @@ export async function runRaw(url: string, statement: RawStatement, connections: 
     );
     const elapsed = (performance.now() - start) / 1000;
     latencies.sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-    return { ops: latencies.length, seconds: elapsed, opsPerSec: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), errors };
+    return { ops: latencies.length, seconds: elapsed, opsPerSec: latencies.length / elapsed, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), errors };
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }

@@ -12,8 +12,16 @@ export function runLoad(spec: LoadSpec, onMeasuring: () => void = () => undefine
     const child = fork(join(__dirname, 'driver-process.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let answer: Answer | undefined;
     child.on('message', (message: Message) => {
-      if ('measuring' in message) onMeasuring();
-      else answer = message;
+      if (!('measuring' in message)) answer = message;
+      else {
+        try {
+          onMeasuring();
+        } catch (error) {
+          // e.g. the service is gone, so its CPU time cannot be read: fail this load, not the whole bench.
+          child.kill();
+          answer = { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+      }
     });
     child.once('error', reject);
     child.once('exit', (code) => {

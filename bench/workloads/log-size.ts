@@ -23,8 +23,8 @@ export const logSize: Workload = {
     const curves: Record<string, Series> = {
       move: { name: 'move (PUT), 32 clients', points: [] },
       lookup: { name: 'lookup (GET), 32 clients', points: [] },
-      insert: { name: 'raw insert, 32 clients', reference: true, points: [] },
-      select: { name: 'raw PK select, 32 clients', reference: true, points: [] },
+      insert: { name: 'raw insert (pgbench), 32 clients', reference: true, points: [] },
+      select: { name: 'raw PK select (pgbench), 32 clients', reference: true, points: [] },
     };
     for (const size of [...bench.options.sizes].sort((a, b) => a - b)) {
       const started = Date.now();
@@ -33,8 +33,8 @@ export const logSize: Workload = {
       const runs = {
         move: await bench.http(tagRequests('moveRequests', { repository, tags }), 32, [200, 201]),
         lookup: await bench.http(tagRequests('lookupRequests', { repository, tags }), 32, [200]),
-        insert: await bench.raw('insert-event', 32),
-        select: await bench.raw('select-tag', 32),
+        insert: await bench.pgbench('insert-event', 32),
+        select: await bench.pgbench('select-tag', 32),
       };
       for (const [key, m] of Object.entries(runs)) {
         curves[key]!.points.push({ events, microsPerOp: microsPerOp(m) });

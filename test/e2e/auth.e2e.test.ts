@@ -56,6 +56,24 @@ describe('bearer tokens', () => {
     expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}/token",service="${AUDIENCE}",scope="repository:team/app:push"`);
   });
 
+  it('answers GET /v2/ with the API version to any valid token, and the challenge without one', async () => {
+    const anonymous = await fetch(`${t.url}/v2/`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}/token",service="${AUDIENCE}"`);
+    const res = await fetch(`${t.url}/v2/`, { headers: bearer(await issuer.mint([])) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+  });
+
+  it('says Vary: Accept on a refused negotiated read too, and signs the tag for a reader with pull', async () => {
+    const accept = 'application/vnd.docker.distribution.tag.v1+jws';
+    expect((await putTag(t.url, 'team/app', 'vary', 'one', bearer(await issuer.mint([push('team/app')])))).status).toBe(201);
+    const anonymous = await fetch(`${t.url}/v2/team/app/_tags/vary`, { headers: { accept } });
+    expect({ status: anonymous.status, vary: anonymous.headers.get('vary') }).toEqual({ status: 401, vary: 'Accept' });
+    const read = await fetch(`${t.url}/v2/team/app/_tags/vary`, { headers: { accept, ...bearer(await issuer.mint([pull('team/app')])) } });
+    expect({ status: read.status, type: read.headers.get('content-type'), vary: read.headers.get('vary') }).toEqual({ status: 200, type: accept, vary: 'Accept' });
+  });
+
   it('refuses alg none', async () => {
     const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: ISSUER, aud: AUDIENCE, sub: 'mallory', exp: now() + 600, access: [push('team/app')] })}.`;
     await refused(token, 401, 'UNAUTHORIZED');

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Config } from '../../apps/api/src/config';
 import { createApp } from '../../apps/api/src/create-app';
+import { loadTransparencyConfig } from '../../apps/api/src/infrastructure/transparency/transparency-config';
 import { type Infrastructure, openInfrastructure } from '../../apps/api/src/infrastructure/open-infrastructure';
 import { digest, putTag } from '../support/fixtures';
 import { readFeedPage } from '../support/follow-feed';
@@ -44,6 +45,7 @@ beforeAll(async () => {
     port: 0,
     storage: { kind: 'postgres', url: cluster.url, poolSize: 8 },
     signingKey: { kind: 'file', path: join(keyDir, 'signing-key.jwk'), generateIfMissing: true },
+    transparency: loadTransparencyConfig({}, keyDir),
   };
   infrastructure = await openInfrastructure(config);
   app = await createApp(infrastructure, { logger: false });

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AccessOptions } from '../../apps/api/src/auth/access-options';
 import type { Clock } from '../../apps/api/src/infrastructure/clock';
 import { createApp } from '../../apps/api/src/create-app';
+import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
 import { createTestInfrastructure, type TestInfrastructure } from './test-infrastructure';
 
 export interface TestApp {
@@ -12,9 +13,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { clock?: Clock; access?: AccessOptions } = {}): Promise<TestApp> {
+export async function startTestApp(options: { clock?: Clock; access?: AccessOptions; uiDir?: string; registry?: RegistryConfig } = {}): Promise<TestApp> {
   const infrastructure = await createTestInfrastructure();
-  const app = await createApp(infrastructure, { clock: options.clock, logger: false, access: options.access });
+  const app = await createApp(infrastructure, { clock: options.clock, logger: false, access: options.access, uiDir: options.uiDir, registry: options.registry });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {

@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { StorageConfig } from '@tag-history/database';
 import type { SigningKeySource } from '@tag-history/signing';
+import { loadTransparencyConfig, type TransparencyConfig } from './infrastructure/transparency/transparency-config';
+import { loadRegistryConfig, type RegistryConfig } from './registry/registry-config';
 
 export interface Config {
   host: string;
@@ -11,6 +13,10 @@ export interface Config {
   auth?: AuthConfig;
   /** A JSON file saying whose signatures client-signed tags need, per repository pattern. */
   trustPolicyFile?: string;
+  /** The Merkle log over the events: its origin, checkpoint and timestamp keys, witnesses. */
+  transparency: TransparencyConfig;
+  /** The upstream registry to watch (REGISTRY_URL); absent: none. */
+  registry?: RegistryConfig;
 }
 
 export interface AuthConfig {
@@ -41,6 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signingKey,
     auth: loadAuthConfig(env),
     trustPolicyFile: env.TRUST_POLICY ? resolve(env.TRUST_POLICY) : undefined,
+    transparency: loadTransparencyConfig(env, dataDir),
+    registry: loadRegistryConfig(env),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Clock } from './infrastructure/clock';
 import { clientErrorHandler, installEdge, sendOciError } from './http/edge';
 import { rewriteUrl } from './http/rewrite-url';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
+import type { RegistryConfig } from './registry/registry-config';
 
 export const BODY_LIMIT = 64 * 1024;
 /** A batch of 1,000 operations with long names and digests stays under this. */
@@ -16,7 +17,9 @@ export const BATCH_BODY_LIMIT = 1024 * 1024;
 // where a name that is too long should get the grammar's 400 NAME_INVALID.
 const MAX_PARAM_LENGTH = 1024;
 
-export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions } = {}): Promise<NestFastifyApplication> {
+const NEGOTIATED_ROUTES = new Set(['/v2/:name/_tags/:tag', '/v2/_resolve']);
+
+export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions; uiDir?: string; registry?: RegistryConfig } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BATCH_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -25,7 +28,7 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
     frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => sendOciError(error, reply),
     clientErrorHandler,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access, options.uiDir, options.registry), adapter, {
     bodyParser: false,
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
   });
@@ -42,6 +45,11 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
   });
   // NDJSON bodies (GC sweeps: up to a million lines) reach their endpoint as a stream, read line by line there.
   fastify.addContentTypeParser('application/x-ndjson', (_req, payload, done) => done(null, payload));
+  // Reads whose media type follows Accept say so on every answer, errors included (a 401 or 404 too).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if ((request.method === 'GET' || request.method === 'HEAD') && NEGOTIATED_ROUTES.has(request.routeOptions.url ?? '')) void reply.header('vary', 'Accept');
+    done();
+  });
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -28,7 +28,11 @@ async function main(): Promise<void> {
     host = LOOPBACK;
   }
   if (config.trustPolicyFile) logger.log(`client-signed tags: trust policy ${config.trustPolicyFile}`);
-  const app = await createApp(infrastructure, { access: { tokens, trust } });
+  if (config.registry) {
+    const interval = config.registry.reconcileIntervalMs ? `every ${config.registry.reconcileIntervalMs / 1000} s` : 'off';
+    logger.log(`watching registry ${config.registry.url} (reconcile ${interval}${config.registry.notificationsToken ? '' : '; notifications refused: REGISTRY_NOTIFICATIONS_TOKEN is not set'})`);
+  }
+  const app = await createApp(infrastructure, { access: { tokens, trust }, registry: config.registry });
   app.getHttpServer().on('close', () => void infrastructure.db.destroy());
   await app.listen(config.port, host);
   logger.log(`listening on ${await app.getUrl()}`);

@@ -2,9 +2,12 @@ import { connect, type Database, migrate } from '@tag-history/database';
 import { checkProjections, rebuildProjections } from '@tag-history/projections';
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../../api/src/config';
+import { AUDIT_HELP, auditCommand } from './audit.command';
 import { GC_REFERENCED_HELP, gcReferenced } from './gc/gc-referenced';
 import { GC_SWEEP_HELP, gcSweep } from './gc/gc-sweep';
+import { RECONCILE_HELP, reconcileCommand } from './reconcile.command';
 import { rotateKeyCommand } from './rotate-key.command';
+import { seedDemoCommand } from './seed-demo.command';
 import { verifyExportCommand } from './verify-export.command';
 import { verifyLogCommand } from './verify-log.command';
 
@@ -47,8 +50,16 @@ const commands: Record<string, { help: string; run(args: string[]): Promise<void
   },
   'gc referenced': { help: `stream the manifests GC must keep (NDJSON) from the service\n                ${GC_REFERENCED_HELP}`, run: gcReferenced },
   'gc sweep': { help: `lease unreferenced candidates, delete them, record what was deleted\n                ${GC_SWEEP_HELP}`, run: gcSweep },
+  reconcile: { help: `reconcile the service with its registry now and print the counts\n                ${RECONCILE_HELP}`, run: reconcileCommand },
   'verify-log': { help: 'verify signatures and hash chains of the log [--repository <name>]', run: verifyLogCommand },
   'rotate-key': { help: 'replace the signing key; the JWKS keeps the retired public key', run: rotateKeyCommand },
+  'seed-demo': { help: 'fill an empty store with weeks of demo history (three repositories) for the audit page at /ui/', run: seedDemoCommand },
+  audit: {
+    help: `check the transparency log as an outside auditor\n                ${AUDIT_HELP}`,
+    run: async (args) => {
+      process.exitCode = await auditCommand(args);
+    },
+  },
   'verify-export': { help: 'verify an NDJSON audit export offline: <jwks.json> <events.ndjson>', run: verifyExportCommand },
 };
 

@@ -12,6 +12,13 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   pins: PinsTable;
   gc_leases: GcLeasesTable;
+  log_tree: LogTreeTable;
+  log_tiles: LogTilesTable;
+  log_checkpoints: LogCheckpointsTable;
+  log_cosignatures: LogCosignaturesTable;
+  registry_checks: RegistryChecksTable;
+  registry_instances: RegistryInstancesTable;
+  registry_reconcile_leases: RegistryReconcileLeasesTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
@@ -125,6 +132,74 @@ export interface GcLeasesTable {
   repository: string;
   digest: string;
   sweep_id: string;
+  lease_until: Date;
+}
+
+/** How far the Merkle tree over the log has integrated it (one row). */
+export interface LogTreeTable {
+  id: number;
+  size: number;
+  root: Uint8Array;
+}
+
+/** A C2SP tlog-tiles hash tile: up to 256 hashes of 32 bytes, concatenated. */
+export interface LogTilesTable {
+  level: number;
+  index: number;
+  hashes: Uint8Array;
+}
+
+/** A signed checkpoint: the note's text and the checkpoint key's signature line. */
+export interface LogCheckpointsTable {
+  size: number;
+  root: Uint8Array;
+  note: string;
+  signed_at: Date;
+}
+
+/** A cosignature line served with the checkpoint of `size`, one per signer name. */
+export interface LogCosignaturesTable {
+  size: number;
+  name: string;
+  line: string;
+  signed_at: Date;
+}
+
+/**
+ * A hint from an upstream registry: check `tag` (or every tag on `digest`, or
+ * the whole registry for a reconcile) against the registry itself. Kept after
+ * `done_at` for a while so a redelivered notification is recognised.
+ */
+export interface RegistryChecksTable {
+  id: Generated<number>;
+  registry: string;
+  notification_id: string;
+  kind: 'push' | 'delete-tag' | 'delete-digest' | 'reconcile';
+  repository: string | null;
+  tag: string | null;
+  /** The digest the notification named: pushed, or deleted. */
+  digest: string | null;
+  actor: string | null;
+  request_id: string | null;
+  received_at: Date;
+  /** Checks that found the registry not (yet) agreeing with the notification. */
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Checks that could not reach the registry: they delay, never drop. */
+  failures: ColumnType<number, number | undefined, number>;
+  not_before: Date;
+  claimed_until: Date | null;
+  done_at: Date | null;
+}
+
+export interface RegistryInstancesTable {
+  registry: string;
+  instance_id: string;
+  seen_at: Date;
+}
+
+export interface RegistryReconcileLeasesTable {
+  registry: string;
+  holder: string;
   lease_until: Date;
 }
 

@@ -9,6 +9,9 @@ import { GetTagAtHandler } from './tag-history/get-tag-at.handler';
 import { TagEventsHandler } from './tag-history/tag-events.handler';
 import { TagIntervalsHandler } from './tag-history/tag-intervals.handler';
 import { SweepLeasesHandler } from './sweep-leases/sweep-leases.handler';
+import { ListRepositoriesHandler } from './list-repositories/list-repositories.handler';
+import { ReadEventHandler } from './read-event/read-event.handler';
+import { RepositoryTimelineHandler } from './repository-timeline/repository-timeline.handler';
 
 export * from './tag-view';
 export * from './get-tag/get-tag.query';
@@ -29,6 +32,7 @@ export * from './tag-history/get-tag-at.query';
 export * from './tag-history/tag-events.query';
 export * from './tag-history/tag-intervals.query';
 export * from './tag-history/digest-history.query';
+export * from './signed-tag/client-jws-at';
 export * from './read-feed/read-feed.query';
 export * from './read-feed/read-feed.handler';
 export * from './audit-events/audit-events.query';
@@ -52,3 +56,12 @@ export const queryHandlers = [
 ];
 export const gcQueryHandlers = [ReferencedSetHandler, ListPinsHandler, SweepLeasesHandler];
 export const auditQueryHandlers = [AuditEventsHandler];
+
+export * from './list-repositories/list-repositories.query';
+export * from './list-repositories/list-repositories.handler';
+export * from './repository-timeline/repository-timeline.query';
+export * from './repository-timeline/repository-timeline.handler';
+export * from './read-event/read-event.query';
+export * from './read-event/read-event.handler';
+/** What the audit page reads besides the history endpoints. */
+export const browseQueryHandlers = [ListRepositoriesHandler, RepositoryTimelineHandler, ReadEventHandler];

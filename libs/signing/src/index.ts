@@ -7,3 +7,5 @@ export * from './key-ring';
 export * from './logged-event';
 export * from './check-event';
 export * from './log-verifier';
+export * from './tag-statement';
+export * from './sign-tag-statement';

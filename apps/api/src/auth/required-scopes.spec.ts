@@ -22,24 +22,48 @@ describe('requiredScopes', () => {
     ['DELETE', '/v2/team/app/_aliases/x', 'repository:team/app:delete'],
     ['GET', '/v2/team/app/_oci/referrers', 'repository:team/app:pull'],
     ['GET', '/v2/team/app/_digests/sha256:abc', 'repository:team/app:pull'],
+    ['GET', '/v2/team/app/_timeline?since=2026-01-01T00:00:00Z', 'repository:team/app:pull'],
     ['GET', '/v2/_resolve?reference=registry.example.com%2Fteam%2Fapp%3A1.0', 'repository:team/app:pull'],
   ])('%s %s needs %s', (method, url, scope) => expect(needs(method, url)).toEqual([scope]));
 
   it.each([
     ['GET', '/v2/_events'],
+    ['GET', '/v2/_events/42'],
+    ['GET', '/v2/_repositories?q=team'],
     ['GET', '/v2/_audit?repository=team/app'],
     ['GET', '/v2/_log/verify'],
     ['POST', '/v2/_gc/run'],
     ['GET', '/v2/_catalog'],
-    ['GET', '/v2/'],
     ['GET', '/v2/app'],
     ['GET', '/metrics'],
     ['GET', '/v2/Team/app/_tags/x'],
     ['GET', '/v2/%ZZ/_tags/x'],
   ])('%s %s needs registry:catalog:*', (method, url) => expect(needs(method, url)).toEqual(['registry:catalog:*']));
 
+  it('lets any valid token call GET /v2/, as registries do', () => {
+    expect(needs('GET', '/v2/')).toEqual([]);
+    expect(needs('GET', '/v2')).toEqual([]);
+  });
+
+  it('leaves POST /v2/_notifications/* to the registry token the endpoint checks', () => {
+    expect(needs('POST', '/v2/_notifications/distribution')).toBe('public');
+    expect(needs('GET', '/v2/_notifications/distribution')).toEqual(['registry:catalog:*']);
+    expect(needs('POST', '/v2/_reconcile')).toEqual(['registry:catalog:*']);
+  });
+
   it('leaves health, readiness and the JWKS public', () => {
     for (const url of ['/healthz', '/readyz', '/.well-known/jwks.json']) expect(needs('GET', url)).toBe('public');
+    // The audit page's static files; the data it then reads needs the scopes above.
+    for (const url of ['/ui', '/ui/', '/ui/main.js']) expect(needs('GET', url)).toBe('public');
+    expect(needs('GET', '/uix')).toEqual(['registry:catalog:*']);
+  });
+
+  it("leaves the transparency log's hashes public for auditors, but not the entries, the log verification or anything else under _log", () => {
+    for (const url of ['/v2/_log/checkpoint', '/v2/_log/key', '/v2/_log/proof/inclusion?position=1', '/v2/_log/proof/consistency?from=1', '/v2/_log/tile/0/x001/234.p/5']) {
+      expect(needs('GET', url)).toBe('public');
+    }
+    expect(needs('POST', '/v2/_log/cosignatures')).toBe('public');
+    for (const url of ['/v2/_log/tile/entries/000', '/v2/_log/verify', '/v2/_log/other']) expect(needs('GET', url)).toEqual(['registry:catalog:*']);
   });
 
   it('needs only a valid token for a reference that does not parse, which the endpoint then refuses', () => {

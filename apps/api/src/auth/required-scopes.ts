@@ -5,6 +5,9 @@ import { CATALOG, type Scope } from './scope';
 export type Requirement = { kind: 'public' } | { kind: 'scopes'; scopes: Scope[]; orElse?: Scope };
 
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/.well-known/jwks.json']);
+// The transparency log's checkpoint, key, proofs and hash tiles are hashes only, for auditors without an account;
+// witnesses authenticate by their signatures. Entry bundles (the events themselves) need the catalog scope.
+const PUBLIC_LOG_PATH = /^\/v2\/_log\/(checkpoint|key|proof\/inclusion|proof\/consistency|cosignatures|tile\/\d\/.*)$/;
 // Names as the grammar allows them; anything else is not a repository path, so it falls to the catalog scope.
 const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -19,13 +22,20 @@ const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|
  * - `POST /v2/_batch` needs the scope of every operation (`push` for create
  *   and move, `delete` for delete) on its repository, or `registry:catalog:*`;
  *   a body this policy cannot read needs `registry:catalog:*`;
+ * - `POST /v2/_notifications/...` checks the registry's own token;
+ * - `/v2/` needs any valid token;
  * - every other `/v2/_...` endpoint, and any path this policy does not know,
  *   needs `registry:catalog:*` (deny by default).
  */
 export function requiredScopes(method: string, url: string, body?: unknown): Requirement {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  if (PUBLIC_PATHS.has(path)) return { kind: 'public' };
+  // The audit page's files are public; every request it makes carries the token the page asks for.
+  if (PUBLIC_PATHS.has(path) || PUBLIC_LOG_PATH.test(path) || path === '/ui' || path.startsWith('/ui/')) return { kind: 'public' };
+  // Registries send a static token of their own (REGISTRY_NOTIFICATIONS_TOKEN), checked by the endpoint.
+  if (path.startsWith('/v2/_notifications/') && method.toUpperCase() === 'POST') return { kind: 'public' };
+  // The API version check: any valid token, as a registry answers it.
+  if (path === '/v2/' || path === '/v2') return { kind: 'scopes', scopes: [] };
   if (!path.startsWith('/v2/')) return { kind: 'scopes', scopes: [CATALOG] };
   // Decided on the path as the router sees it: every segment percent-decoded (`%5Fpins` is `_pins`, `team%2Fa` is `team/a`).
   const segments = path.slice('/v2/'.length).split('/').map(decodeSegment);

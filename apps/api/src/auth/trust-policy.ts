@@ -30,7 +30,8 @@ interface TrustRule {
   requireSigned: boolean;
 }
 
-const decoder = new TextDecoder();
+// A byte-order mark stays and fails JSON.parse: the payload must be the JSON object itself, as the pretty form shows it.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export class TrustPolicy {
   private constructor(private readonly rules: TrustRule[]) {}
@@ -97,7 +98,7 @@ export class TrustPolicy {
   }
 }
 
-const TAG_JWS_HINT = 'content type application/vnd.docker.distribution.tag.v1+jws';
+const TAG_JWS_HINT = 'content type application/vnd.docker.distribution.tag.v1+jws or +prettyjws';
 
 async function verifyOne(rule: TrustRule, payload: string, signature: TagJws['signatures'][number], index: number): Promise<string> {
   const kid = headerKid(signature);

@@ -6,6 +6,10 @@
  * segment, so that routes read `v2/:name/_tags/:tag`.
  */
 export function rewriteUrl(url: string): string {
+  // The audit page's folder URL is its index; routes cannot tell `/ui` from `/ui/`.
+  if (url === '/ui/' || url.startsWith('/ui/?')) return `/ui/index.html${url.slice(4)}`;
+  // The API version check is `GET /v2/`; routes are matched without the trailing slash.
+  if (url === '/v2/' || url.startsWith('/v2/?')) return `/v2${url.slice(4)}`;
   if (!url.startsWith('/v2/')) return url;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);

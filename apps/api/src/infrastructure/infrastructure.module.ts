@@ -3,8 +3,9 @@ import { DATABASE, DEDICATED_CONNECTION } from '@tag-history/database';
 import { EventStore } from '@tag-history/event-store';
 import { CLOCK, type Clock } from './clock';
 import type { Infrastructure } from './open-infrastructure';
+import { SIGNING_KEY } from './signing-key';
 
-/** Makes the database, the event store and the clock injectable everywhere. */
+/** Makes the database, the event store, the clock and the signing key injectable everywhere. */
 @Global()
 @Module({})
 export class InfrastructureModule {
@@ -14,6 +15,7 @@ export class InfrastructureModule {
       { provide: DEDICATED_CONNECTION, useValue: infrastructure.dedicated },
       { provide: EventStore, useValue: infrastructure.eventStore },
       { provide: CLOCK, useValue: clock },
+      { provide: SIGNING_KEY, useValue: infrastructure.key },
     ];
     return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -4,11 +4,14 @@ import { EventStore, type LeaseHit, type NewEvent, registerSigningKey } from '@t
 import { loadSigningKey, type SigningKey } from '@tag-history/signing';
 import type { Config } from '../config';
 import { CandidateReferencedError } from '../gc/start-sweep/candidate-referenced-error';
+import { type LogKeys, loadLogKeys } from './transparency/log-keys';
 
 /** What the application runs on: the database (migrated), the signing key, the event store. */
 export interface Infrastructure extends Connection {
   key: SigningKey;
   eventStore: EventStore;
+  /** The transparency log's checkpoint and timestamp keys. */
+  logKeys: LogKeys;
 }
 
 export async function openInfrastructure(config: Config): Promise<Infrastructure> {
@@ -17,7 +20,7 @@ export async function openInfrastructure(config: Config): Promise<Infrastructure
   const key = await loadSigningKey(config.signingKey);
   // Public keys stay in the table after rotation, with their time range, so old events still verify.
   await registerSigningKey(connection.db, key);
-  return { ...connection, key, eventStore: createEventStore(connection, key) };
+  return { ...connection, key, eventStore: createEventStore(connection, key), logKeys: loadLogKeys(config.transparency) };
 }
 
 /** The write path on a connection: one per instance (tests make more to stand for more instances). */

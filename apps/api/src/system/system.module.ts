@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ApiVersionController } from './api-version.controller';
 import { HealthController } from './health.controller';
 import { JwksController } from './jwks.controller';
 
-/** Liveness, readiness and the public signing keys. */
-@Module({ controllers: [HealthController, JwksController] })
+/** Liveness, readiness, the public signing keys, and the distribution API's base endpoint. */
+@Module({ controllers: [HealthController, JwksController, ApiVersionController] })
 export class SystemModule {}

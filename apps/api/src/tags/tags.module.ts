@@ -7,10 +7,11 @@ import { ListTagsController } from './list-tags/list-tags.controller';
 import { PutTagController } from './put-tag/put-tag.controller';
 import { PutTagHandler } from './put-tag/put-tag.handler';
 import { ResolveReferenceController } from './resolve-reference/resolve-reference.controller';
+import { SignedTags } from './tag-representation/signed-tags';
 
 /** Current tags: create, move, delete, read, list, resolve. */
 @Module({
   controllers: [PutTagController, DeleteTagController, GetTagController, ListTagsController, ResolveReferenceController],
-  providers: [PutTagHandler, DeleteTagHandler, ...queryHandlers],
+  providers: [PutTagHandler, DeleteTagHandler, SignedTags, ...queryHandlers],
 })
 export class TagsModule {}

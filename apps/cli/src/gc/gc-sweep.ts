@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { connect } from '@tag-history/database';
+import { loadConfig } from '../../../api/src/config';
 import { baseUrl, ensureOk, ndjsonBody } from './api-client';
+import { sweepRegistry } from './gc-sweep-registry';
 
 export const GC_SWEEP_HELP =
   'gc sweep --cursor C [--candidates file|-] [--retention P7D] [--delete-with cmd] [--url base]\n' +
+  '                gc sweep --registry [--retention P7D] [--url base]   (REGISTRY_URL...: deletes in the watched registry)\n' +
   '                gc sweep --close <id> [--deleted file]';
 
 interface Sweep {
@@ -30,9 +34,11 @@ export async function gcSweep(args: string[]): Promise<void> {
       'delete-with': { type: 'string' },
       close: { type: 'string' },
       deleted: { type: 'string' },
+      registry: { type: 'boolean' },
     },
   });
   const url = baseUrl(values.url);
+  if (values.registry) return sweepWatchedRegistry(url, values.retention);
   if (values.close) return close(url, values.close, values.deleted);
   if (!values.cursor) throw new Error('--cursor is required: the "cursor" of the referenced set the candidates were computed from');
   const query = new URLSearchParams({ cursor: values.cursor });
@@ -57,6 +63,20 @@ async function close(url: string, id: string, file: string | undefined, body?: s
   const res = await ensureOk(await fetch(`${url}/v2/_gc/sweeps/${encodeURIComponent(id)}`, { method: 'DELETE', ...init }));
   const closed = (await res.json()) as { deleted: number; event: { position: number } };
   process.stderr.write(`sweep ${id} closed: ${closed.deleted} deleted, recorded at position ${closed.event.position}\n`);
+}
+
+async function sweepWatchedRegistry(url: string, retention: string | undefined): Promise<void> {
+  const config = loadConfig();
+  if (!config.registry) throw new Error('gc sweep --registry needs REGISTRY_URL (and REGISTRY_USERNAME/REGISTRY_PASSWORD when the registry asks)');
+  const { db } = connect(config.storage);
+  try {
+    const result = await sweepRegistry({ db, url, registry: config.registry, retention });
+    for (const kept of result.kept) process.stderr.write(`kept ${kept.repository}@${kept.digest}: ${kept.why}\n`);
+    process.stdout.write(result.deleted.map((d) => `${JSON.stringify(d)}\n`).join(''));
+    process.stderr.write(`sweep ${result.sweep}: ${result.candidates} candidates, ${result.unreferenced} unreferenced, ${result.deleted.length} deleted in the registry\n`);
+  } finally {
+    await db.destroy();
+  }
 }
 
 function runDeleter(command: string, input: string): Promise<{ deleted: string; code: number }> {

@@ -5,6 +5,8 @@ import * as feedAndIdempotency from './0003-feed-and-idempotency';
 import * as gc from './0004-gc';
 import * as auditAndKeyValidity from './0005-audit-and-key-validity';
 import * as appendFunction from './0006-append-function';
+import * as transparencyLog from './0008-transparency-log';
+import * as registryWatch from './0009-registry-watch';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004-gc': gc,
   '0005-audit-and-key-validity': auditAndKeyValidity,
   '0006-append-function': appendFunction,
+  '0008-transparency-log': transparencyLog,
+  '0009-registry-watch': registryWatch,
 };

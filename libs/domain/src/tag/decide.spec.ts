@@ -63,3 +63,16 @@ describe('a client-signed put', () => {
       .then([{ type: 'TagMoved', data: { repository, tag, from: v1, target: v2, jws } }]);
   });
 });
+
+describe('a change seen in an upstream registry', () => {
+  const provenance = { source: 'notification' as const, registry: '127.0.0.1:5000', notificationId: 'e1', requestId: 'r1' };
+  it('keeps its provenance in the event it creates, moves or deletes', () => {
+    given().when({ type: 'PutTag', data: { repository, tag, target: v1, provenance } }).then([{ type: 'TagCreated', data: { repository, tag, target: v1, provenance } }]);
+    given(created(v1))
+      .when({ type: 'PutTag', data: { repository, tag, target: v2, provenance } })
+      .then([{ type: 'TagMoved', data: { repository, tag, from: v1, target: v2, provenance } }]);
+    given(created(v1)).when({ type: 'DeleteTag', data: { repository, tag, provenance } }).then([{ type: 'TagDeleted', data: { repository, tag, from: v1, provenance } }]);
+  });
+  it('appends nothing for a re-push of the current target', () =>
+    given(created(v1)).when({ type: 'PutTag', data: { repository, tag, target: v1, provenance } }).then([]));
+});

@@ -1,6 +1,7 @@
 import { TagHistoryError } from '../errors/tag-history-error';
 import type { TagCommand } from './tag-command';
 import type { TagEvent } from './tag-event';
+import type { TagProvenance } from './tag-provenance';
 import type { TagState } from './tag-state';
 import { sameTarget } from './target';
 
@@ -11,8 +12,8 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
     case 'PutTag': {
       const { target, createOnly, mustExist, jws } = command.data;
       if (state.target === null && mustExist) throw unknownTag(repository, tag);
-      // The client's signature travels with the event it authorised.
-      const signed = jws ? { jws } : {};
+      // The client's signature and the change's provenance travel with the event they describe.
+      const signed = { ...(jws ? { jws } : {}), ...provenanceOf(command) };
       if (state.target === null) {
         return [{ type: 'TagCreated', data: { repository, tag, target, ...signed } }];
       }
@@ -27,7 +28,7 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
     }
     case 'DeleteTag': {
       if (state.target === null) throw unknownTag(repository, tag);
-      return [{ type: 'TagDeleted', data: { repository, tag, from: state.target } }];
+      return [{ type: 'TagDeleted', data: { repository, tag, from: state.target, ...provenanceOf(command) } }];
     }
     case 'RestoreTag': {
       const { restoredVersion, target } = command.data;
@@ -45,6 +46,10 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
       throw new Error(`unknown tag command ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+function provenanceOf(command: TagCommand): { provenance?: TagProvenance } {
+  return 'provenance' in command.data && command.data.provenance ? { provenance: command.data.provenance } : {};
 }
 
 function unknownTag(repository: string, tag: string): TagHistoryError {

@@ -1,19 +1,21 @@
 import type { TagJws } from './tag-jws';
+import type { TagProvenance } from './tag-provenance';
 import type { Target } from './target';
 
 /**
  * Create or move. `expectedVersion` comes from If-Match, `createOnly` from
  * If-None-Match: *; `mustExist` makes it a move only (a batch's "move");
- * `jws` is the client's signed tag object when it sent one (already verified).
+ * `jws` is the client's signed tag object when it sent one (already verified);
+ * `provenance` says where a change seen in an upstream registry came from.
  */
 export type PutTag = {
   type: 'PutTag';
-  data: { repository: string; tag: string; target: Target; expectedVersion?: number; createOnly?: boolean; mustExist?: boolean; jws?: TagJws };
+  data: { repository: string; tag: string; target: Target; expectedVersion?: number; createOnly?: boolean; mustExist?: boolean; jws?: TagJws; provenance?: TagProvenance };
 };
 
 export type DeleteTag = {
   type: 'DeleteTag';
-  data: { repository: string; tag: string; expectedVersion?: number };
+  data: { repository: string; tag: string; expectedVersion?: number; provenance?: TagProvenance };
 };
 
 /**

@@ -1,19 +1,20 @@
 import type { TagJws } from './tag-jws';
+import type { TagProvenance } from './tag-provenance';
 import type { Target } from './target';
 
 export type TagCreated = {
   type: 'TagCreated';
-  data: { repository: string; tag: string; target: Target; jws?: TagJws };
+  data: { repository: string; tag: string; target: Target; jws?: TagJws; provenance?: TagProvenance };
 };
 
 export type TagMoved = {
   type: 'TagMoved';
-  data: { repository: string; tag: string; from: Target; target: Target; jws?: TagJws };
+  data: { repository: string; tag: string; from: Target; target: Target; jws?: TagJws; provenance?: TagProvenance };
 };
 
 export type TagDeleted = {
   type: 'TagDeleted';
-  data: { repository: string; tag: string; from: Target };
+  data: { repository: string; tag: string; from: Target; provenance?: TagProvenance };
 };
 
 /** Back to the target of `restoredVersion`; `from` is null when it undeletes the tag. */

@@ -36,6 +36,10 @@ export function parseTagJws(body: unknown): TagJws {
   if (!shaped) {
     throw new TagHistoryError('BODY_INVALID', 'a signed tag must be a JWS in the general JSON serialisation: {"payload", "signatures": [{"protected", "signature"}]}');
   }
+  if (Buffer.from(jws.payload!, 'base64url').toString('base64url') !== jws.payload) {
+    // Re-encoded, a non-canonical payload would no longer match what its signatures cover.
+    throw new TagHistoryError('BODY_INVALID', 'the JWS payload must be canonical base64url (no padding, no stray bits)');
+  }
   if (jws.signatures!.length > MAX_SIGNATURES) {
     throw new TagHistoryError('BODY_INVALID', `a signed tag may carry at most ${MAX_SIGNATURES} signatures`, { signatures: jws.signatures!.length });
   }

@@ -6,6 +6,7 @@ import type { Target } from './target';
 
 export const TAG_MEDIA_TYPE = 'application/vnd.docker.distribution.tag.v1+json';
 export const TAG_JWS_MEDIA_TYPE = 'application/vnd.docker.distribution.tag.v1+jws';
+export const TAG_PRETTY_JWS_MEDIA_TYPE = 'application/vnd.docker.distribution.tag.v1+prettyjws';
 
 /** The tag object of the first-class tags proposal, `{name, tag, target}`. */
 export interface TagObject {

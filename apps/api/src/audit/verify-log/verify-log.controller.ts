@@ -1,20 +1,24 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { DATABASE, type Database } from '@tag-history/database';
+import { assertRepositoryName } from '@tag-history/domain';
 import { verifyLog } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
-import { repositoryName } from '../../http/input/query-params';
-import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
+import { verifyTree } from '../../infrastructure/transparency/verify-tree';
 
-const QUERY = { repository: repositoryName() };
-
-/** Checks every event's signature (retired keys included), its columns and each stream's hash chain. */
+/**
+ * Checks every event's signature (retired keys included), its columns and
+ * each stream's hash chain; for the whole log, also the Merkle tree against a rebuild from the log.
+ */
 @Controller()
 export class VerifyLogController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   @Get('v2/_log/verify')
-  @QueryParams(QUERY)
-  async verify(@Query() query: RawQuery) {
-    return verifyLog(this.db, parseQuery(query, QUERY));
+  async verify(@Query('repository') repository: string | undefined) {
+    if (repository !== undefined) assertRepositoryName(repository);
+    const log = await verifyLog(this.db, { repository });
+    if (repository !== undefined) return log;
+    const tree = await verifyTree(this.db);
+    return { ...log, ok: log.ok && tree.ok, tree };
   }
 }

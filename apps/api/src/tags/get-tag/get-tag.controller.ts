@@ -1,38 +1,51 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { assertRepositoryName, assertTagName, TAG_MEDIA_TYPE, TagHistoryError } from '@tag-history/domain';
+import { assertRepositoryName, assertTagName, TagHistoryError } from '@tag-history/domain';
 import { GetTagAtQuery, GetTagQuery } from '@tag-history/queries';
 import type { FastifyReply } from 'fastify';
-import { count, dateTime } from '../../http/input/query-params';
-import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
+import { negotiate } from '../../http/negotiate';
+import { parseCount, parseTime } from '../../http/point-in-time';
 import { etag } from '../../http/preconditions';
-
-const QUERY = { at: dateTime(), position: count() };
+import { EventProofService, parseProofFlag, withProofs } from '../../transparency/event-proofs';
+import { representTag, TAG_REPRESENTATIONS } from '../tag-representation/represent-tag';
+import { SignedTags } from '../tag-representation/signed-tags';
 
 @Controller()
 export class GetTagController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly signed: SignedTags,
+    @Inject(EventProofService) private readonly proofs: EventProofService,
+  ) {}
 
-  /** The tag now, or with `?at=<RFC 3339>` / `?position=<global position>` as it was then. */
+  /** The tag now, or with `?at=<RFC 3339>` / `?position=<global position>` as it was then, in the media type `Accept` asks for; `?proof=true` adds the inclusion proof of its event. */
   @Get('v2/:name/_tags/:tag')
-  @QueryParams(QUERY)
   async get(
     @Param('name') name: string,
     @Param('tag') tag: string,
-    @Query() query: RawQuery,
+    @Query('at') at: string | undefined,
+    @Query('position') position: string | undefined,
+    @Headers('accept') accept: string | undefined,
+    @Query('proof') proof: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertRepositoryName(name);
     assertTagName(tag);
-    const { at: time, position: pos } = parseQuery(query, QUERY);
+    const time = parseTime('at', at);
+    const pos = parseCount('position', position);
     if (time !== undefined && pos !== undefined) {
-      throw new TagHistoryError('PARAMETER_INVALID', 'give at or position, not both', { at: query.at as string, position: query.position as string });
+      throw new TagHistoryError('PARAMETER_INVALID', 'give at or position, not both', { at, position });
     }
-    void reply.header('content-type', TAG_MEDIA_TYPE);
-    if (time !== undefined) return this.queryBus.execute(new GetTagAtQuery(name, tag, { time }));
-    if (pos !== undefined) return this.queryBus.execute(new GetTagAtQuery(name, tag, { position: pos }));
-    const view = await this.queryBus.execute(new GetTagQuery(name, tag));
-    void reply.header('etag', etag(view.version));
-    return view;
+    const withProof = parseProofFlag(proof);
+    const mediaType = negotiate(accept, TAG_REPRESENTATIONS);
+    let view;
+    if (time !== undefined || pos !== undefined) {
+      view = await this.queryBus.execute(new GetTagAtQuery(name, tag, time !== undefined ? { time } : { position: pos! }));
+    } else {
+      view = await this.queryBus.execute(new GetTagQuery(name, tag));
+      void reply.header('etag', etag(view.version));
+    }
+    const body = await representTag(reply, mediaType, view, this.signed);
+    return withProof ? withProofs(body, await this.proofs.prove([view.position])) : body;
   }
 }

@@ -1,12 +1,17 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseReference, TagHistoryError } from '@tag-history/domain';
-import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery } from '@tag-history/queries';
-import { dateTime, text } from '../../http/input/query-params';
-import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
+import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery, type TagView } from '@tag-history/queries';
+import type { FastifyReply } from 'fastify';
+import { negotiate } from '../../http/negotiate';
+import { parseTime } from '../../http/point-in-time';
+import { EventProofService, parseProofFlag, withProofs } from '../../transparency/event-proofs';
+import { representTag, TAG_REPRESENTATIONS } from '../tag-representation/represent-tag';
+import { SignedTags } from '../tag-representation/signed-tags';
 
-// A reference is at most a domain, a 255-character name, a tag and a digest.
-const QUERY = { reference: text(1_024), at: dateTime() };
+const RESOLUTION = 'application/json';
+/** A reference with a tag resolves to a tag version, which has every representation of a tag object too. */
+const WITH_TAG = [RESOLUTION, ...TAG_REPRESENTATIONS.filter((t) => t !== RESOLUTION)];
 
 /**
  * Parses a full reference and says what it names now, or at `at`. The
@@ -15,32 +20,57 @@ const QUERY = { reference: text(1_024), at: dateTime() };
  */
 @Controller()
 export class ResolveReferenceController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly signed: SignedTags,
+    @Inject(EventProofService) private readonly proofs: EventProofService,
+  ) {}
 
   @Get('v2/_resolve')
-  @QueryParams(QUERY)
-  async resolve(@Query() query: RawQuery) {
-    const { reference, at } = parseQuery(query, QUERY);
-    if (reference === undefined) {
+  async resolve(
+    @Query('reference') reference: string | undefined,
+    @Query('at') atParam: string | undefined,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('proof') proof: unknown,
+  ) {
+    const withProof = parseProofFlag(proof);
+    const { body, positions } = await this.answer(reference, atParam, accept, reply);
+    return withProof ? withProofs(body, await this.proofs.prove(positions)) : body;
+  }
+
+  /** The answer, and the positions of the events it rests on (for `proof=true`). */
+  private async answer(reference: string | undefined, atParam: string | undefined, accept: string | undefined, reply: FastifyReply): Promise<{ body: unknown; positions: number[] }> {
+    if (typeof reference !== 'string' || reference === '') {
       throw new TagHistoryError('PARAMETER_INVALID', 'the reference query parameter is required', {});
     }
     const parts = parseReference(reference);
+    const at = parseTime('at', atParam);
+    const mediaType = negotiate(accept, parts.tag !== undefined ? WITH_TAG : [RESOLUTION]);
     if (parts.tag !== undefined && parts.digest !== undefined) {
       // name:tag@digest: pinned to a digest the tag has (or had) as its target.
       const answer = await this.queryBus.execute(new TagIntervalsQuery(parts.path, parts.tag, parts.digest, at));
-      return { reference: parts, target: answer.intervals[answer.intervals.length - 1]!.target, current: answer.current, intervals: answer.intervals };
+      const last = answer.intervals[answer.intervals.length - 1]!;
+      if (mediaType !== RESOLUTION) {
+        const { version, position, time, actor } = last.from;
+        const view: TagView = { name: parts.path, tag: parts.tag, target: last.target, version, position, updatedAt: time, updatedBy: actor };
+        return { body: await representTag(reply, mediaType, view, this.signed), positions: [position] };
+      }
+      const positions = answer.intervals.flatMap((i) => [i.from.position, ...(i.to ? [i.to.position] : [])]);
+      return { body: { reference: parts, target: last.target, current: answer.current, intervals: answer.intervals }, positions };
     }
     if (parts.tag !== undefined) {
       const view = await this.queryBus.execute(at ? new GetTagAtQuery(parts.path, parts.tag, { time: at }) : new GetTagQuery(parts.path, parts.tag));
-      return { reference: parts, target: view.target, version: view.version };
+      const body = mediaType !== RESOLUTION ? await representTag(reply, mediaType, view, this.signed) : { reference: parts, target: view.target, version: view.version };
+      return { body, positions: [view.position] };
     }
     if (at !== undefined) {
       throw new TagHistoryError('PARAMETER_INVALID', 'at needs a reference with a tag', { reference });
     }
     if (parts.digest !== undefined) {
       const tags = await this.queryBus.execute(new FindTagsByDigestQuery(parts.path, parts.digest));
-      return { reference: parts, tags: tags.map((t) => t.tag) };
+      return { body: { reference: parts, tags: tags.map((t) => t.tag) }, positions: tags.map((t) => t.position) };
     }
-    return { reference: parts };
+    return { body: { reference: parts }, positions: [] };
   }
 }

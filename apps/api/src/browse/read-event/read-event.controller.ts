@@ -1,0 +1,25 @@
+import { Controller, Get, Header, Param } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { TagHistoryError } from '@tag-history/domain';
+import { ReadEventQuery } from '@tag-history/queries';
+import { feedEvent } from '../../feed/feed-event';
+import { parseCount } from '../../http/point-in-time';
+
+/**
+ * One event by its log position, with the event before it in its stream: all
+ * a browser needs to check the signature, the row against the signed payload
+ * and the hash-chain link itself, trusting nothing this answer claims.
+ */
+@Controller()
+export class ReadEventController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('v2/_events/:position')
+  @Header('cache-control', 'no-store')
+  async read(@Param('position') text: string) {
+    const position = parseCount('position', text)!;
+    const found = await this.queryBus.execute(new ReadEventQuery(position));
+    if (!found) throw new TagHistoryError('EVENT_UNKNOWN', `there is no event at position ${position}`, { position });
+    return { event: feedEvent(found.event), previous: found.previous && feedEvent(found.previous) };
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { assertRepositoryName } from '@tag-history/domain';
+import { ListRepositoriesQuery } from '@tag-history/queries';
+import type { FastifyReply } from 'fastify';
+import { nextLink, pageSize } from '../../http/paging';
+
+const MAX_PAGE = 1000;
+const MAX_SEARCH = 255;
+
+/** Every repository that ever had a tag, with its tag count and last change: the audit page's first screen. */
+@Controller()
+export class RepositoriesController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('v2/_repositories')
+  async list(
+    @Query('q') q: string | undefined,
+    @Query('n') n: string | undefined,
+    @Query('last') last: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const size = pageSize(n, MAX_PAGE);
+    if (last !== undefined) assertRepositoryName(last);
+    const search = q === undefined ? undefined : q.slice(0, MAX_SEARCH);
+    const rows = await this.queryBus.execute(new ListRepositoriesQuery(size + 1, search, last));
+    const page = rows.slice(0, size);
+    if (rows.length > size && page.length > 0) {
+      void reply.header('link', nextLink('/v2/_repositories', { ...(search ? { q: search } : {}), n: String(size), last: page[page.length - 1]!.name }));
+    }
+    return { repositories: page.map((r) => ({ name: r.name, tags: r.tags, lastChange: r.lastChange?.toISOString() ?? null })) };
+  }
+}

@@ -1,0 +1,14 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { LOG_KEYS, type LogKeys } from '../../infrastructure/transparency/log-keys';
+
+/** The verifier keys to pin: the checkpoint key on the first line, the timestamp cosigner's on the second. */
+@Controller()
+export class GetLogKeyController {
+  constructor(@Inject(LOG_KEYS) private readonly keys: LogKeys) {}
+
+  @Get('v2/_log/key')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  key(): string {
+    return `${this.keys.checkpoint.text}\n${this.keys.timestamp.text}\n`;
+  }
+}

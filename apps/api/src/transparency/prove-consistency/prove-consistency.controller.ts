@@ -1,0 +1,14 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { LogReader } from '../../infrastructure/transparency/log-reader';
+import { parseLogNumber } from '../log-size';
+
+/** RFC 6962 consistency proof between two signed tree sizes (`to` defaults to the latest checkpoint). */
+@Controller()
+export class ProveConsistencyController {
+  constructor(@Inject(LogReader) private readonly log: LogReader) {}
+
+  @Get('v2/_log/proof/consistency')
+  prove(@Query('from') from: unknown, @Query('to') to: unknown) {
+    return this.log.consistency(parseLogNumber('from', from, true)!, parseLogNumber('to', to, false));
+  }
+}

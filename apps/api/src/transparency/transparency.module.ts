@@ -1,0 +1,36 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Clock } from '../infrastructure/clock';
+import type { Infrastructure } from '../infrastructure/open-infrastructure';
+import { IntegratorLoop } from '../infrastructure/transparency/integrator-loop';
+import { LogIntegrator } from '../infrastructure/transparency/log-integrator';
+import { LOG_KEYS } from '../infrastructure/transparency/log-keys';
+import { LogReader } from '../infrastructure/transparency/log-reader';
+import { EventProofService } from './event-proofs';
+import { AddCosignaturesController } from './add-cosignatures/add-cosignatures.controller';
+import { GetCheckpointController } from './get-checkpoint/get-checkpoint.controller';
+import { GetLogKeyController } from './get-log-key/get-log-key.controller';
+import { ProveConsistencyController } from './prove-consistency/prove-consistency.controller';
+import { ProveInclusionController } from './prove-inclusion/prove-inclusion.controller';
+import { ReadTileController } from './read-tile/read-tile.controller';
+
+/** The transparency log: a Merkle tree over the event log, signed checkpoints, proofs and tiles. */
+@Module({})
+export class TransparencyModule {
+  static forRoot(infrastructure: Infrastructure, clock: Clock): DynamicModule {
+    const integrator = new LogIntegrator(infrastructure.db, infrastructure.logKeys, clock);
+    const loop = new IntegratorLoop(infrastructure.db, integrator, infrastructure.logKeys.intervalMs, clock);
+    const providers = [
+      { provide: LOG_KEYS, useValue: infrastructure.logKeys },
+      { provide: LogReader, useValue: new LogReader(infrastructure.db) },
+      { provide: IntegratorLoop, useValue: loop },
+      EventProofService,
+    ];
+    return {
+      module: TransparencyModule,
+      global: true,
+      controllers: [GetCheckpointController, GetLogKeyController, ProveInclusionController, ProveConsistencyController, ReadTileController, AddCosignaturesController],
+      providers,
+      exports: providers.map((p) => ('provide' in p ? p.provide : p)),
+    };
+  }
+}

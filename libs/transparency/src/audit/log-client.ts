@@ -1,0 +1,49 @@
+import { splitHashes, tilePath } from '../tiles';
+
+/** An event as the feed serves it, with the JWS that is its leaf. */
+export interface FeedEvent {
+  position: number;
+  stream: string;
+  version: number;
+  type: string;
+  data: Record<string, unknown>;
+  actor: string;
+  time: string;
+  hash: string;
+  prev: string | null;
+  jws: string;
+}
+
+/** What an auditor reads from the service, all of it untrusted. */
+export interface LogClient {
+  checkpoint(): Promise<string>;
+  consistency(from: number, to: number): Promise<{ hashes: string[] }>;
+  tile(level: number, index: number, width: number): Promise<Uint8Array[]>;
+  /** One page of the change feed for a repository, after a cursor. */
+  events(repository: string, after: string | undefined): Promise<{ events: FeedEvent[]; cursor: string }>;
+  jwks(): Promise<{ keys: Record<string, unknown>[] }>;
+}
+
+export class HttpError extends Error {}
+
+/** The LogClient over HTTP, with an optional bearer token. */
+export function httpLogClient(server: string, token?: string): LogClient {
+  const base = server.replace(/\/+$/, '');
+  const get = async (path: string): Promise<Response> => {
+    const res = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (!res.ok) throw new HttpError(`GET ${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    return res;
+  };
+  // Parsed here rather than by Response.json(), so the objects come from this realm (the JWS checks compare them deeply).
+  const json = async <T>(path: string): Promise<T> => JSON.parse(await (await get(path)).text()) as T;
+  return {
+    checkpoint: async () => (await get('/v2/_log/checkpoint')).text(),
+    consistency: (from, to) => json(`/v2/_log/proof/consistency?from=${from}&to=${to}`),
+    tile: async (level, index, width) => splitHashes(new Uint8Array(await (await get(`/v2/_log/${tilePath(level, index, width)}`)).arrayBuffer())),
+    events: async (repository, after) => {
+      const query = new URLSearchParams({ repository, limit: '1000', ...(after ? { after } : {}) });
+      return json(`/v2/_events?${query}`);
+    },
+    jwks: () => json('/.well-known/jwks.json'),
+  };
+}

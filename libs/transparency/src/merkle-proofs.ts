@@ -1,0 +1,46 @@
+import { emptyRoot, isPowerOfTwo, nodeHash, splitPoint } from './hashes';
+import type { NodeReader } from './node-reader';
+
+/** MTH(D[begin:begin+n]) where begin is a multiple of the largest power of two below n, as every RFC 6962 recursion keeps it. */
+function rangeHash(read: NodeReader, begin: number, n: number): Uint8Array {
+  if (isPowerOfTwo(n) && begin % n === 0) return read(Math.log2(n), begin / n);
+  const k = splitPoint(n);
+  return nodeHash(rangeHash(read, begin, k), rangeHash(read, begin + k, n - k));
+}
+
+export function rootAt(read: NodeReader, size: number): Uint8Array {
+  return size === 0 ? emptyRoot() : rangeHash(read, 0, size);
+}
+
+/** RFC 6962 PATH(m, D[0:n]), bottom-up. */
+export function inclusionProof(read: NodeReader, index: number, size: number): Uint8Array[] {
+  if (!(index >= 0 && index < size)) throw new RangeError(`leaf ${index} is not in a tree of size ${size}`);
+  const path = (m: number, begin: number, n: number): Uint8Array[] => {
+    if (n === 1) return [];
+    const k = splitPoint(n);
+    return m < k ? [...path(m, begin, k), rangeHash(read, begin + k, n - k)] : [...path(m - k, begin + k, n - k), rangeHash(read, begin, k)];
+  };
+  return path(index, 0, size);
+}
+
+/** RFC 6962 PROOF(m, D[0:n]), bottom-up; from a non-empty tree only. */
+export function consistencyProof(read: NodeReader, from: number, to: number): Uint8Array[] {
+  if (!(from >= 1 && from <= to)) throw new RangeError(`no consistency proof from size ${from} to size ${to}`);
+  const sub = (m: number, begin: number, n: number, whole: boolean): Uint8Array[] => {
+    if (m === n) return whole ? [] : [rangeHash(read, begin, n)];
+    const k = splitPoint(n);
+    return m <= k ? [...sub(m, begin, k, whole), rangeHash(read, begin + k, n - k)] : [...sub(m - k, begin + k, n - k, false), rangeHash(read, begin, k)];
+  };
+  return sub(from, 0, to, true);
+}
+
+/** The complete nodes `build` reads, so that their tiles can be loaded before it runs for real. */
+export function nodesNeeded(build: (read: NodeReader) => unknown): { level: number; index: number }[] {
+  const seen = new Map<string, { level: number; index: number }>();
+  const zero = new Uint8Array(32);
+  build((level, index) => {
+    seen.set(`${level}/${index}`, { level, index });
+    return zero;
+  });
+  return [...seen.values()];
+}

@@ -1,0 +1,126 @@
+import { HASH_SIZE, nodeHash } from './hashes';
+import type { NodeReader } from './node-reader';
+
+/** C2SP tlog-tiles: tiles of height 8, so a full tile holds 256 hashes (or entries). */
+export const TILE_HEIGHT = 8;
+export const TILE_WIDTH = 256;
+
+export interface TileId {
+  /** Tile level L holds the hashes of tree level 8L. */
+  level: number;
+  index: number;
+}
+
+/** How many hashes tile `index` of `level` holds in a tree of `size` leaves: 0 when it does not exist yet. */
+export function tileWidth(size: number, level: number, index: number): number {
+  const nodes = Math.floor(size / TILE_WIDTH ** level);
+  return Math.max(0, Math.min(TILE_WIDTH, nodes - index * TILE_WIDTH));
+}
+
+/** Where a complete node lives: its tile, and the tile's hashes it is the perfect root of. */
+export function nodeLocation(level: number, index: number): TileId & { offset: number; count: number } {
+  const tileLevel = Math.floor(level / TILE_HEIGHT);
+  const span = 2 ** (level - tileLevel * TILE_HEIGHT);
+  const first = index * span;
+  return { level: tileLevel, index: Math.floor(first / TILE_WIDTH), offset: first % TILE_WIDTH, count: span };
+}
+
+export function tileKey(tile: TileId): string {
+  return `${tile.level}/${tile.index}`;
+}
+
+/** The hashes of a tile's bytes (32 each). */
+export function splitHashes(bytes: Uint8Array): Uint8Array[] {
+  const hashes: Uint8Array[] = [];
+  for (let i = 0; i + HASH_SIZE <= bytes.length; i += HASH_SIZE) hashes.push(bytes.subarray(i, i + HASH_SIZE));
+  return hashes;
+}
+
+/** A tile's hashes and every complete node above them inside the tile: `levels[k][i]` is the root of hashes [i * 2^k, (i + 1) * 2^k). */
+export type ExpandedTile = Uint8Array[][];
+
+export function expandTile(hashes: readonly Uint8Array[]): ExpandedTile {
+  const levels: Uint8Array[][] = [[...hashes]];
+  for (let below = levels[0]!; below.length > 1; ) {
+    const above: Uint8Array[] = [];
+    for (let i = 0; i + 1 < below.length; i += 2) above.push(nodeHash(below[i]!, below[i + 1]!));
+    levels.push(above);
+    below = above;
+  }
+  return levels;
+}
+
+/**
+ * Reads complete nodes out of loaded tiles (a Map from tileKey to hashes, or
+ * to tiles already expanded): each tile is expanded once, then every node in
+ * it is a lookup.
+ */
+export function tileNodeReader(tiles: ReadonlyMap<string, readonly Uint8Array[] | ExpandedTile>): NodeReader {
+  const expanded = new Map<string, ExpandedTile>();
+  return (level, index) => {
+    const at = nodeLocation(level, index);
+    const key = tileKey(at);
+    let tile = expanded.get(key);
+    if (!tile) {
+      const loaded = tiles.get(key);
+      tile = loaded === undefined ? [] : isExpanded(loaded) ? loaded : expandTile(loaded);
+      expanded.set(key, tile);
+    }
+    const node = tile[Math.log2(at.count)]?.[at.offset / at.count];
+    if (!node) throw new RangeError(`node ${level}/${index} is not in the loaded tiles`);
+    return node;
+  };
+}
+
+function isExpanded(tile: readonly Uint8Array[] | ExpandedTile): tile is ExpandedTile {
+  return tile.length > 0 && Array.isArray(tile[0]);
+}
+
+/** `x001/x234/067` for 1234067: the path segment of a tile index. */
+export function encodeTileIndex(index: number): string {
+  const groups: string[] = [];
+  let n = index;
+  do {
+    groups.unshift(String(n % 1000).padStart(3, '0'));
+    n = Math.floor(n / 1000);
+  } while (n > 0);
+  return groups.map((g, i) => (i < groups.length - 1 ? `x${g}` : g)).join('/');
+}
+
+/** The inverse of encodeTileIndex; undefined for anything else. */
+export function decodeTileIndex(path: string): number | undefined {
+  const groups = path.split('/');
+  if (!groups.every((g, i) => (i < groups.length - 1 ? /^x\d{3}$/ : /^\d{3}$/).test(g))) return undefined;
+  const n = groups.reduce((sum, g) => sum * 1000 + Number(g.replace('x', '')), 0);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** `tile/<L>/<N>[.p/<W>]`, or `tile/entries/<N>[.p/<W>]` when level is 'entries'. */
+export function tilePath(level: number | 'entries', index: number, width = TILE_WIDTH): string {
+  return `tile/${level}/${encodeTileIndex(index)}${width < TILE_WIDTH ? `.p/${width}` : ''}`;
+}
+
+/** An entry bundle: each entry as a big-endian uint16 length and its bytes. */
+export function encodeEntryBundle(entries: readonly Uint8Array[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const e of entries) {
+    if (e.length > 0xffff) throw new RangeError('an entry is longer than 65535 bytes');
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(e.length);
+    parts.push(length, Buffer.from(e));
+  }
+  return Buffer.concat(parts);
+}
+
+export function decodeEntryBundle(bundle: Uint8Array): Buffer[] {
+  const buffer = Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength);
+  const entries: Buffer[] = [];
+  for (let at = 0; at < buffer.length; ) {
+    if (at + 2 > buffer.length) throw new RangeError('entry bundle ends inside a length');
+    const length = buffer.readUInt16BE(at);
+    if (at + 2 + length > buffer.length) throw new RangeError('entry bundle ends inside an entry');
+    entries.push(buffer.subarray(at + 2, at + 2 + length));
+    at += 2 + length;
+  }
+  return entries;
+}

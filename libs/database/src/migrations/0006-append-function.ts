@@ -29,7 +29,8 @@ const TAG_TYPES = `('TagCreated', 'TagMoved', 'TagDeleted', 'TagRestored')`;
 
 /** Projects the events at positions (after, last] onto the read models, set-based. */
 const PROJECT = `
-create function tag_history_project(p_after bigint, p_last bigint) returns void language plpgsql set jit = off as $fn$
+create function tag_history_project(p_after bigint, p_last bigint) returns void language plpgsql
+set jit = off set enable_hashjoin = off set enable_mergejoin = off as $fn$
 declare
   s record;
 begin
@@ -134,8 +135,13 @@ $fn$`;
  * position allocation to commit, so positions are dense and in commit order.
  */
 const APPEND = `
--- JIT compiling these small statements would cost far more than running them.
-create function tag_history_append(p_batch jsonb) returns jsonb language plpgsql set jit = off as $fn$
+-- Every statement here touches a few rows by key. The planner cannot tell (a JSON
+-- document or a position range has no statistics it can use), and a generic plan
+-- that hash-joins a batch of 30 rows with a seq scan of a million streams or tags
+-- costs milliseconds under the log head lock: nested loops over the keys only.
+-- JIT compiling statements this small would cost far more than running them.
+create function tag_history_append(p_batch jsonb) returns jsonb language plpgsql
+set jit = off set enable_hashjoin = off set enable_mergejoin = off as $fn$
 declare
   v_stale jsonb;
   v_leased jsonb;

@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
+import { principalOf } from '../../auth/principal';
 import { writerOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { readJsonBody } from '../../http/request-body';
@@ -27,7 +28,11 @@ export class BatchController {
     // Batch operations carry no client signatures: each is a write like an unsigned PUT.
     operations.forEach(({ command }, i) => atIndex(i, () => this.trust.assertUnsignedAllowed(command.data.repository)));
     const writer = writerOf(request);
-    const results = await this.admission.run(writer.actor, () => this.commandBus.execute(new BatchCommand(operations, writer)));
+    const run = () => this.commandBus.execute(new BatchCommand(operations, writer));
+    // Fairness is between authenticated callers. Without authentication the service listens on 127.0.0.1 only and
+    // every caller is the one `anonymous`: admitting one batch at a time would serialise the only tenant it has.
+    const principal = principalOf(request);
+    const results = principal ? await this.admission.run(principal.sub, run) : await run();
     return {
       operations: results.map((result, i) => {
         const { repository, tag } = operations[i]!.command.data;

@@ -5,7 +5,6 @@ export * from './write-operation';
 export * from './append-batch';
 export * from './appended-channel';
 export * from './event-store';
-export * from './replay-outcome';
 export * from './signing-keys';
 export * from './verify-log';
 export * from './to-recorded-event';

@@ -20,8 +20,4 @@ export class StreamHeadCache {
     this.heads.set(streamId, head);
     if (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value!);
   }
-
-  forget(streamId: string): void {
-    this.heads.delete(streamId);
-  }
 }

@@ -8,7 +8,7 @@ export interface StreamHead {
   snapshot: unknown;
 }
 
-export const EMPTY_HEAD: StreamHead = { version: 0, lastHash: null, snapshot: null };
+const EMPTY_HEAD: StreamHead = { version: 0, lastHash: null, snapshot: null };
 
 /** The heads of `ids` as the database has them, in one query; streams without events are empty. */
 export async function readStreamHeads(db: Kysely<Database>, ids: string[]): Promise<Map<string, StreamHead>> {

@@ -6,7 +6,7 @@ import { tileKey, tileNodeReader } from './tiles';
 import { TreeBuilder } from './tree-builder';
 import { verifyConsistency, verifyInclusion } from './verify-proofs';
 
-const VECTORS = join(__dirname, '../../../../shared/vectors/transparency-dev-merkle/testdata');
+const VECTORS = join(__dirname, '../../../test/fixtures/vectors/transparency-dev-merkle/testdata');
 // The leaves transparency-dev/merkle's vectors are computed over (RFC 6962's test tree).
 const RFC_LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((h) => Buffer.from(h, 'hex'));
 

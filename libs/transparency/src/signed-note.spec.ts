@@ -11,7 +11,7 @@ interface NoteVector {
   text: string;
 }
 
-const vectors = JSON.parse(readFileSync(join(__dirname, '../../../../shared/vectors/signed-note.json'), 'utf8'));
+const vectors = JSON.parse(readFileSync(join(__dirname, '../../../test/fixtures/vectors/signed-note.json'), 'utf8'));
 
 describe('signed notes (known answers)', () => {
   const sumdb = vectors.notes[0];

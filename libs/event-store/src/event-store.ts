@@ -22,6 +22,9 @@ export interface EventStoreOptions {
   leaseRefusal(hit: LeaseHit): Error;
 }
 
+/** Writes with more operations than this run in a round of their own. */
+const ALONE_ABOVE = 64;
+
 /** A write waiting for its round: all its operations commit together or none do. */
 interface Pending {
   operations: Operation[];
@@ -99,7 +102,10 @@ export class EventStore {
       const pending = this.queue[i]!;
       const streams = pending.operations.map((o) => o.streamId);
       const free = streams.every((s) => !this.busy.has(s) && !blocked.has(s));
-      const fits = !pending.solo || round.length === 0;
+      // A big write (a 1,000-operation batch) or one that must run alone takes a round of its own: a small write
+      // in the same round would wait for all of its deciding and signing.
+      const alone = pending.solo || pending.operations.length > ALONE_ABOVE;
+      const fits = !alone || round.length === 0;
       if (!free || !fits) {
         streams.forEach((s) => blocked.add(s));
         i++;
@@ -108,7 +114,7 @@ export class EventStore {
       round.push(pending);
       operations += pending.operations.length;
       this.queue.splice(i, 1);
-      if (pending.solo) break;
+      if (alone) break;
     }
     return round;
   }
@@ -198,6 +204,8 @@ export class EventStore {
         });
         tip.lastHash = s.hash;
         mine.push(s);
+        // Signing is synchronous CPU: a big round lets other requests in every so often instead of holding the event loop.
+        if (events.length % ALONE_ABOVE === ALONE_ABOVE - 1) await new Promise((resolve) => setImmediate(resolve));
         const ref = this.options.references(event);
         events.push({ i: events.length + 1, ...toBatchEvent(s), ...(ref ? { refRepository: ref.repository, refDigest: ref.digest } : {}) });
       }

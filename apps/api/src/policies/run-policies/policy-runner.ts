@@ -58,7 +58,14 @@ export class PolicyRunner {
 
   /** One run, by whichever instance holds the lease: 409 CONFLICT while another runs. */
   async run(): Promise<RunResult> {
+    if (!(await this.anythingToDo())) return { deleted: [], kept: [] };
     return this.leased(async () => this.execute(await this.plan()));
+  }
+
+  /** Without expire or retain policies and tags' own expiries, a run neither takes the lease nor reads the clock. */
+  private async anythingToDo(): Promise<boolean> {
+    if ((await this.book.current()).some((p) => p.rule === 'expire' || p.rule === 'retain')) return true;
+    return (await this.db.selectFrom('tag_expiry').select('tag').limit(1).execute()).length > 0;
   }
 
   /** Carries out a plan under the lease. */

@@ -270,3 +270,44 @@ describe('with authentication', () => {
     expect((await fetch(`${a.url}/v2/_policies/releases`, { method: 'DELETE', headers: reader })).status).toBe(403);
   });
 });
+
+describe('the schedule', () => {
+  it('runs on its own after a restart, deciding on the log as it is', async () => {
+    const { createApp } = await import('../../apps/api/src/create-app');
+    const { createTestInfrastructure } = await import('../support/test-infrastructure');
+    const infrastructure = await createTestInfrastructure();
+    let clock = new Date('2026-05-01T00:00:00Z');
+    const start = async () => {
+      const app = await createApp(infrastructure, { clock: () => clock, logger: false });
+      await app.listen(0, '127.0.0.1');
+      return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
+    };
+    try {
+      const first = await start();
+      const policy = JSON.stringify({ repositories: '**', tags: 'pr-*', rule: 'expire', after: 'P7D' });
+      expect((await fetch(`${first.url}/v2/_policies/pr`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: policy })).status).toBe(201);
+      expect((await putTag(first.url, 'ci/app', 'pr-9', 'pr-9')).status).toBe(201);
+      await first.app.close();
+
+      clock = new Date(clock.getTime() + 8 * day);
+      process.env.POLICY_RUN_INTERVAL = 'PT0.2S';
+      const second = await start().finally(() => (process.env.POLICY_RUN_INTERVAL = 'PT0S'));
+      try {
+        const deadline = Date.now() + 30_000;
+        let events: Body[] = [];
+        while (Date.now() < deadline && events[0]?.type !== 'TagDeleted') {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          events = ((await (await fetch(`${second.url}/v2/ci/app/_tags/pr-9/history`)).json()) as Body).events;
+        }
+        expect(events.map((e: Body) => [e.type, e.actor])).toEqual([
+          ['TagDeleted', 'policy:pr'],
+          ['TagCreated', 'anonymous'],
+        ]);
+      } finally {
+        await second.app.close();
+      }
+    } finally {
+      await infrastructure.close();
+    }
+  });
+});

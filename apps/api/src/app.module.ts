@@ -11,6 +11,7 @@ import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
 import { GcModule } from './gc/gc.module';
 import { OciErrorFilter } from './http/oci-error.filter';
+import { PoliciesModule } from './policies/policies.module';
 import { RegistryModule } from './registry/registry.module';
 import type { RegistryConfig } from './registry/registry-config';
 import type { Clock } from './infrastructure/clock';
@@ -37,6 +38,7 @@ export class AppModule {
         InfrastructureModule.forRoot(infrastructure, clock),
         AuthModule.forRoot(access),
         SystemModule,
+        PoliciesModule,
         TagsModule,
         HistoryModule,
         FeedModule.forRoot(infrastructure),

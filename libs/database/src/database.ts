@@ -19,6 +19,9 @@ export interface Database {
   registry_checks: RegistryChecksTable;
   registry_instances: RegistryInstancesTable;
   registry_reconcile_leases: RegistryReconcileLeasesTable;
+  policies: PoliciesTable;
+  tag_expiry: TagExpiryTable;
+  policy_run_leases: PolicyRunLeasesTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
@@ -199,6 +202,30 @@ export interface RegistryInstancesTable {
 
 export interface RegistryReconcileLeasesTable {
   registry: string;
+  holder: string;
+  lease_until: Date;
+}
+
+/** The policies in force (projected from their streams); `spec` is the policy as its last event set it. */
+export interface PoliciesTable {
+  id: string;
+  spec: JSONColumnType<Record<string, unknown>, string, string>;
+  version: number;
+  position: number;
+  updated_at: Date;
+  updated_by: string;
+}
+
+/** The `expiresAt` a tag's last change set, while that change is its current one. */
+export interface TagExpiryTable {
+  repository: string;
+  tag: string;
+  expires_at: Date;
+}
+
+/** One instance at a time runs the expire and retain policies; a crashed holder's lease runs out. */
+export interface PolicyRunLeasesTable {
+  name: string;
   holder: string;
   lease_until: Date;
 }

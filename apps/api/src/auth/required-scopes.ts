@@ -23,7 +23,8 @@ const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|
  *   and move, `delete` for delete) on its repository, or `registry:catalog:*`;
  *   a body this policy cannot read needs `registry:catalog:*`;
  * - `POST /v2/_notifications/...` checks the registry's own token;
- * - `/v2/` needs any valid token;
+ * - `/v2/` needs any valid token, and so does reading tag policies
+ *   (`GET /v2/_policies...`): everyone may read the rules;
  * - every other `/v2/_...` endpoint, and any path this policy does not know,
  *   needs `registry:catalog:*` (deny by default).
  */
@@ -36,6 +37,7 @@ export function requiredScopes(method: string, url: string, body?: unknown): Req
   if (path.startsWith('/v2/_notifications/') && method.toUpperCase() === 'POST') return { kind: 'public' };
   // The API version check: any valid token, as a registry answers it.
   if (path === '/v2/' || path === '/v2') return { kind: 'scopes', scopes: [] };
+  if (/^\/v2\/_policies(\/|$)/.test(path) && /^(GET|HEAD)$/i.test(method)) return { kind: 'scopes', scopes: [] };
   if (!path.startsWith('/v2/')) return { kind: 'scopes', scopes: [CATALOG] };
   // Decided on the path as the router sees it: every segment percent-decoded (`%5Fpins` is `_pins`, `team%2Fa` is `team/a`).
   const segments = path.slice('/v2/'.length).split('/').map(decodeSegment);

@@ -10,10 +10,10 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
   assertExpectedVersion(command.data.expectedVersion, state);
   switch (command.type) {
     case 'PutTag': {
-      const { target, createOnly, mustExist, jws } = command.data;
+      const { target, createOnly, mustExist, jws, expiresAt } = command.data;
       if (state.target === null && mustExist) throw unknownTag(repository, tag);
       // The client's signature and the change's provenance travel with the event they describe.
-      const signed = { ...(jws ? { jws } : {}), ...provenanceOf(command) };
+      const signed = { ...(jws ? { jws } : {}), ...provenanceOf(command), ...(expiresAt !== undefined ? { expiresAt } : {}) };
       if (state.target === null) {
         return [{ type: 'TagCreated', data: { repository, tag, target, ...signed } }];
       }
@@ -28,7 +28,8 @@ export function decide(command: TagCommand, state: TagState): TagEvent[] {
     }
     case 'DeleteTag': {
       if (state.target === null) throw unknownTag(repository, tag);
-      return [{ type: 'TagDeleted', data: { repository, tag, from: state.target, ...provenanceOf(command) } }];
+      const { policy } = command.data;
+      return [{ type: 'TagDeleted', data: { repository, tag, from: state.target, ...provenanceOf(command), ...(policy ? { policy } : {}) } }];
     }
     case 'RestoreTag': {
       const { restoredVersion, target } = command.data;

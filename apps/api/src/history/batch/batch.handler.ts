@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { tagDecider, type TagState, tagStreamId } from '@tag-history/domain';
+import { tagDeciderUnder, type TagState, tagStreamId } from '@tag-history/domain';
 import { EventStore } from '@tag-history/event-store';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
+import { PolicyBook } from '../../policies/policy-book';
 import type { TagWriteResult } from '../../tags/execute-tag-command';
 import { BatchCommand } from './batch.command';
 import { namedByIndex } from './batch.request';
@@ -13,10 +14,12 @@ export class BatchHandler implements ICommandHandler<BatchCommand, TagWriteResul
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly policies: PolicyBook,
   ) {}
 
-  execute({ operations, writer }: BatchCommand): Promise<TagWriteResult[]> {
-    const writes = operations.map(({ command }) => ({ streamId: tagStreamId(command.data.repository, command.data.tag), decider: tagDecider, command }));
+  async execute({ operations, writer }: BatchCommand): Promise<TagWriteResult[]> {
+    const decider = tagDeciderUnder(await this.policies.current());
+    const writes = operations.map(({ command }) => ({ streamId: tagStreamId(command.data.repository, command.data.tag), decider, command }));
     return this.store.write<TagState>(writes, { ...writer, time: this.clock(), refusal: namedByIndex });
   }
 }

@@ -6,6 +6,7 @@ import { EventStore } from '@tag-history/event-store';
 import { lastTargetWithDigest, type PastTarget, targetAtVersion } from '@tag-history/queries';
 import type { Kysely } from 'kysely';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
+import { PolicyBook } from '../../policies/policy-book';
 import { executeTagCommand, type TagWriteResult } from '../../tags/execute-tag-command';
 import { RestoreTagCommand } from './restore-tag.command';
 
@@ -16,12 +17,13 @@ export class RestoreTagHandler implements ICommandHandler<RestoreTagCommand, Tag
     @Inject(DATABASE) private readonly db: Kysely<Database>,
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly policies: PolicyBook,
   ) {}
 
   async execute({ repository, tag, point, expectedVersion, writer }: RestoreTagCommand): Promise<TagWriteResult> {
     const past = await this.pastTarget(repository, tag, point);
     const command = { type: 'RestoreTag', data: { repository, tag, restoredVersion: past.version, target: past.target, expectedVersion } } as const;
-    return executeTagCommand(this.store, command, writer, this.clock);
+    return executeTagCommand(this.store, command, writer, this.clock, await this.policies.current());
   }
 
   private async pastTarget(repository: string, tag: string, point: RestoreTagCommand['point']): Promise<PastTarget> {

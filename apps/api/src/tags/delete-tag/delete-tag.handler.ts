@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EventStore } from '@tag-history/event-store';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
+import { PolicyBook } from '../../policies/policy-book';
 import { executeTagCommand, type TagWriteResult } from '../execute-tag-command';
 import { DeleteTagCommand } from './delete-tag.command';
 
@@ -10,9 +11,10 @@ export class DeleteTagHandler implements ICommandHandler<DeleteTagCommand, TagWr
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly policies: PolicyBook,
   ) {}
 
-  execute({ command, writer }: DeleteTagCommand): Promise<TagWriteResult> {
-    return executeTagCommand(this.store, command, writer, this.clock);
+  async execute({ command, writer }: DeleteTagCommand): Promise<TagWriteResult> {
+    return executeTagCommand(this.store, command, writer, this.clock, await this.policies.current());
   }
 }

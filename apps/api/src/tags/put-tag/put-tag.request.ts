@@ -9,8 +9,10 @@ import {
   TAG_JWS_MEDIA_TYPE,
   TAG_MEDIA_TYPE,
   TAG_PRETTY_JWS_MEDIA_TYPE,
+  TagHistoryError,
 } from '@tag-history/domain';
 import type { TrustPolicy } from '../../auth/trust-policy';
+import { parseDateTime } from '../../http/input/date-time';
 import { readJsonBody } from '../../http/request-body';
 import { parseIfMatch, parseIfNoneMatch } from '../../http/preconditions';
 
@@ -39,10 +41,25 @@ export async function parsePutTagRequest({ name, tag, headers, body }: PutTagReq
   const mediaType = contentType?.split(';', 1)[0]!.trim().toLowerCase();
   if (mediaType !== TAG_JWS_MEDIA_TYPE && mediaType !== TAG_PRETTY_JWS_MEDIA_TYPE) {
     trust.assertUnsignedAllowed(name);
-    return { type: 'PutTag', data: { repository: name, tag, target: parseTagObject(json, { name, tag }).target, expectedVersion, createOnly } };
+    const { object, expiresAt } = withoutExpiresAt(json);
+    return { type: 'PutTag', data: { repository: name, tag, target: parseTagObject(object, { name, tag }).target, expectedVersion, createOnly, ...expiresAt } };
   }
   const jws = mediaType === TAG_PRETTY_JWS_MEDIA_TYPE ? decodePrettyJws(body as Buffer) : parseTagJws(json);
   signedFormat(jws, { required: false });
-  const object = parseTagObject(await trust.verify(name, jws), { name, tag });
-  return { type: 'PutTag', data: { repository: name, tag, target: object.target, expectedVersion, createOnly, jws } };
+  const { object, expiresAt } = withoutExpiresAt(await trust.verify(name, jws));
+  return { type: 'PutTag', data: { repository: name, tag, target: parseTagObject(object, { name, tag }).target, expectedVersion, createOnly, jws, ...expiresAt } };
+}
+
+/** A tag object may carry `expiresAt` (RFC 3339): when a policy run deletes the target this put sets. */
+function withoutExpiresAt(json: unknown): { object: unknown; expiresAt: { expiresAt?: string } } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || !('expiresAt' in json)) return { object: json, expiresAt: {} };
+  const { expiresAt, ...object } = json as Record<string, unknown>;
+  let at: Date | undefined;
+  try {
+    at = typeof expiresAt === 'string' ? parseDateTime('expiresAt', expiresAt) : undefined;
+  } catch {
+    at = undefined;
+  }
+  if (!at) throw new TagHistoryError('BODY_INVALID', 'expiresAt must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z', { expiresAt: String(expiresAt) });
+  return { object, expiresAt: { expiresAt: at.toISOString() } };
 }

@@ -1,0 +1,29 @@
+import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { writerOf } from '../../http/actor';
+import { etag } from '../../http/preconditions';
+import { Idempotent } from '../../idempotency/idempotency.interceptor';
+import { PolicyCommand } from './policy.command';
+import { parsePutPolicyRequest, policyWriteBody } from './policy-request';
+
+/** Administrators only: `/v2/_...` writes need `registry:catalog:*` (auth/required-scopes.ts). */
+@Controller()
+export class PutPolicyController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Put('v2/_policies/:id')
+  @Idempotent()
+  async put(
+    @Param('id') id: string,
+    @Headers() headers: Record<string, string | undefined>,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.commandBus.execute(new PolicyCommand(parsePutPolicyRequest(id, headers, body), writerOf(request)));
+    const created = result.events[0]?.type === 'PolicyCreated';
+    void reply.status(created ? 201 : 200).header('etag', etag(result.state.version)).header('location', `/v2/_policies/${id}`);
+    return policyWriteBody(id, result);
+  }
+}

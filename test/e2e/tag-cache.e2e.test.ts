@@ -88,6 +88,18 @@ describe('current tags from memory, one instance', () => {
     expect([cached.updatedBy, fresh.updatedBy]).toEqual(['anonymous', 'sql']);
   });
 
+  it('answers a tag from memory exactly as from the database', async () => {
+    await putTag(instance.url, 'cache/app', 'same', 's');
+    for (const accept of [undefined, 'application/json', 'application/vnd.docker.distribution.tag.v1+json', 'application/vnd.docker.distribution.tag.v1+jws']) {
+      const answer = async (headers: Record<string, string>) => {
+        const res = await fetch(tagUrl(instance.url, 'same'), { headers: { ...(accept ? { accept } : {}), ...headers } });
+        const h = (name: string) => res.headers.get(name);
+        return { status: res.status, type: h('content-type'), etag: h('etag'), vary: h('vary'), length: h('content-length'), body: accept?.endsWith('jws') ? '' : await res.text() };
+      };
+      expect(await answer({})).toEqual(await answer({ 'cache-control': 'no-cache' }));
+    }
+  });
+
   it('answers another writer with Cache-Control: no-cache at once, and without it once the change has arrived', async () => {
     await putTag(instance.url, 'cache/app', 'nc', 'first');
     expect(versionOf(await fetch(tagUrl(instance.url, 'nc')))).toBe(1); // now held in memory

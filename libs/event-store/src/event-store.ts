@@ -82,7 +82,13 @@ export class EventStore {
 
   /** Decides and appends `operations` atomically; answers each one's state and events, or the first refusal. */
   write<S = unknown>(operations: Operation[], context: WriteContext): Promise<OperationResult<S>[]> {
-    if (context.idempotency?.recorded) return replayOutcome(this.db, context.idempotency.recorded) as Promise<OperationResult<S>[]>;
+    if (context.idempotency?.recorded) {
+      // Committed elsewhere (perhaps by another instance), acknowledged here: listeners hear of it before the answer too.
+      return replayOutcome(this.db, context.idempotency.recorded).then((results) => {
+        this.committed(results.flatMap((r) => r.events));
+        return results as OperationResult<S>[];
+      });
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, solo: false, resolve: resolve as Pending['resolve'], reject });
       this.pump();
@@ -255,8 +261,7 @@ export class EventStore {
         for (const s of streams) this.heads.set(s.id, { version: s.version, lastHash: s.lastHash, snapshot: s.snapshot });
         let position = outcome.kind === 'appended' ? outcome.position : 0;
         const recorded = signed.map((mine) => mine.map((s) => toRecordedEvent(s, position++)));
-        const all = recorded.flat();
-        if (all.length > 0) this.committedListeners.forEach((listener) => listener(all));
+        this.committed(recorded.flat());
         decided.forEach((d, k) => {
           if (d.error) return d.pending.reject(d.error);
           let next = 0;
@@ -269,6 +274,10 @@ export class EventStore {
         throw new Error(`unknown append outcome ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  private committed(events: RecordedEvent[]): void {
+    if (events.length > 0) this.committedListeners.forEach((listener) => listener(events));
   }
 
   /** Back to the front of the queue, in their order: they keep their place ahead of later writes. */

@@ -14,8 +14,9 @@ import { SignedTags } from './tag-representation/signed-tags';
 
 /**
  * Tags held in memory per instance, least recently used out: about 700 bytes
- * each (measured with a million), so at most about 175 MB however many tags
- * the database holds; lookups of the others read the database.
+ * each (measured with a million), 1 KB with the `+json` answer kept, so at
+ * most about 250 MB however many tags the database holds; lookups of the
+ * others read the database.
  */
 const CACHED_TAGS = 250_000;
 

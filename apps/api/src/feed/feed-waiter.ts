@@ -24,7 +24,7 @@ export interface FeedWaiterOptions {
 export class FeedWaiter implements OnModuleDestroy {
   private readonly logger = new Logger('feed');
   private readonly wakers = new Set<() => void>();
-  private readonly watchers = new Set<(signal: FeedSignal) => void>();
+  private readonly watchers = new Set<(signal: FeedSignal, head?: number) => void>();
   private client?: pg.Client;
   private listening = false;
   private closed = false;
@@ -50,8 +50,8 @@ export class FeedWaiter implements OnModuleDestroy {
     return this.listening;
   }
 
-  /** Calls `watcher` with every signal of the LISTEN connection; returns the unsubscribe function. */
-  watch(watcher: (signal: FeedSignal) => void): () => void {
+  /** Calls `watcher` with every signal of the LISTEN connection (a notification with the log's head then); returns the unsubscribe function. */
+  watch(watcher: (signal: FeedSignal, head?: number) => void): () => void {
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
   }
@@ -86,10 +86,10 @@ export class FeedWaiter implements OnModuleDestroy {
     await this.client?.end().catch(() => undefined);
   }
 
-  private wakeAll(signal: FeedSignal = 'notified'): void {
+  private wakeAll(signal: FeedSignal = 'notified', head?: number): void {
     this.generation++;
     for (const wake of [...this.wakers]) wake();
-    for (const watcher of [...this.watchers]) watcher(signal);
+    for (const watcher of [...this.watchers]) watcher(signal, head);
   }
 
   private async listen(): Promise<void> {
@@ -106,7 +106,7 @@ export class FeedWaiter implements OnModuleDestroy {
       this.wakeAll('lost');
       if (!this.closed) this.reconnectTimer = setTimeout(() => void this.listen(), 1_000).unref();
     };
-    client.on('notification', () => this.wakeAll());
+    client.on('notification', (message) => this.wakeAll('notified', Number(message.payload) || undefined));
     client.on('error', onLost);
     client.on('end', onLost);
     try {

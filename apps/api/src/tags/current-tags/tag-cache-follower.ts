@@ -45,7 +45,7 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.unsubscribe.push(this.store.onCommitted((events) => this.apply(events, true)));
     if (this.waiter.canListen) {
-      this.unsubscribe.push(this.waiter.watch((signal) => this.signal(signal)));
+      this.unsubscribe.push(this.waiter.watch((signal, head) => this.signal(signal, head)));
       if (this.waiter.isListening) void this.start();
     } else {
       void this.start();
@@ -58,8 +58,9 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe.forEach((u) => u());
   }
 
-  private signal(signal: FeedSignal): void {
-    if (signal === 'notified') return this.catchUp();
+  private signal(signal: FeedSignal, head?: number): void {
+    // This instance's own commits, already applied, need no read of the log.
+    if (signal === 'notified') return head !== undefined && head <= this.seen ? undefined : this.catchUp();
     if (signal === 'lost') return this.stop();
     void this.start();
   }
@@ -127,7 +128,9 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
       const change = tagChangeOf(event);
       if (change) this.tags.cache.apply(change.key, change.version, change.view, insert);
     }
-    // Own commits advance `seen` only through the log: an event of another instance may sit below them, unread.
-    if (!insert && events.length > 0) this.seen = Math.max(this.seen, events[events.length - 1]!.position);
+    // Positions commit in order: own events right after `seen` leave nothing unread below them. Otherwise
+    // another instance's events may sit below, and only the log advances `seen`.
+    const first = events[0]?.position;
+    if (first !== undefined && (!insert || first === this.seen + 1)) this.seen = Math.max(this.seen, events[events.length - 1]!.position);
   }
 }

@@ -85,6 +85,11 @@ export class Bench {
     return runLoad({ kind: 'feed', url: this.service.url, follower, repository, connections: writers, seconds: this.options.seconds, warmupSeconds: this.warmup() });
   }
 
+  /** Another instance's write (on the bench's service) until `reader` shows it: see driver/visibility-delay.ts. */
+  visibility(reader: ServiceProcess, repository: string, writers: number): Promise<Measurement> {
+    return runLoad({ kind: 'visibility', writeUrl: this.service.url, readUrl: reader.url, repository, connections: writers, seconds: this.options.seconds, warmupSeconds: this.warmup() });
+  }
+
   /** The raw Postgres baseline the ratios use: pgbench on the same database. */
   pgbench(statement: RawStatement, clients: number, mode: PgbenchMode = 'prepared'): Promise<Measurement> {
     // -T takes whole seconds; --quick checks rather than measures: no warm-up, and a count of transactions rather than a time.

@@ -3,6 +3,7 @@ import { runFeed } from './feed-delay';
 import { runHttp } from './http-load';
 import type { LoadSpec } from './load-spec';
 import { runRaw } from './raw-postgres';
+import { runVisibility } from './visibility-delay';
 
 /**
  * The load driver: a process of its own (forked by run-load.ts), so that load
@@ -17,6 +18,8 @@ async function run(spec: LoadSpec, seconds: number): Promise<Measurement> {
       return runRaw(spec.url, spec.statement, spec.connections, seconds);
     case 'feed':
       return runFeed(spec, seconds);
+    case 'visibility':
+      return runVisibility(spec, seconds);
   }
 }
 

@@ -3,7 +3,7 @@
  * are built in the driver by a factory function named by module and export,
  * because functions cannot cross the process boundary.
  */
-export type LoadSpec = HttpLoad | PgLoad | FeedLoad;
+export type LoadSpec = HttpLoad | PgLoad | FeedLoad | VisibilityLoad;
 
 interface LoadTiming {
   connections: number;
@@ -35,7 +35,7 @@ export interface PgLoad extends LoadTiming {
 }
 
 /** The raw Postgres baselines: see raw-postgres.ts. */
-export type RawStatement = 'insert-event' | 'insert-100-events' | 'select-tag';
+export type RawStatement = 'insert-event' | 'insert-100-events' | 'select-tag' | 'history-page-10' | 'history-page-100';
 
 /** How the follower reads `GET /v2/_events`: long-poll (`?wait=`) or Server-Sent Events. */
 export type FeedFollower = 'long-poll' | 'sse';
@@ -45,5 +45,17 @@ export interface FeedLoad extends LoadTiming {
   kind: 'feed';
   url: string;
   follower: FeedFollower;
+  repository: string;
+}
+
+/**
+ * `connections` writers each move a tag of their own on one instance
+ * (`writeUrl`) and poll another (`readUrl`) until it shows the new version
+ * (see visibility-delay.ts).
+ */
+export interface VisibilityLoad extends LoadTiming {
+  kind: 'visibility';
+  writeUrl: string;
+  readUrl: string;
   repository: string;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { type Measurement, quantile } from '../measurement';
 import type { RawStatement } from './load-spec';
-import { EVENT_SIZED_JWS } from './raw-postgres';
+import { EVENT_SIZED_JWS, HISTORY_PAGE_SQL, longestHistory } from './raw-postgres';
 
 /** `-M prepared` (parse once per connection) is the baseline; `-M simple` (the SQL text every time) is reported beside it. */
 export type PgbenchMode = 'prepared' | 'simple';
@@ -126,7 +126,25 @@ export async function pgbenchScript(pool: pg.Pool, statement: RawStatement): Pro
       ].join('\n');
     case 'select-tag':
       return selectTagScript(pool);
+    case 'history-page-10':
+    case 'history-page-100':
+      return historyPageScript(pool, statement === 'history-page-10' ? 10 : 100);
   }
+}
+
+/**
+ * What a history page reads (TagEventsHandler): the columns of `n + 1` events
+ * of the longest history by the (stream_id, version) index, backwards from a
+ * random version, as `GET .../history?n=<n>&last=<random>` does.
+ */
+async function historyPageScript(pool: pg.Pool, n: number): Promise<string> {
+  const { stream, version } = await longestHistory(pool);
+  // The stream id holds a colon, which pgbench would take for a variable: chr(58) builds it.
+  const [repository, tag] = stream.split(':');
+  return [
+    `\\set last random(${Math.min(n + 1, version + 1)}, ${version + 1})`,
+    `${HISTORY_PAGE_SQL.replace('$1', `'${repository}' || chr(58) || '${tag}'`).replace('$2', ':last').replace('$3', String(n + 1))};`,
+  ].join('\n');
 }
 
 /**

@@ -26,8 +26,21 @@ export const EVENT_SIZED_JWS = `eyJhbGciOiJFZERTQSIsImtpZCI6I${'x'.repeat(40)}.$
 const hash = (seed: string) => `sha256:${createHash('sha256').update(seed).digest('hex')}`;
 const target = (seed: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1234, digest: hash(seed) });
 
+/** The select of a history page, as TagEventsHandler sends it: $1 stream, $2 the version below which the page starts, $3 its size plus one. */
+export const HISTORY_PAGE_SQL =
+  'select version, position, type, data, actor, recorded_at, jws from events where stream_id = $1 and version < $2 order by version desc limit $3';
+
+/** The tag with the longest history of the history workload (bench/history-<moves>:t0). */
+export async function longestHistory(db: { query: pg.Pool['query'] }): Promise<{ stream: string; version: number }> {
+  const { rows } = await db.query<{ stream_id: string; version: number }>(
+    `select stream_id, version from streams where stream_id like 'bench/history-%' order by version desc limit 1`,
+  );
+  if (rows.length === 0) throw new Error('history pages: no bench/history-* tag is loaded (the history workload loads it)');
+  return { stream: rows[0]!.stream_id, version: Number(rows[0]!.version) };
+}
+
 /** One client's loop body: one statement, one transaction. */
-export function rawOperation(statement: RawStatement, client: pg.Client, clientIndex: number, keys: string[][]): () => Promise<void> {
+export function rawOperation(statement: RawStatement, client: pg.Client, clientIndex: number, keys: string[][], history = { stream: '', version: 0 }): () => Promise<void> {
   switch (statement) {
     case 'insert-event': {
       const stream = `raw/${randomBytes(4).toString('hex')}/c${clientIndex}:t`;
@@ -64,6 +77,15 @@ export function rawOperation(statement: RawStatement, client: pg.Client, clientI
         const { rowCount } = await client.query('select * from raw_tags where repository = $1 and tag = $2', [repository, tag]);
         if (rowCount !== 1) throw new Error(`raw_tags has no row for ${repository}:${tag}`);
       };
+    case 'history-page-10':
+    case 'history-page-100': {
+      const n = statement === 'history-page-10' ? 10 : 100;
+      const low = Math.min(n + 1, history.version + 1);
+      return async () => {
+        const last = low + Math.floor(Math.random() * (history.version + 2 - low));
+        await client.query({ name: statement, text: HISTORY_PAGE_SQL, values: [history.stream, last, n + 1] });
+      };
+    }
     default: {
       const unknown: never = statement;
       throw new Error(`unknown raw statement ${String(unknown)}`);
@@ -82,13 +104,14 @@ export async function runRaw(url: string, statement: RawStatement, connections: 
   );
   try {
     const keys = statement === 'select-tag' ? (await clients[0]!.query('select repository, tag from raw_tags')).rows.map((r) => [r.repository, r.tag]) : [];
+    const history = statement.startsWith('history-page') ? await longestHistory(clients[0]!) : undefined;
     const latencies: number[] = [];
     let errors = 0;
     const start = performance.now();
     const end = start + seconds * 1000;
     await Promise.all(
       clients.map(async (client, i) => {
-        const operation = rawOperation(statement, client, i, keys);
+        const operation = rawOperation(statement, client, i, keys, history);
         while (performance.now() < end) {
           const t0 = performance.now();
           try {

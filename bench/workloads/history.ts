@@ -66,6 +66,18 @@ export const history: Workload = {
     await settle(bench.pool);
     console.log(`  loaded tags with 10 and ${long} moves in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const requests = (tag: LongTag, read: HistoryRead) => ({ module: __filename, name: 'historyRequests', params: { tag, read } });
+    // Issue 12: a page costs about what reading its rows costs: the same rows, by the same index, from pgbench.
+    for (const [read, statement] of [['page10', 'history-page-10'], ['page100', 'history-page-100']] as const) {
+      await bench.compare({
+        workload: 'history',
+        case: `history page of ${read === 'page10' ? 10 : 100} events from a random version of a ${long.toLocaleString('en-US')}-move tag vs a raw select of its rows, ${CLIENTS} clients`,
+        clients: CLIENTS,
+        requests: requests(big, read),
+        expect: [200],
+        baseline: statement,
+        target: 0.5,
+      });
+    }
     const sameReadShortTag = (read: HistoryRead) => ({ name: 'same read, 10-move tag', requests: requests(short, read), expect: [200] });
     const cases: [string, HistoryRead, HttpBaseline][] = [
       [`history page of 10 events from a random version: ${long.toLocaleString('en-US')} moves vs 10`, 'page10', sameReadShortTag('page10')],

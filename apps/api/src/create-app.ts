@@ -6,6 +6,8 @@ import type { AccessOptions } from './auth/access-options';
 import type { Clock } from './infrastructure/clock';
 import { clientErrorHandler, installEdge, sendOciError } from './http/edge';
 import { rewriteUrl } from './http/rewrite-url';
+import { CurrentTags } from '@tag-history/queries';
+import { installFastLookups } from './tags/current-tags/fast-lookups';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
 import type { RegistryConfig } from './registry/registry-config';
 
@@ -50,6 +52,8 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
     if ((request.method === 'GET' || request.method === 'HEAD') && NEGOTIATED_ROUTES.has(request.routeOptions.url ?? '')) void reply.header('vary', 'Accept');
     done();
   });
+  // Only without tokens: with them, every request passes the AccessGuard.
+  if (!options.access?.tokens) installFastLookups(fastify, app.get(CurrentTags));
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -62,6 +62,7 @@ export class EventStore {
   /** Streams of the rounds in flight: a stream is in at most one, so each round decides on the last one's result. */
   private readonly busy = new Set<string>();
   private running = 0;
+  private readonly committedListeners = new Set<(events: RecordedEvent[]) => void>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -69,9 +70,25 @@ export class EventStore {
     private readonly options: EventStoreOptions,
   ) {}
 
+  /**
+   * Called with each round's events after they commit and before any of its
+   * writers is answered: what listens (the tag cache) never lags behind what
+   * this instance acknowledged. Returns the unsubscribe function.
+   */
+  onCommitted(listener: (events: RecordedEvent[]) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+
   /** Decides and appends `operations` atomically; answers each one's state and events, or the first refusal. */
   write<S = unknown>(operations: Operation[], context: WriteContext): Promise<OperationResult<S>[]> {
-    if (context.idempotency?.recorded) return replayOutcome(this.db, context.idempotency.recorded) as Promise<OperationResult<S>[]>;
+    if (context.idempotency?.recorded) {
+      // Committed elsewhere (perhaps by another instance), acknowledged here: listeners hear of it before the answer too.
+      return replayOutcome(this.db, context.idempotency.recorded).then((results) => {
+        this.committed(results.flatMap((r) => r.events));
+        return results as OperationResult<S>[];
+      });
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, solo: false, resolve: resolve as Pending['resolve'], reject });
       this.pump();
@@ -243,11 +260,12 @@ export class EventStore {
       case 'appended': {
         for (const s of streams) this.heads.set(s.id, { version: s.version, lastHash: s.lastHash, snapshot: s.snapshot });
         let position = outcome.kind === 'appended' ? outcome.position : 0;
+        const recorded = signed.map((mine) => mine.map((s) => toRecordedEvent(s, position++)));
+        this.committed(recorded.flat());
         decided.forEach((d, k) => {
           if (d.error) return d.pending.reject(d.error);
-          const recorded = signed[k]!.map((s) => toRecordedEvent(s, position++));
           let next = 0;
-          d.pending.resolve(d.results.map((r) => ({ state: r.state, events: recorded.slice(next, (next += r.count)) })));
+          d.pending.resolve(d.results.map((r) => ({ state: r.state, events: recorded[k]!.slice(next, (next += r.count)) })));
         });
         return;
       }
@@ -256,6 +274,10 @@ export class EventStore {
         throw new Error(`unknown append outcome ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  private committed(events: RecordedEvent[]): void {
+    if (events.length > 0) this.committedListeners.forEach((listener) => listener(events));
   }
 
   /** Back to the front of the queue, in their order: they keep their place ahead of later writes. */

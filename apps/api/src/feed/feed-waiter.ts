@@ -2,6 +2,9 @@ import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { APPENDED_CHANNEL } from '@tag-history/event-store';
 import pg from 'pg';
 
+/** What the LISTEN connection went through: a commit's notification, (re)connected, or lost. */
+export type FeedSignal = 'notified' | 'connected' | 'lost';
+
 export interface FeedWaiterOptions {
   /** The pool whose settings the LISTEN connection copies; absent on PGlite, which then polls. */
   pool?: pg.Pool;
@@ -21,6 +24,7 @@ export interface FeedWaiterOptions {
 export class FeedWaiter implements OnModuleDestroy {
   private readonly logger = new Logger('feed');
   private readonly wakers = new Set<() => void>();
+  private readonly watchers = new Set<(signal: FeedSignal, head?: number) => void>();
   private client?: pg.Client;
   private listening = false;
   private closed = false;
@@ -34,6 +38,22 @@ export class FeedWaiter implements OnModuleDestroy {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** False on PGlite: there is no LISTEN connection, only polling. */
+  get canListen(): boolean {
+    return this.options.pool !== undefined;
+  }
+
+  /** True while the LISTEN connection is up: every commit from then on is notified. */
+  get isListening(): boolean {
+    return this.listening;
+  }
+
+  /** Calls `watcher` with every signal of the LISTEN connection (a notification with the log's head then); returns the unsubscribe function. */
+  watch(watcher: (signal: FeedSignal, head?: number) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
   }
 
   /** The generation to pass to `wait` after the next read. */
@@ -62,13 +82,14 @@ export class FeedWaiter implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
-    this.wakeAll();
+    this.wakeAll('lost');
     await this.client?.end().catch(() => undefined);
   }
 
-  private wakeAll(): void {
+  private wakeAll(signal: FeedSignal = 'notified', head?: number): void {
     this.generation++;
     for (const wake of [...this.wakers]) wake();
+    for (const watcher of [...this.watchers]) watcher(signal, head);
   }
 
   private async listen(): Promise<void> {
@@ -82,10 +103,10 @@ export class FeedWaiter implements OnModuleDestroy {
       this.listening = false;
       void client.end().catch(() => undefined);
       // Commits may have been missed while down: let every waiter read again.
-      this.wakeAll();
+      this.wakeAll('lost');
       if (!this.closed) this.reconnectTimer = setTimeout(() => void this.listen(), 1_000).unref();
     };
-    client.on('notification', () => this.wakeAll());
+    client.on('notification', (message) => this.wakeAll('notified', Number(message.payload) || undefined));
     client.on('error', onLost);
     client.on('end', onLost);
     try {
@@ -94,7 +115,7 @@ export class FeedWaiter implements OnModuleDestroy {
       if (this.closed) return void client.end().catch(() => undefined);
       this.client = client;
       this.listening = true;
-      this.wakeAll();
+      this.wakeAll('connected');
     } catch {
       onLost();
     }

@@ -15,6 +15,9 @@ export class FeedModule {
         { pollMs: 200, fallbackPollMs: 200 };
     return {
       module: FeedModule,
+      // The tag cache follows the same LISTEN connection (tags/current-tags).
+      global: true,
+      exports: [FeedWaiter],
       controllers: [ReadFeedController],
       providers: [{ provide: FeedWaiter, useFactory: () => new FeedWaiter(waiter) }, FeedReader, ReadFeedHandler],
     };

@@ -23,3 +23,21 @@ export function parseIfNoneMatch(header: string | string[] | undefined): boolean
   }
   return true;
 }
+
+/**
+ * Whether a GET's `If-None-Match` names `etag` (weak comparison, RFC 9110
+ * §13.1.2): `*`, or a list of entity tags one of which is it. Anything that
+ * is no entity tag matches nothing: the full answer is never wrong.
+ */
+export function noneMatchHits(header: string | string[] | undefined, tag: string): boolean {
+  if (header === undefined) return false;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (value.trim() === '*') return true;
+  return value.split(',').some((t) => t.trim().replace(/^W\//, '') === tag);
+}
+
+/** `Cache-Control: no-cache` (or `max-age=0`) on a request: answer from the database, not from memory. */
+export function wantsFresh(header: string | string[] | undefined): boolean {
+  if (header === undefined) return false;
+  return (Array.isArray(header) ? header.join(',') : header).split(',').some((d) => /^\s*(no-cache|max-age\s*=\s*0)\s*$/i.test(d));
+}

@@ -5,6 +5,8 @@ export class GetTagQuery extends Query<TagView> {
   constructor(
     readonly repository: string,
     readonly tag: string,
+    /** Read the database, not this instance's cache (`Cache-Control: no-cache`). */
+    readonly fresh = false,
   ) {
     super();
   }

@@ -1,0 +1,33 @@
+import type { Database } from '@tag-history/database';
+import { tagStreamId } from '@tag-history/domain';
+import type { Kysely } from 'kysely';
+import type { TagView } from '../tag-view';
+import { CoalescedTagLookups } from './coalesced-tag-lookups';
+import { TagCache } from './tag-cache';
+
+/**
+ * Current-tag lookups from memory when the cache may answer, from the
+ * database otherwise (and then kept). Whether it may answer, and what keeps
+ * it current, is the follower's business (apps/api tags/current-tags).
+ */
+export class CurrentTags {
+  readonly cache: TagCache;
+  private readonly lookups: CoalescedTagLookups;
+  /** Entries answer only while every change reaches the cache. */
+  serving = false;
+
+  constructor(db: Kysely<Database>, capacity: number) {
+    this.cache = new TagCache(capacity);
+    this.lookups = new CoalescedTagLookups(db);
+  }
+
+  /** The tag now; `fresh` reads the database whatever the cache holds. */
+  async get(repository: string, tag: string, fresh = false): Promise<TagView | undefined> {
+    const key = tagStreamId(repository, tag);
+    if (this.serving && !fresh) {
+      const entry = this.cache.get(key);
+      if (entry) return entry.view ?? undefined;
+    }
+    return this.cache.read(key, () => this.lookups.get(repository, tag));
+  }
+}

@@ -1,6 +1,7 @@
 import type { Database } from '@tag-history/database';
-import { cosignText, edgeTiles, formatCheckpoint, leafHash, signText, type Tile, tileWidth, TreeBuilder } from '@tag-history/transparency';
+import { cosignText, edgeTiles, formatCheckpoint, signText, type Tile, tileWidth, TreeBuilder } from '@tag-history/transparency';
 import type { Kysely, Transaction } from 'kysely';
+import { leafHashesAfter } from './leaf-hashes';
 import type { LogKeys } from './log-keys';
 import { readTiles } from './tile-rows';
 
@@ -34,9 +35,9 @@ export class LogIntegrator {
     return this.db.transaction().execute(async (tx) => {
       const tree = await tx.selectFrom('log_tree').select(['size', 'root']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
       const size = Number(tree.size);
-      const rows = await tx.selectFrom('events').select(['position', 'jws']).where('position', '>', size).orderBy('position').limit(this.batch).execute();
+      const rows = await leafHashesAfter(tx, size, this.batch);
       // Positions are dense and commit in order; stopping at a gap keeps the tree a prefix of the log even if they did not.
-      const dense = rows.filter((r, i) => Number(r.position) === size + 1 + i);
+      const dense = rows.filter((r, i) => r.position === size + 1 + i);
       if (dense.length === 0) {
         const signed = await tx.selectFrom('log_checkpoints').select('size').where('size', '=', size).executeTakeFirst();
         if (!signed) await this.sign(tx, size, tree.root);
@@ -44,7 +45,7 @@ export class LogIntegrator {
       }
       const edge = await readTiles(tx, edgeTiles(size).filter((t) => tileWidth(size, t.level, t.index) > 0));
       const builder = new TreeBuilder(size, edge);
-      for (const row of dense) builder.append(leafHash(row.jws));
+      for (const row of dense) builder.append(row.leaf);
       await writeTiles(tx, builder.takeChanged());
       const root = builder.root();
       await tx.updateTable('log_tree').set({ size: builder.size, root }).where('id', '=', 1).execute();

@@ -7,9 +7,10 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { IntegratorLoop } from '../../apps/api/src/infrastructure/transparency/integrator-loop';
 
 let t: TestApp;
+// PGlite migrates a fresh database in-process: on a loaded machine that alone can take over a minute.
 beforeAll(async () => {
   t = await startTestApp();
-});
+}, 180_000);
 afterAll(() => t.close());
 
 describe('the integrator', () => {

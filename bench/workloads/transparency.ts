@@ -10,7 +10,7 @@ import type { Workload } from './workload';
 
 const PROOF_P99_MS = 5;
 // Proofs offered at this rate by the 32 clients together: below what the machine answers, so that p99 is the proofs' latency, not a queue's.
-const PROOF_RATE = 320;
+const PROOF_RATE = 64;
 const MOVES_KEPT = 0.9;
 const AUDIT_TARGET = 50_000;
 // Events the service signed itself (the bulk-loaded ones carry no valid signature): what an auditor can check.

@@ -41,13 +41,15 @@ const SIGNED_SIZES_KEPT = 100_000;
 /**
  * The read side of the transparency log: checkpoints, proofs and tiles, always
  * for sizes that were signed. A proof is built from tiles kept in memory; only
- * the leaf (for inclusion) and tiles not kept yet are read, each in one query.
+ * tiles not kept yet are read, in one query.
  */
 export class LogReader {
-  private readonly cache = new TileCache();
   private readonly signed = new Set<number>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cache = new TileCache(),
+  ) {}
 
   /** The latest checkpoint as served: its note, then the timestamp's and witnesses' cosignature lines. */
   async checkpoint(): Promise<{ size: number; note: string } | undefined> {
@@ -90,11 +92,15 @@ export class LogReader {
     if (!(position >= 1 && position <= treeSize)) {
       throw new TagHistoryError('PARAMETER_INVALID', `position must be between 1 and the tree size ${treeSize}`, { position, size: treeSize });
     }
-    const [hashes, leaves] = await Promise.all([this.withTiles(treeSize, (read) => inclusionProof(read, position - 1, treeSize)), leafHashesAt(this.db, [position])]);
-    return { position, leafIndex: position - 1, treeSize, leafHash: b64(leaves.get(position)!), hashes: hashes.map(b64) };
+    // The tree's own leaf, from the tile: no read of the event. Whoever holds the event checks it is the hash of its JWS.
+    const proof = await this.withTiles(treeSize, (read) => ({ leaf: read(0, position - 1), hashes: inclusionProof(read, position - 1, treeSize) }));
+    return { position, leafIndex: position - 1, treeSize, leafHash: b64(proof.leaf), hashes: proof.hashes.map(b64) };
   }
 
-  /** Inclusion proofs for many positions against one checkpoint size, with the tiles read once. */
+  /**
+   * Inclusion proofs for the events an answer shows, against one checkpoint size, with the tiles read once. Their
+   * leaf hashes are those of the JWS shown (read again here): an event row changed since it was integrated fails its proof.
+   */
   async inclusions(positions: number[], treeSize: number): Promise<InclusionProof[]> {
     const inside = positions.filter((p) => p >= 1 && p <= treeSize);
     const [proofs, leaves] = await Promise.all([

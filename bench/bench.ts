@@ -42,6 +42,8 @@ export interface HttpOptions {
   seconds?: number;
   /** Called when the warm-up is over and the measured run starts. */
   onMeasuring?: () => void;
+  /** Requests per second offered by all clients together (open loop); as fast as answered when absent. */
+  rate?: number;
 }
 
 /** What a workload gets: the running service, the database behind it, and ways to measure both. */
@@ -62,7 +64,7 @@ export class Bench {
     const service = options.service ?? this.service;
     let cpuBefore = 0;
     let commitsBefore: Promise<number> | undefined;
-    const spec = { kind: 'http', url: service.url, connections: clients, seconds: options.seconds ?? this.options.seconds, warmupSeconds: this.warmup(), requests, expect } as const;
+    const spec = { kind: 'http', url: service.url, connections: clients, seconds: options.seconds ?? this.options.seconds, warmupSeconds: this.warmup(), requests, expect, rate: options.rate } as const;
     const measurement = await runLoad(spec, () => {
       cpuBefore = service.cpuMicros();
       commitsBefore = this.commits();

@@ -18,6 +18,8 @@ export interface HttpLoad extends LoadTiming {
   requests: RequestFactoryRef;
   /** Statuses that count as success; anything else is an error. */
   expect: number[];
+  /** Requests per second offered by all connections together (autocannon's overallRate). */
+  rate?: number;
 }
 
 export interface RequestFactoryRef {

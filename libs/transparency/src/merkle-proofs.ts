@@ -33,14 +33,3 @@ export function consistencyProof(read: NodeReader, from: number, to: number): Ui
   };
   return sub(from, 0, to, true);
 }
-
-/** The complete nodes `build` reads, so that their tiles can be loaded before it runs for real. */
-export function nodesNeeded(build: (read: NodeReader) => unknown): { level: number; index: number }[] {
-  const seen = new Map<string, { level: number; index: number }>();
-  const zero = new Uint8Array(32);
-  build((level, index) => {
-    seen.set(`${level}/${index}`, { level, index });
-    return zero;
-  });
-  return [...seen.values()];
-}

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { leafHash, nodeHash, splitPoint } from './hashes';
-import { consistencyProof, inclusionProof, nodesNeeded, rootAt } from './merkle-proofs';
+import { consistencyProof, inclusionProof, rootAt } from './merkle-proofs';
 import { tileKey, tileNodeReader } from './tiles';
 import { TreeBuilder } from './tree-builder';
 import { verifyConsistency, verifyInclusion } from './verify-proofs';
@@ -109,12 +109,5 @@ describe('the tiled tree', () => {
     expect(() => verifyInclusion(300, 512, leafHash(leaves[300]!), proof, root)).toThrow();
     expect(() => verifyInclusion(300, 600, leafHash(leaves[301]!), proof, root)).toThrow();
     expect(() => verifyInclusion(301, 600, leafHash(leaves[300]!), proof, root)).toThrow();
-  });
-
-  it('names the nodes a proof needs, so only their tiles are read', () => {
-    const needed = nodesNeeded((read) => inclusionProof(read, 5, 600));
-    expect(needed.length).toBeGreaterThan(0);
-    // One sibling per level on the way up, plus the few that make up the ragged right edge.
-    expect(needed.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(600)));
   });
 });

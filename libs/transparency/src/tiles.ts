@@ -36,18 +36,41 @@ export function splitHashes(bytes: Uint8Array): Uint8Array[] {
   return hashes;
 }
 
-/** A tile's hashes and every complete node above them inside the tile: `levels[k][i]` is the root of hashes [i * 2^k, (i + 1) * 2^k). */
-export type ExpandedTile = Uint8Array[][];
+/**
+ * A tile's hashes and every complete node above them inside the tile, in one
+ * buffer of 511 hashes (one object per tile, so that thousands can be kept):
+ * the nodes over 2^k hashes start at node `levelStart(k)`.
+ */
+export interface ExpandedTile {
+  width: number;
+  nodes: Buffer;
+}
+
+const levelStart = (k: number) => 2 * TILE_WIDTH - ((2 * TILE_WIDTH) >> k);
 
 export function expandTile(hashes: readonly Uint8Array[]): ExpandedTile {
-  const levels: Uint8Array[][] = [[...hashes]];
-  for (let below = levels[0]!; below.length > 1; ) {
-    const above: Uint8Array[] = [];
-    for (let i = 0; i + 1 < below.length; i += 2) above.push(nodeHash(below[i]!, below[i + 1]!));
-    levels.push(above);
-    below = above;
+  const nodes = Buffer.alloc((2 * TILE_WIDTH - 1) * HASH_SIZE);
+  hashes.forEach((h, i) => nodes.set(h, i * HASH_SIZE));
+  for (let k = 1; hashes.length >> k > 0; k++) {
+    for (let i = 0; i < hashes.length >> k; i++) {
+      const below = (levelStart(k - 1) + 2 * i) * HASH_SIZE;
+      nodes.set(nodeHash(nodes.subarray(below, below + HASH_SIZE), nodes.subarray(below + HASH_SIZE, below + 2 * HASH_SIZE)), (levelStart(k) + i) * HASH_SIZE);
+    }
   }
-  return levels;
+  return { width: hashes.length, nodes };
+}
+
+/** The root of hashes [i * 2^k, (i + 1) * 2^k) of the tile, when it has them all. */
+export function tileNode(tile: ExpandedTile, k: number, i: number): Uint8Array | undefined {
+  if ((i + 1) * 2 ** k > tile.width) return undefined;
+  const at = (levelStart(k) + i) * HASH_SIZE;
+  return tile.nodes.subarray(at, at + HASH_SIZE);
+}
+
+/** The tile holding a complete node, and where in it: `tileNode(tile, k, i)` reads it. */
+export function nodeInTile(level: number, index: number): TileId & { k: number; i: number } {
+  const at = nodeLocation(level, index);
+  return { level: at.level, index: at.index, k: Math.log2(at.count), i: at.offset / at.count };
 }
 
 /**
@@ -58,22 +81,18 @@ export function expandTile(hashes: readonly Uint8Array[]): ExpandedTile {
 export function tileNodeReader(tiles: ReadonlyMap<string, readonly Uint8Array[] | ExpandedTile>): NodeReader {
   const expanded = new Map<string, ExpandedTile>();
   return (level, index) => {
-    const at = nodeLocation(level, index);
+    const at = nodeInTile(level, index);
     const key = tileKey(at);
     let tile = expanded.get(key);
     if (!tile) {
-      const loaded = tiles.get(key);
-      tile = loaded === undefined ? [] : isExpanded(loaded) ? loaded : expandTile(loaded);
+      const loaded = tiles.get(key) ?? [];
+      tile = 'nodes' in loaded ? loaded : expandTile(loaded);
       expanded.set(key, tile);
     }
-    const node = tile[Math.log2(at.count)]?.[at.offset / at.count];
+    const node = tileNode(tile, at.k, at.i);
     if (!node) throw new RangeError(`node ${level}/${index} is not in the loaded tiles`);
     return node;
   };
-}
-
-function isExpanded(tile: readonly Uint8Array[] | ExpandedTile): tile is ExpandedTile {
-  return tile.length > 0 && Array.isArray(tile[0]);
 }
 
 /** `x001/x234/067` for 1234067: the path segment of a tile index. */

@@ -2,9 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '../infrastructure/clock';
 import type { Infrastructure } from '../infrastructure/open-infrastructure';
 import { IntegratorLoop } from '../infrastructure/transparency/integrator-loop';
-import { LogIntegrator } from '../infrastructure/transparency/log-integrator';
+import { INTEGRATION_BATCH, LogIntegrator } from '../infrastructure/transparency/log-integrator';
 import { LOG_KEYS } from '../infrastructure/transparency/log-keys';
 import { LogReader } from '../infrastructure/transparency/log-reader';
+import { TileCache } from '../infrastructure/transparency/tile-cache';
 import { EventProofService } from './event-proofs';
 import { AddCosignaturesController } from './add-cosignatures/add-cosignatures.controller';
 import { GetCheckpointController } from './get-checkpoint/get-checkpoint.controller';
@@ -17,11 +18,13 @@ import { ReadTileController } from './read-tile/read-tile.controller';
 @Module({})
 export class TransparencyModule {
   static forRoot(infrastructure: Infrastructure, clock: Clock): DynamicModule {
-    const integrator = new LogIntegrator(infrastructure.db, infrastructure.logKeys, clock);
+    // One set of tiles in memory: the integrator hands over what it built, the proofs read it.
+    const tiles = new TileCache();
+    const integrator = new LogIntegrator(infrastructure.db, infrastructure.logKeys, clock, INTEGRATION_BATCH, tiles);
     const loop = new IntegratorLoop(infrastructure.db, integrator, infrastructure.logKeys.intervalMs, clock);
     const providers = [
       { provide: LOG_KEYS, useValue: infrastructure.logKeys },
-      { provide: LogReader, useValue: new LogReader(infrastructure.db) },
+      { provide: LogReader, useValue: new LogReader(infrastructure.db, tiles) },
       { provide: IntegratorLoop, useValue: loop },
       EventProofService,
     ];

@@ -1,7 +1,9 @@
 import type { Database } from '@tag-history/database';
-import { cosignText, edgeTiles, formatCheckpoint, leafHash, signText, type Tile, tileWidth, TreeBuilder } from '@tag-history/transparency';
+import { cosignText, edgeTiles, formatCheckpoint, signText, type Tile, tileWidth, TreeBuilder } from '@tag-history/transparency';
 import type { Kysely, Transaction } from 'kysely';
+import { leafHashesAfter } from './leaf-hashes';
 import type { LogKeys } from './log-keys';
+import type { TileCache } from './tile-cache';
 import { readTiles } from './tile-rows';
 
 /** Leaves hashed per transaction: bounds how long the tree's row lock is held while catching up. */
@@ -19,6 +21,8 @@ export class LogIntegrator {
     private readonly keys: LogKeys,
     private readonly now: () => Date,
     private readonly batch = INTEGRATION_BATCH,
+    /** The proofs' tiles in this process: what is integrated here is handed to them once committed. */
+    private readonly cache?: TileCache,
   ) {}
 
   /** Integrates everything committed so far; returns the signed size. */
@@ -31,26 +35,29 @@ export class LogIntegrator {
 
   /** One batch: integrate up to `batch` new leaves and sign their checkpoint (or the first checkpoint of an empty log). */
   async integrate(): Promise<{ size: number; added: number }> {
-    return this.db.transaction().execute(async (tx) => {
+    const { tiles, ...integrated } = await this.db.transaction().execute(async (tx) => {
       const tree = await tx.selectFrom('log_tree').select(['size', 'root']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
       const size = Number(tree.size);
-      const rows = await tx.selectFrom('events').select(['position', 'jws']).where('position', '>', size).orderBy('position').limit(this.batch).execute();
+      const rows = await leafHashesAfter(tx, size, this.batch);
       // Positions are dense and commit in order; stopping at a gap keeps the tree a prefix of the log even if they did not.
-      const dense = rows.filter((r, i) => Number(r.position) === size + 1 + i);
+      const dense = rows.filter((r, i) => r.position === size + 1 + i);
       if (dense.length === 0) {
         const signed = await tx.selectFrom('log_checkpoints').select('size').where('size', '=', size).executeTakeFirst();
         if (!signed) await this.sign(tx, size, tree.root);
-        return { size, added: 0 };
+        return { size, added: 0, tiles: [] };
       }
       const edge = await readTiles(tx, edgeTiles(size).filter((t) => tileWidth(size, t.level, t.index) > 0));
       const builder = new TreeBuilder(size, edge);
-      for (const row of dense) builder.append(leafHash(row.jws));
-      await writeTiles(tx, builder.takeChanged());
+      for (const row of dense) builder.append(row.leaf);
+      const changed = builder.takeChanged();
+      await writeTiles(tx, changed);
       const root = builder.root();
       await tx.updateTable('log_tree').set({ size: builder.size, root }).where('id', '=', 1).execute();
       await this.sign(tx, builder.size, root);
-      return { size: builder.size, added: dense.length };
+      return { size: builder.size, added: dense.length, tiles: changed };
     });
+    for (const tile of tiles) this.cache?.offer(tile);
+    return integrated;
   }
 
   /** Re-signs the timestamp cosignature of the latest checkpoint: the proof that the view is fresh. */

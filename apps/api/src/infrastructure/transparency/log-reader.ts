@@ -4,17 +4,19 @@ import {
   consistencyProof,
   encodeEntryBundle,
   type ExpandedTile,
+  HASH_SIZE,
   inclusionProof,
-  leafHash,
-  nodeLocation,
-  nodesNeeded,
+  nodeInTile,
   type NodeReader,
   TILE_WIDTH,
-  tileNodeReader,
+  tileKey,
+  tileNode,
+  type TileId,
   tileWidth,
 } from '@tag-history/transparency';
 import type { Kysely } from 'kysely';
-import { FullTileCache } from './full-tile-cache';
+import { leafHashesAt } from './leaf-hashes';
+import { TileCache } from './tile-cache';
 import { readTiles } from './tile-rows';
 
 export interface InclusionProof {
@@ -33,11 +35,21 @@ export interface ConsistencyProof {
 
 const b64 = (h: Uint8Array) => Buffer.from(h).toString('base64');
 
-/** The read side of the transparency log: checkpoints, proofs and tiles, always for sizes that were signed. */
-export class LogReader {
-  private readonly cache = new FullTileCache();
+// Signed sizes remembered: a checkpoint is never deleted, so a size once signed stays signed.
+const SIGNED_SIZES_KEPT = 100_000;
 
-  constructor(private readonly db: Kysely<Database>) {}
+/**
+ * The read side of the transparency log: checkpoints, proofs and tiles, always
+ * for sizes that were signed. A proof is built from tiles kept in memory; only
+ * tiles not kept yet are read, in one query.
+ */
+export class LogReader {
+  private readonly signed = new Set<number>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly cache = new TileCache(),
+  ) {}
 
   /** The latest checkpoint as served: its note, then the timestamp's and witnesses' cosignature lines. */
   async checkpoint(): Promise<{ size: number; note: string } | undefined> {
@@ -66,9 +78,12 @@ export class LogReader {
 
   /** The size of the latest checkpoint, or `size` itself when a checkpoint signed it; else 400 PARAMETER_INVALID. */
   async signedSize(name: string, size: number | undefined): Promise<number> {
+    if (size !== undefined && this.signed.has(size)) return size;
     const query = this.db.selectFrom('log_checkpoints').select('size');
     const row = await (size === undefined ? query.orderBy('size', 'desc').limit(1) : query.where('size', '=', size)).executeTakeFirst();
     if (!row) throw new TagHistoryError('PARAMETER_INVALID', `${name} must be a tree size a checkpoint signed`, { [name]: size ?? null });
+    if (this.signed.size >= SIGNED_SIZES_KEPT) this.signed.clear();
+    this.signed.add(Number(row.size));
     return Number(row.size);
   }
 
@@ -77,31 +92,28 @@ export class LogReader {
     if (!(position >= 1 && position <= treeSize)) {
       throw new TagHistoryError('PARAMETER_INVALID', `position must be between 1 and the tree size ${treeSize}`, { position, size: treeSize });
     }
-    const [hashes, leaf] = await Promise.all([this.prove((read) => inclusionProof(read, position - 1, treeSize)), this.leaf(position)]);
-    return { position, leafIndex: position - 1, treeSize, leafHash: leaf, hashes: hashes.map(b64) };
+    // The tree's own leaf, from the tile: no read of the event. Whoever holds the event checks it is the hash of its JWS.
+    const proof = await this.withTiles(treeSize, (read) => ({ leaf: read(0, position - 1), hashes: inclusionProof(read, position - 1, treeSize) }));
+    return { position, leafIndex: position - 1, treeSize, leafHash: b64(proof.leaf), hashes: proof.hashes.map(b64) };
   }
 
-  /** Inclusion proofs for many positions against one checkpoint size, with the tiles read once. */
+  /**
+   * Inclusion proofs for the events an answer shows, against one checkpoint size, with the tiles read once. Their
+   * leaf hashes are those of the JWS shown (read again here): an event row changed since it was integrated fails its proof.
+   */
   async inclusions(positions: number[], treeSize: number): Promise<InclusionProof[]> {
     const inside = positions.filter((p) => p >= 1 && p <= treeSize);
-    const jws = await this.jwsAt(inside);
-    return this.withTiles(
-      (read) => inside.forEach((p) => inclusionProof(read, p - 1, treeSize)),
-      (read) =>
-        inside.map((p) => ({
-          position: p,
-          leafIndex: p - 1,
-          treeSize,
-          leafHash: b64(leafHash(jws.get(p)!)),
-          hashes: inclusionProof(read, p - 1, treeSize).map(b64),
-        })),
-    );
+    const [proofs, leaves] = await Promise.all([
+      this.withTiles(treeSize, (read) => inside.map((p) => inclusionProof(read, p - 1, treeSize))),
+      leafHashesAt(this.db, inside),
+    ]);
+    return inside.map((p, i) => ({ position: p, leafIndex: p - 1, treeSize, leafHash: b64(leaves.get(p)!), hashes: proofs[i]!.map(b64) }));
   }
 
   async consistency(from: number, to?: number): Promise<ConsistencyProof> {
     const [m, n] = [await this.signedSize('from', from), await this.signedSize('to', to)];
     if (m < 1 || m > n) throw new TagHistoryError('PARAMETER_INVALID', 'from must be at least 1 and at most to', { from: m, to: n });
-    const hashes = await this.prove((read) => consistencyProof(read, m, n));
+    const hashes = await this.withTiles(n, (read) => consistencyProof(read, m, n));
     return { from: m, to: n, hashes: hashes.map(b64) };
   }
 
@@ -122,33 +134,30 @@ export class LogReader {
     return encodeEntryBundle(rows.map((r) => Buffer.from(r.jws)));
   }
 
-  private async leaf(position: number): Promise<string> {
-    const jws = await this.jwsAt([position]);
-    return b64(leafHash(jws.get(position)!));
-  }
-
-  private async jwsAt(positions: number[]): Promise<Map<number, string>> {
-    if (positions.length === 0) return new Map();
-    const rows = await this.db.selectFrom('events').select(['position', 'jws']).where('position', 'in', positions).execute();
-    return new Map(rows.map((r) => [Number(r.position), r.jws]));
-  }
-
-  private prove(build: (read: NodeReader) => Uint8Array[]): Promise<Uint8Array[]> {
-    return this.withTiles(build, build);
-  }
-
-  /** Runs `plan` to learn which tiles the proofs read, loads them in one query, then runs `build` on them. */
-  private async withTiles<T>(plan: (read: NodeReader) => unknown, build: (read: NodeReader) => T): Promise<T> {
-    const ids = new Map(nodesNeeded(plan).map((n) => nodeLocation(n.level, n.index)).map((t) => [`${t.level}/${t.index}`, { level: t.level, index: t.index }]));
-    const tiles = new Map<string, ExpandedTile>();
-    const missing = [...ids.entries()].filter(([key, id]) => {
-      const cached = this.cache.get(id.level, id.index);
-      if (cached) tiles.set(key, cached);
-      return !cached;
-    });
-    for (const tile of await readTiles(this.db, missing.map(([, id]) => id))) {
-      tiles.set(`${tile.level}/${tile.index}`, this.cache.offer(tile));
-    }
-    return build(tileNodeReader(tiles));
+  /**
+   * Runs `build` on the kept tiles; when some node's tile is not kept (or not
+   * wide enough), the tiles it lacked are read in one query and it runs again.
+   */
+  private async withTiles<T>(size: number, build: (read: NodeReader) => T): Promise<T> {
+    const loaded = new Map<string, ExpandedTile>();
+    const missing = new Map<string, TileId>();
+    const zero = new Uint8Array(HASH_SIZE);
+    const read: NodeReader = (level, index) => {
+      const at = nodeInTile(level, index);
+      const key = tileKey(at);
+      const tile = loaded.get(key) ?? this.cache.get(at, (at.i + 1) * 2 ** at.k);
+      const node = tile && tileNode(tile, at.k, at.i);
+      if (node) return node;
+      missing.set(key, { level: at.level, index: at.index });
+      return zero;
+    };
+    const first = build(read);
+    if (missing.size === 0) return first;
+    const wanted = [...missing.values()].filter((t) => tileWidth(size, t.level, t.index) > 0);
+    for (const tile of await readTiles(this.db, wanted)) loaded.set(tileKey(tile), this.cache.offer(tile));
+    missing.clear();
+    const second = build(read);
+    if (missing.size > 0) throw new Error(`tiles ${[...missing.keys()].join(', ')} of the tree of size ${size} are not stored`);
+    return second;
   }
 }

@@ -63,7 +63,7 @@ async function verifyInSnapshot(trx: Transaction<Database>, options: VerifyLogOp
     await sql`
       declare verify_streams no scroll cursor for
       select stream_id, version, last_hash from streams
-      where version > 0 and ${whole ? sql`true` : sql`starts_with(stream_id, ${repository})`} order by stream_id`.execute(trx);
+      where version > 0 and ${whole ? sql`true` : sql`starts_with(stream_id, ${repository})`} order by stream_id collate "C"`.execute(trx);
     for (;;) {
       const { rows } = await sql<{ stream_id: string; version: number; last_hash: string | null }>`fetch forward 10000 from verify_streams`.execute(trx);
       for (const s of rows) verifier.checkStream({ stream: s.stream_id, version: s.version, hash: s.last_hash });

@@ -107,6 +107,7 @@ export class ParallelLogVerifier {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
+    this.fail(new Error('the verifier is closed'));
   }
 
   private send(): void {

@@ -5,13 +5,18 @@ import { PROJECTION_TABLES } from './projection-tables';
 
 /** Where rebuilt projections are built before they are swapped in or compared; it only exists inside the transaction. */
 export const REBUILD_SCHEMA = 'projection_rebuild';
-// Big pages: a tag moved n times in one page costs one row of `tags` and n inserts of `tag_history`, in one page
-// each n times over. Bounded so that one page stays well inside a statement's time limit (connect.ts).
+// Big pages: a tag moved in every page costs an update of `tags` and of its open interval per page. Bounded so
+// that a page's sorts stay in work_mem (below).
 const PAGE = 100_000;
 // What no projection reads: the signature and the chain. The replay reads the log through a view without them.
 const UNPROJECTED = ['jws', 'hash', 'prev_hash'];
 // One rebuild or check at a time, across instances: the lock is the transaction's and goes with it if the process dies.
 const LOCK_KEY = 7_370_003;
+
+/** Events projected per statement; smaller pages only to test the paging. */
+export interface BuildOptions {
+  pageSize?: number;
+}
 
 export interface BuildResult {
   events: number;
@@ -26,7 +31,7 @@ export interface BuildResult {
  * the log head locked, so the result matches the live projections at that
  * position, and writers wait until the transaction ends.
  */
-export async function buildProjections(trx: Transaction<Database>): Promise<BuildResult> {
+export async function buildProjections(trx: Transaction<Database>, page = PAGE): Promise<BuildResult> {
   const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`.execute(trx);
   if (!rows[0]!.locked) throw new Error('another projection rebuild or check is running');
   await sql`drop schema if exists ${sql.id(REBUILD_SCHEMA)} cascade`.execute(trx);
@@ -42,10 +47,10 @@ export async function buildProjections(trx: Transaction<Database>): Promise<Buil
   let position = 0;
   for (let caughtUp = false; ; ) {
     // Positions are dense: the committed log head says where the log ends.
-    const { rows: head } = await sql<{ last: number }>`select least(position, ${position + PAGE}) as last from public.log_head where id = 1`.execute(trx);
+    const { rows: head } = await sql<{ last: number }>`select least(position, ${position + page}) as last from public.log_head where id = 1`.execute(trx);
     const last = head[0]!.last;
     if (last > position) await projectEvents(trx, position, last);
-    const full = last - position === PAGE;
+    const full = last - position === page;
     position = last;
     if (!full) {
       if (caughtUp) return { events: position, position };

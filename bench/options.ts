@@ -39,7 +39,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     quick,
     seconds: number(flags.get('seconds') ?? (quick ? '1' : '5')),
     rounds: number(flags.get('rounds') ?? (quick ? '1' : '3')),
-    sizes: (flags.get('sizes') ?? (quick ? '1e4' : '1e4,1e5,1e6,1e7')).split(',').map(number),
+    sizes: (flags.get('sizes') ?? (quick ? '1e4' : '1e4,1e5,1e6')).split(',').map(number),
     gcTags: (flags.get('gc-tags') ?? (quick ? '1e4' : '1e4,1e5,1e6')).split(',').map(number),
     only: flags.get('only')?.split(',').filter(Boolean) ?? [],
     cpuProf: flags.has('cpu-prof'),

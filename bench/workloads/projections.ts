@@ -30,7 +30,7 @@ export const projections: Workload = {
         const result = await work();
         const seconds = (performance.now() - started) / 1000;
         const cpu = backendCpuMicros(rows[0]!.pid) - cpuBefore;
-        return [result, { ops: result.events, seconds, opsPerSec: result.events / seconds, p50Ms: 0, p99Ms: 0, errors: 0, ...(Number.isFinite(cpu) ? { serviceCpuMicrosPerOp: cpu / result.events } : {}) }];
+        return [result, { ops: result.events, seconds, opsPerSec: result.events / seconds, p50Ms: 0, p99Ms: 0, errors: 0, ...(Number.isFinite(cpu) && result.events > 0 ? { serviceCpuMicrosPerOp: cpu / result.events } : {}) }];
       };
       if (bench.options.quick) {
         const [checked, check] = await timed(() => checkProjections(db));

@@ -250,12 +250,12 @@ function summary(row: ResultRow): string {
   const latency = (m: Measurement) => `p50 ${m.p50Ms.toFixed(2)} ms p99 ${m.p99Ms.toFixed(2)} ms`;
   const parts = [`service ${s.opsPerSec.toFixed(0)} ${row.unit ?? 'op'}s/s ${latency(s)}`];
   if (s.serviceCpuMicrosPerOp !== undefined) {
-    parts.push(`${s.serviceCpuMicrosPerOp.toFixed(0)} µs CPU/op, ${s.commitsPerOp?.toFixed(2)} commits/op`);
+    parts.push(`${s.serviceCpuMicrosPerOp.toFixed(0)} µs CPU/op${s.commitsPerOp !== undefined ? `, ${s.commitsPerOp.toFixed(2)} commits/op` : ''}`);
   }
   if (row.raw) parts.push(`baseline ${row.baseline} ${row.raw.opsPerSec.toFixed(0)}/s ${latency(row.raw)}`);
   if (row.rawSimple) parts.push(`pgbench -M simple ${row.rawSimple.opsPerSec.toFixed(0)}/s`);
   if (row.rawNode) parts.push(`node-pg ${row.rawNode.opsPerSec.toFixed(0)}/s ${latency(row.rawNode)}`);
-  if (row.ratio !== undefined) parts.push(`ratio ${row.ratio.toFixed(2)}x (p50 ${row.p50Ratio?.toFixed(1)}x)`);
+  if (row.ratio !== undefined) parts.push(`ratio ${row.ratio.toFixed(2)}x${row.p50Ratio !== undefined ? ` (p50 ${row.p50Ratio.toFixed(1)}x)` : ''}`);
   if (row.target) parts.push(`target ${row.target.text}: ${row.target.met ? 'met' : 'MISSED'}`);
   if (row.detail) parts.push(row.detail);
   return parts.join('; ');

@@ -8,6 +8,8 @@ export interface BenchOptions {
   rounds: number;
   /** Log sizes (events) for the scaling curves. */
   sizes: number[];
+  /** Numbers of current tags the GC referenced set is streamed with. */
+  gcTags: number[];
   /** Only these workloads (by name); all when empty. */
   only: string[];
   /** Run the service with --cpu-prof, profiles written under bench/results/profiles. */
@@ -29,7 +31,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (!match) throw new Error(`unknown argument ${arg}; see docs/benchmarks.md`);
     flags.set(match[1]!, match[2] ?? 'true');
   }
-  const known = ['quick', 'seconds', 'rounds', 'sizes', 'only', 'cpu-prof', 'profile', 'keep'];
+  const known = ['quick', 'seconds', 'rounds', 'sizes', 'gc-tags', 'only', 'cpu-prof', 'profile', 'keep'];
   const unknown = [...flags.keys()].filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`unknown option --${unknown[0]}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   const quick = flags.has('quick');
@@ -38,6 +40,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     seconds: number(flags.get('seconds') ?? (quick ? '1' : '5')),
     rounds: number(flags.get('rounds') ?? (quick ? '1' : '3')),
     sizes: (flags.get('sizes') ?? (quick ? '1e4' : '1e4,1e5,1e6')).split(',').map(number),
+    gcTags: (flags.get('gc-tags') ?? (quick ? '1e4' : '1e4,1e5,1e6')).split(',').map(number),
     only: flags.get('only')?.split(',').filter(Boolean) ?? [],
     cpuProf: flags.has('cpu-prof'),
     profile: flags.has('profile'),

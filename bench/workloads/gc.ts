@@ -20,7 +20,7 @@ export const gc: Workload = {
   name: 'gc',
   title: 'GC referenced set (GET /v2/_gc/referenced) against the number of current tags',
   async run(bench) {
-    const sizes = bench.options.quick ? [10_000] : [10_000, 100_000, 1_000_000];
+    const sizes = bench.options.gcTags;
     for (const size of sizes) {
       const started = Date.now();
       for (let tags = await currentTags(bench); tags < size; tags = await currentTags(bench)) {
@@ -41,7 +41,9 @@ export const gc: Workload = {
         unit: 'line',
         ...(size === 1_000_000
           ? { target: { text: `≤ ${TARGET_SECONDS} s, RSS growth < ${TARGET_RSS_MIB} MB`, met: seconds <= TARGET_SECONDS && growthMiB < TARGET_RSS_MIB } }
-          : {}),
+          : size === 10_000_000
+            ? { target: { text: `RSS growth < ${TARGET_RSS_MIB} MB`, met: growthMiB < TARGET_RSS_MIB } }
+            : {}),
         detail: `${read.lines.toLocaleString('en-US')} lines (${(read.bytes / 2 ** 20).toFixed(1)} MiB) in ${seconds.toFixed(2)} s; first byte after ${read.firstByteMs.toFixed(0)} ms (p50 column), last after ${read.totalMs.toFixed(0)} ms (p99 column); service RSS ${(read.rssBeforeBytes / 2 ** 20).toFixed(0)} MiB before, +${growthMiB.toFixed(1)} MiB at most`,
       });
     }

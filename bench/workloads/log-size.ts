@@ -1,4 +1,5 @@
 import { bulkLoadLog } from '../bulk-load-log';
+import { integrated } from '../integrated';
 import { copyTagsToRaw } from '../driver/raw-postgres';
 import { microsPerOp } from '../measurement';
 import type { Series } from '../results';
@@ -29,7 +30,8 @@ export const logSize: Workload = {
     for (const size of [...bench.options.sizes].sort((a, b) => a - b)) {
       const started = Date.now();
       const events = await bulkLoadLog(bench.pool, size, (n) => console.log(`  loaded ${n} events`));
-      console.log(`  log at ${events} events (${((Date.now() - started) / 1000).toFixed(1)} s to load)`);
+      await integrated(bench);
+      console.log(`  log at ${events} events (${((Date.now() - started) / 1000).toFixed(1)} s to load and integrate into the transparency log)`);
       const runs = {
         move: await bench.http(tagRequests('moveRequests', { repository, tags }), 32, [200, 201]),
         lookup: await bench.http(tagRequests('lookupRequests', { repository, tags }), 32, [200]),

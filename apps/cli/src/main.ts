@@ -64,7 +64,8 @@ const commands: Record<string, { help: string; run(args: string[]): Promise<void
 };
 
 async function withDatabase(work: (db: Kysely<Database>) => Promise<void>): Promise<void> {
-  const { db } = connect(loadConfig().storage);
+  const storage = loadConfig().storage;
+  const { db } = connect(storage.kind === 'postgres' ? { ...storage, longStatements: true } : storage);
   try {
     await work(db);
   } finally {

@@ -7,7 +7,13 @@ import pg from 'pg';
 import type { Database } from './database';
 
 export type StorageConfig =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** An operator's job (rebuild, check, migrate), not requests: statements may take as long as they need. */
+      longStatements?: boolean;
+    }
   | { kind: 'pglite'; dataDir?: string };
 
 export interface Connection {
@@ -32,8 +38,7 @@ export function connect(config: StorageConfig): Connection {
       connectionString: config.url,
       connectionTimeoutMillis: 5_000,
       // A database that stops answering turns into 503s, not requests hanging on a dead socket.
-      statement_timeout: 30_000,
-      query_timeout: 35_000,
+      ...(config.longStatements ? {} : { statement_timeout: 30_000, query_timeout: 35_000 }),
       keepAlive: true,
       // Positions and sizes fit in 2^53 for any log this service will hold.
       types: { getTypeParser: (oid: number, format?: string) => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) } as pg.CustomTypesConfig,

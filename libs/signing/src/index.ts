@@ -9,3 +9,5 @@ export * from './check-event';
 export * from './log-verifier';
 export * from './tag-statement';
 export * from './sign-tag-statement';
+export * from './parallel/parallel-log-verifier';
+export type { EventTuple } from './parallel/verify-worker';

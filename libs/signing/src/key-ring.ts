@@ -8,6 +8,20 @@ export interface PublicKeyRecord {
   validUntil: Date | null;
 }
 
+/** A JWKS as served at /.well-known/jwks.json, with `valid_from` / `valid_until` on each key. */
+export interface PublishedJwks {
+  keys: (JWK & { valid_from?: string | null; valid_until?: string | null })[];
+}
+
+export function keyRecordsOf(jwks: PublishedJwks): PublicKeyRecord[] {
+  return jwks.keys.map(({ valid_from, valid_until, ...jwk }) => ({
+    kid: jwk.kid!,
+    jwk,
+    validFrom: valid_from ? new Date(valid_from) : null,
+    validUntil: valid_until ? new Date(valid_until) : null,
+  }));
+}
+
 /**
  * Every key that ever signed the log, current and retired. A key is imported
  * once and reused for every event it signed; an event verifies only with the
@@ -22,15 +36,8 @@ export class KeyRing {
   }
 
   /** Reads a JWKS as served at /.well-known/jwks.json, with `valid_from` / `valid_until` on each key. */
-  static fromJwks(jwks: { keys: (JWK & { valid_from?: string | null; valid_until?: string | null })[] }): KeyRing {
-    return new KeyRing(
-      jwks.keys.map(({ valid_from, valid_until, ...jwk }) => ({
-        kid: jwk.kid!,
-        jwk,
-        validFrom: valid_from ? new Date(valid_from) : null,
-        validUntil: valid_until ? new Date(valid_until) : null,
-      })),
-    );
+  static fromJwks(jwks: PublishedJwks): KeyRing {
+    return new KeyRing(keyRecordsOf(jwks));
   }
 
   /** The key to check an event signed by `kid` at `time` with, or why there is none. */

@@ -5,9 +5,18 @@ import { PROJECTION_TABLES } from './projection-tables';
 
 /** Where rebuilt projections are built before they are swapped in or compared; it only exists inside the transaction. */
 export const REBUILD_SCHEMA = 'projection_rebuild';
-const PAGE = 20_000;
+// Big pages: a tag moved in every page costs an update of `tags` and of its open interval per page. Bounded so
+// that a page's sorts stay in work_mem (below).
+const PAGE = 100_000;
+// What no projection reads: the signature and the chain. The replay reads the log through a view without them.
+const UNPROJECTED = ['jws', 'hash', 'prev_hash'];
 // One rebuild or check at a time, across instances: the lock is the transaction's and goes with it if the process dies.
 const LOCK_KEY = 7_370_003;
+
+/** Events projected per statement; smaller pages only to test the paging. */
+export interface BuildOptions {
+  pageSize?: number;
+}
 
 export interface BuildResult {
   events: number;
@@ -22,21 +31,26 @@ export interface BuildResult {
  * the log head locked, so the result matches the live projections at that
  * position, and writers wait until the transaction ends.
  */
-export async function buildProjections(trx: Transaction<Database>): Promise<BuildResult> {
+export async function buildProjections(trx: Transaction<Database>, page = PAGE): Promise<BuildResult> {
   const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`.execute(trx);
   if (!rows[0]!.locked) throw new Error('another projection rebuild or check is running');
   await sql`drop schema if exists ${sql.id(REBUILD_SCHEMA)} cascade`.execute(trx);
   await sql`create schema ${sql.id(REBUILD_SCHEMA)}`.execute(trx);
   for (const table of PROJECTION_TABLES) await createEmptyCopy(trx, table);
+  await createNarrowEvents(trx);
   await sql`select set_config('search_path', ${`${REBUILD_SCHEMA}, public`}, true)`.execute(trx);
+  // A page's sorts (last event per tag, intervals per tag) in memory rather than in temporary files.
+  await sql`set local work_mem = '128MB'`.execute(trx);
+  // An operator's job, not a request: its pages may take longer than a request's statement may (connect.ts).
+  await sql`set local statement_timeout = 0`.execute(trx);
 
   let position = 0;
   for (let caughtUp = false; ; ) {
     // Positions are dense: the committed log head says where the log ends.
-    const { rows: head } = await sql<{ last: number }>`select least(position, ${position + PAGE}) as last from public.log_head where id = 1`.execute(trx);
+    const { rows: head } = await sql<{ last: number }>`select least(position, ${position + page}) as last from public.log_head where id = 1`.execute(trx);
     const last = head[0]!.last;
     if (last > position) await projectEvents(trx, position, last);
-    const full = last - position === PAGE;
+    const full = last - position === page;
     position = last;
     if (!full) {
       if (caughtUp) return { events: position, position };
@@ -44,6 +58,20 @@ export async function buildProjections(trx: Transaction<Database>): Promise<Buil
       caughtUp = true;
     }
   }
+}
+
+/**
+ * `events` as the projection function reads it (unqualified, so through
+ * search_path), without the columns no projection needs: its statements take
+ * `e.*` of a page's events into sorts and window functions, and the JWS is
+ * most of each row's bytes.
+ */
+async function createNarrowEvents(trx: Transaction<Database>): Promise<void> {
+  const { rows } = await sql<{ name: string }>`
+    select attname as name from pg_attribute
+    where attrelid = 'public.events'::regclass and attnum > 0 and not attisdropped and not (attname = any(${UNPROJECTED}))
+    order by attnum`.execute(trx);
+  await sql`create view ${sql.id(REBUILD_SCHEMA, 'events')} as select ${sql.join(rows.map((r) => sql.id(r.name)))} from public.events`.execute(trx);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { KeyRing, LogVerifier } from '@tag-history/signing';
+import { type EventTuple, keyRecordsOf, ParallelLogVerifier, type PublishedJwks } from '@tag-history/signing';
 import { ProofError, verifyConsistency } from '../verify-proofs';
-import type { LogClient } from './log-client';
+import type { FeedEvent, LogClient } from './log-client';
 import { BadSignatureError, type OpenedCheckpoint, openCheckpoint, type PinnedKeys } from './open-checkpoint';
 import { TileVerifier } from './tile-verifier';
 
@@ -85,26 +85,49 @@ async function checkGrowth(client: LogClient, previous: OpenedCheckpoint, served
   }
 }
 
-/** Every event of the repository up to the checkpoint: leaf in the signed tree, JWS and chain valid. Returns how many. */
+/**
+ * Every event of the repository up to the checkpoint: leaf in the signed tree, JWS and chain valid. Returns how many.
+ * Signatures and leaf hashes are computed on worker threads while the next page is fetched.
+ */
 async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, repository: string): Promise<number> {
   const tiles = await TileVerifier.open(checkpoint.size, checkpoint.root, (level, index, width) => client.tile(level, index, width));
-  const verifier = new LogVerifier(KeyRing.fromJwks((await client.jwks()) as never), false);
+  let leaves: Promise<void>[] = [];
+  const verifier = new ParallelLogVerifier({
+    keys: keyRecordsOf((await client.jwks()) as unknown as PublishedJwks),
+    wholeLog: false,
+    onLeaf: (position, hash) => {
+      const check = tiles.checkLeafHash(position - 1, hash);
+      // Awaited with its page; a failure before then must not count as unhandled.
+      check.catch(() => undefined);
+      leaves.push(check);
+    },
+  });
   let count = 0;
-  // The next page is read while this one is checked.
-  for (let next = client.events(repository, undefined); ; ) {
-    const page = await next;
-    const events = page.events.filter((e) => e.position <= checkpoint.size);
-    const more = page.events.length > 0 && events.length === page.events.length;
-    if (more) next = client.events(repository, page.cursor);
-    await Promise.all(events.map((e) => tiles.checkLeaf(e.position - 1, e.jws)));
-    await verifier.add(events.map((e) => ({ ...e, time: new Date(e.time) })));
-    count += events.length;
-    if (!more) break;
+  try {
+    for (let next = client.events(repository, undefined); ; ) {
+      const page = await next;
+      const events = page.events.filter((e) => e.position <= checkpoint.size);
+      const more = page.events.length > 0 && events.length === page.events.length;
+      if (more) next = client.events(repository, page.cursor);
+      await verifier.add(events.map(toTuple));
+      count += events.length;
+      const checking = leaves;
+      leaves = [];
+      await Promise.all(checking);
+      if (!more) break;
+    }
+    const result = await verifier.finish();
+    await Promise.all(leaves);
+    if (!result.ok) {
+      const first = result.broken[0]!;
+      throw new ProofError(`${result.broken.length} events do not verify; first at position ${first.position}: ${first.reason}`);
+    }
+    return count;
+  } finally {
+    await verifier.close();
   }
-  const result = verifier.finish();
-  if (!result.ok) {
-    const first = result.broken[0]!;
-    throw new ProofError(`${result.broken.length} events do not verify; first at position ${first.position}: ${first.reason}`);
-  }
-  return count;
+}
+
+function toTuple(e: FeedEvent): EventTuple {
+  return [e.position, e.stream, e.version, e.type, e.data, e.actor, new Date(e.time).getTime(), e.jws, e.hash, e.prev];
 }

@@ -30,10 +30,15 @@ export class TileVerifier {
   }
 
   /** Fails unless leaf `index` of the signed tree is SHA-256(0x00 || data). */
-  async checkLeaf(index: number, data: Uint8Array | string): Promise<void> {
+  checkLeaf(index: number, data: Uint8Array | string): Promise<void> {
+    return this.checkLeafHash(index, leafHash(data));
+  }
+
+  /** The same, given the leaf hash (computed elsewhere, e.g. on a verifier thread). */
+  async checkLeafHash(index: number, hash: Uint8Array): Promise<void> {
     if (!(index >= 0 && index < this.size)) throw new ProofError(`leaf ${index} is not in the tree of size ${this.size}`);
     const tile = await this.tile({ level: 0, index: Math.floor(index / TILE_WIDTH) });
-    if (Buffer.compare(tile[index % TILE_WIDTH]!, leafHash(data)) !== 0) throw new ProofError(`leaf ${index} of the signed tree is not this entry`);
+    if (Buffer.compare(tile[index % TILE_WIDTH]!, hash) !== 0) throw new ProofError(`leaf ${index} of the signed tree is not this entry`);
   }
 
   private tile(id: TileId): Promise<Uint8Array[]> {

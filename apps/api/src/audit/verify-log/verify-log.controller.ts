@@ -1,22 +1,35 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { DATABASE, type Database } from '@tag-history/database';
+import { type Connection, DATABASE, DEDICATED_CONNECTION, type Database } from '@tag-history/database';
 import { assertRepositoryName } from '@tag-history/domain';
 import { verifyLog } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
 import { verifyTree } from '../../infrastructure/transparency/verify-tree';
 
+/** The verification reads without pause; a connection that sits idle this long in its transaction is ended by the server. */
+const VERIFY_IDLE_MS = 60_000;
+
 /**
  * Checks every event's signature (retired keys included), its columns and
  * each stream's hash chain; for the whole log, also the Merkle tree against a rebuild from the log.
+ * The log is read on a connection of its own, so a long verification takes none of the writers'.
  */
 @Controller()
 export class VerifyLogController {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Kysely<Database>,
+    @Inject(DEDICATED_CONNECTION) private readonly dedicated: Connection['dedicated'],
+  ) {}
 
   @Get('v2/_log/verify')
   async verify(@Query('repository') repository: string | undefined) {
     if (repository !== undefined) assertRepositoryName(repository);
-    const log = await verifyLog(this.db, { repository });
+    const connection = this.dedicated(VERIFY_IDLE_MS);
+    let log;
+    try {
+      log = await verifyLog(connection.db, { repository });
+    } finally {
+      await connection.release();
+    }
     if (repository !== undefined) return log;
     const tree = await verifyTree(this.db);
     return { ...log, ok: log.ok && tree.ok, tree };

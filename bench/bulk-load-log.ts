@@ -68,6 +68,9 @@ export async function loadRepository(pool: pg.Pool, { repository, tags, events: 
     await client.query('begin');
     const { rows } = await client.query<{ position: string }>('select position from log_head where id = 1 for update');
     const head = Number(rows[0]!.position);
+    // A partitioned log (migration 0011) gets the partitions these positions need first.
+    const partitioned = await client.query(`select to_regprocedure('tag_history_extend_log(bigint)') is not null as yes`);
+    if (partitioned.rows[0].yes) await client.query('select tag_history_extend_log($1::bigint)', [count]);
     await client.query(
       `insert into events (position, stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash)
        select $1::bigint + i + 1, $2::text || ':t' || (i % $3::int), i / $3::int + 1,

@@ -3,8 +3,8 @@ import { APPENDED_CHANNEL } from '@tag-history/event-store';
 import pg from 'pg';
 
 export interface FeedWaiterOptions {
-  /** The pool whose settings the LISTEN connection copies; absent on PGlite, which then polls. */
-  pool?: pg.Pool;
+  /** The LISTEN connection's settings (a direct one: a transaction-mode pooler drops LISTEN); absent on PGlite, which then polls. */
+  listen?: pg.ClientConfig;
   /** How often a waiter looks again without a notification. */
   pollMs: number;
   /** The same while the LISTEN connection is down. */
@@ -27,6 +27,7 @@ export class FeedWaiter implements OnModuleDestroy {
   private reconnectTimer?: NodeJS.Timeout;
   /** Counts wake-ups, so that a reader can tell whether one came between its read and its wait. */
   private generation = 0;
+  private notified = 0;
 
   constructor(private readonly options: FeedWaiterOptions) {
     void this.listen();
@@ -34,6 +35,11 @@ export class FeedWaiter implements OnModuleDestroy {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** The highest log head a notification announced: reads from a replica wait for it (see FeedReader). */
+  get notifiedPosition(): number {
+    return this.notified;
   }
 
   /** The generation to pass to `wait` after the next read. */
@@ -72,8 +78,8 @@ export class FeedWaiter implements OnModuleDestroy {
   }
 
   private async listen(): Promise<void> {
-    if (!this.options.pool || this.closed) return;
-    const client = new pg.Client(this.options.pool.options);
+    if (!this.options.listen || this.closed) return;
+    const client = new pg.Client(this.options.listen);
     let lost = false;
     const onLost = () => {
       if (lost) return;
@@ -85,7 +91,10 @@ export class FeedWaiter implements OnModuleDestroy {
       this.wakeAll();
       if (!this.closed) this.reconnectTimer = setTimeout(() => void this.listen(), 1_000).unref();
     };
-    client.on('notification', () => this.wakeAll());
+    client.on('notification', ({ payload }) => {
+      this.notified = Math.max(this.notified, Number(payload) || 0);
+      this.wakeAll();
+    });
     client.on('error', onLost);
     client.on('end', onLost);
     try {

@@ -7,6 +7,7 @@ import * as auditAndKeyValidity from './0005-audit-and-key-validity';
 import * as appendFunction from './0006-append-function';
 import * as transparencyLog from './0008-transparency-log';
 import * as registryWatch from './0009-registry-watch';
+import * as partitionedLog from './0011-partitioned-log';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-append-function': appendFunction,
   '0008-transparency-log': transparencyLog,
   '0009-registry-watch': registryWatch,
+  '0011-partitioned-log': partitionedLog,
 };

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import type { TagView } from '../tag-view';
@@ -11,7 +11,7 @@ import { GetTagQuery } from './get-tag.query';
 export class GetTagHandler implements IQueryHandler<GetTagQuery, TagView> {
   private readonly lookups: CoalescedTagLookups;
 
-  constructor(@Inject(DATABASE) db: Kysely<Database>) {
+  constructor(@Inject(READ_DATABASE) db: Kysely<Database>) {
     this.lookups = new CoalescedTagLookups(db);
   }
 

@@ -46,6 +46,8 @@ export interface RepositoryLoad {
   tags: number;
   /** Events appended: each tag is created, then moved round-robin (so a tag has about events / tags versions). */
   events: number;
+  /** What stands for each event's JWS: by default one of a signed event's size. */
+  jws?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export interface RepositoryLoad {
  * and lie months before any retention window. Returns the position of its
  * first event (writes still in flight may have moved the head since it was last read).
  */
-export async function loadRepository(pool: pg.Pool, { repository, tags, events: count }: RepositoryLoad): Promise<number> {
+export async function loadRepository(pool: pg.Pool, { repository, tags, events: count, jws = EVENT_SIZED_JWS }: RepositoryLoad): Promise<number> {
   const client = await pool.connect();
   const digest = (i: string) => `'sha256:' || md5((${i})::text) || md5((${i})::text || 'x')`;
   const target = (i: string) => `jsonb_build_object('mediaType', 'application/vnd.oci.image.manifest.v1+json', 'size', 1234, 'digest', ${digest(i)})`;
@@ -79,7 +81,7 @@ export async function loadRepository(pool: pg.Pool, { repository, tags, events: 
               else jsonb_build_object('repository', $2::text, 'tag', 't' || (i % $3::int), 'from', ${target(`i - $3::int`)}, 'target', ${target('i')}) end,
          'bench', ${at('i')}, $4, ${digest('i')}, case when i < $3::int then null else ${digest(`i - $3::int`)} end
        from generate_series(0, $5::int - 1) as i`,
-      [head, repository, tags, EVENT_SIZED_JWS, count],
+      [head, repository, tags, jws, count],
     );
     await client.query(
       `insert into streams (stream_id, version, last_hash, snapshot)

@@ -16,6 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const { rows } = await sql<{ position: string | number }>`select position from log_head where id = 1`.execute(db);
   const head = Number(rows[0]!.position);
   const statements = [
+    // One scan and one index build over the whole log: longer than the service's statement timeout on a big one.
+    sql`set local statement_timeout = 0`,
     // Readers wait for the conversion; writers too (they lock log_head, then insert into events).
     sql`lock table log_head, events in access exclusive mode`,
     sql`alter table events rename to events_from_1`,

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import type { StorageConfig } from '@tag-history/database';
+import { connect, migrate, type StorageConfig } from '@tag-history/database';
 import { createApp } from '../apps/api/src/create-app';
 import { openInfrastructure } from '../apps/api/src/infrastructure/open-infrastructure';
 import { loadTransparencyConfig } from '../apps/api/src/infrastructure/transparency/transparency-config';
@@ -23,7 +23,8 @@ import { quantile } from './measurement';
  *   1. what history reads at 32 clients cost the primary with a replica against without one
  *      (statements from pg_stat_statements, CPU of the primary's processes from /proc);
  *   2. the replication delay (pg_stat_replication.replay_lag) under the moves load;
- *   3. moves through PgBouncer against direct.
+ *   3. moves through PgBouncer against direct;
+ *   4. lookups, history reads and moves on a log in ten partitions against the same log in one.
  * One machine: a replica adds no CPU here, so what counts is what it takes off the primary.
  *   node dist/bench/scaling.js [seconds per run, default 15]
  */
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
       await caughtUp(admin, replica);
       await admin.query('select pg_stat_statements_reset()');
       const cpu = primaryCpuMs(primary);
-      const m = await drive(url, requests);
+      const m = url ? await drive(url, requests) : await sleep(SECONDS * 1_000).then(() => ({ ops: 0, opsPerSec: 0, p50Ms: 0, p99Ms: 0, errors: 0 }));
       const { rows } = await admin.query<{ calls: string; ms: string }>(
         `select coalesce(sum(calls), 0) as calls, coalesce(sum(total_exec_time), 0) as ms from pg_stat_statements
          where query not ilike '%pg_stat_statements%' and query not ilike '%pg_stat_replication%' and query not ilike '%log_head h%'`,
@@ -89,6 +90,10 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(run));
       return run;
     };
+
+    // What the three services' background work (the transparency integrator, timestamps, the partition keeper) costs
+    // the primary in a run's time with no requests: subtracted from every run, so a run counts what its requests cost.
+    const idle = await measure('idle (background work of the three services)', 'none', '', []);
 
     const history = [{ method: 'GET' as const, setupRequest: (r: autocannon.Request) => ({ ...r, path: `/v2/bench/history/_tags/t${pick(TAGS)}/history?n=10` }) }];
     const withoutReplica = await measure('history reads, no replica', 'history', direct, history);
@@ -121,12 +126,44 @@ async function main(): Promise<void> {
     const movesDirect = await measure('moves, direct', 'moves', direct, moves('bench/moves-d'));
     const movesPooled = await measure('moves, through PgBouncer (transaction mode)', 'moves', pooled, moves('bench/moves-p'));
 
-    const perOp = (r: Run, k: 'primaryStatements' | 'primaryCpuMs' | 'primaryExecMs') => r[k] / Math.max(1, r.ops);
+    // 4. The same log in one partition and in ten: a database of each on the primary, PARTITION_EVENTS events.
+    const partitionEvents = Number(process.env.PARTITION_EVENTS ?? 200_000);
+    const logs: Record<string, Run[]> = {};
+    for (const partitioned of [false, true]) {
+      const name = partitioned ? 'bench_partitioned' : 'bench_unpartitioned';
+      await admin.query(`create database ${name}`);
+      const url = primary.url.replace(/\/postgres$/, `/${name}`);
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      const connection = connect({ kind: 'postgres', url, poolSize: 1 });
+      // The service migrates to 0011 when it opens: the "unpartitioned" log is one partition of ten million positions.
+      await migrate(connection.db);
+      if (partitioned) {
+        await pool.query('alter table events detach partition events_from_1');
+        await pool.query('drop table events_from_1');
+        await pool.query('update log_partitioning set size = $1, until = 1', [partitionEvents / 10]);
+      }
+      await connection.db.destroy();
+      await loadRepository(pool, { repository: 'bench/log', tags: 1_000, events: partitionEvents });
+      await pool.query('vacuum analyze');
+      await pool.end();
+      const target = await service({ kind: 'postgres', url, poolSize: 16 });
+      const lookups = [{ method: 'GET' as const, setupRequest: (r: autocannon.Request) => ({ ...r, path: `/v2/bench/log/_tags/t${pick(1_000)}` }) }];
+      const tagHistory = [{ method: 'GET' as const, setupRequest: (r: autocannon.Request) => ({ ...r, path: `/v2/bench/log/_tags/t${pick(1_000)}/history?n=10` }) }];
+      const label = partitioned ? `in 10 partitions of ${partitionEvents / 10}` : 'in one partition';
+      logs[label] = [
+        await measure(`lookups, ${partitionEvents} events ${label}`, 'lookups', target, lookups),
+        await measure(`history reads, ${partitionEvents} events ${label}`, 'history', target, tagHistory),
+        await measure(`moves, ${partitionEvents} events ${label}`, 'moves', target, moves('bench/log')),
+      ];
+    }
+
+    const perOp = (r: Run, k: 'primaryStatements' | 'primaryCpuMs' | 'primaryExecMs') => Math.max(0, r[k] - idle[k]) / Math.max(1, r.ops);
     const summary = {
       started: started.toISOString(),
       secondsPerRun: SECONDS,
       clients: CLIENTS,
       runs,
+      /** Per history read, what the primary spent with a replica over what it spent without one (idle work subtracted). */
       historyReadsPrimaryShare: {
         statements: perOp(withReplica, 'primaryStatements') / perOp(withoutReplica, 'primaryStatements'),
         cpu: perOp(withReplica, 'primaryCpuMs') / perOp(withoutReplica, 'primaryCpuMs'),
@@ -134,6 +171,13 @@ async function main(): Promise<void> {
       },
       replicationDelayMs: { samples: lags.length, p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: lags[lags.length - 1] ?? 0, during: movesReplicated.label },
       pgbouncerMoves: { opsPerSecRatio: movesPooled.opsPerSec / movesDirect.opsPerSec, p50Ratio: movesPooled.p50Ms / movesDirect.p50Ms, p99Ratio: movesPooled.p99Ms / movesDirect.p99Ms },
+      /** The log in ten partitions over the same log in one. */
+      tenPartitionsOverOne: Object.fromEntries(
+        ['lookups', 'history', 'moves'].map((load, i) => {
+          const [unpartitioned, partitioned] = Object.values(logs).map((runs) => runs[i]!);
+          return [load, { opsPerSecRatio: partitioned!.opsPerSec / unpartitioned!.opsPerSec, p50Ratio: partitioned!.p50Ms / unpartitioned!.p50Ms, p99Ratio: partitioned!.p99Ms / unpartitioned!.p99Ms }];
+        }),
+      ),
       loadAverage: loadAverage(),
     };
     console.log(JSON.stringify(summary, null, 2));

@@ -46,6 +46,8 @@ export interface RepositoryLoad {
   tags: number;
   /** Events appended: each tag is created, then moved round-robin (so a tag has about events / tags versions). */
   events: number;
+  /** What stands for each event's JWS: by default one of a signed event's size. */
+  jws?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export interface RepositoryLoad {
  * and lie months before any retention window. Returns the position of its
  * first event (writes still in flight may have moved the head since it was last read).
  */
-export async function loadRepository(pool: pg.Pool, { repository, tags, events: count }: RepositoryLoad): Promise<number> {
+export async function loadRepository(pool: pg.Pool, { repository, tags, events: count, jws = EVENT_SIZED_JWS }: RepositoryLoad): Promise<number> {
   const client = await pool.connect();
   const digest = (i: string) => `'sha256:' || md5((${i})::text) || md5((${i})::text || 'x')`;
   const target = (i: string) => `jsonb_build_object('mediaType', 'application/vnd.oci.image.manifest.v1+json', 'size', 1234, 'digest', ${digest(i)})`;
@@ -68,6 +70,9 @@ export async function loadRepository(pool: pg.Pool, { repository, tags, events: 
     await client.query('begin');
     const { rows } = await client.query<{ position: string }>('select position from log_head where id = 1 for update');
     const head = Number(rows[0]!.position);
+    // A partitioned log (migration 0011) gets the partitions these positions need first.
+    const partitioned = await client.query(`select to_regprocedure('tag_history_extend_log(bigint)') is not null as yes`);
+    if (partitioned.rows[0].yes) await client.query('select tag_history_extend_log($1::bigint)', [count]);
     await client.query(
       `insert into events (position, stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash)
        select $1::bigint + i + 1, $2::text || ':t' || (i % $3::int), i / $3::int + 1,
@@ -76,7 +81,7 @@ export async function loadRepository(pool: pg.Pool, { repository, tags, events: 
               else jsonb_build_object('repository', $2::text, 'tag', 't' || (i % $3::int), 'from', ${target(`i - $3::int`)}, 'target', ${target('i')}) end,
          'bench', ${at('i')}, $4, ${digest('i')}, case when i < $3::int then null else ${digest(`i - $3::int`)} end
        from generate_series(0, $5::int - 1) as i`,
-      [head, repository, tags, EVENT_SIZED_JWS, count],
+      [head, repository, tags, jws, count],
     );
     await client.query(
       `insert into streams (stream_id, version, last_hash, snapshot)

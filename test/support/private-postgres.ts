@@ -12,6 +12,11 @@ import { join } from 'node:path';
  */
 export interface PrivatePostgres {
   url: string;
+  port: number;
+  /** Runs one of the cluster's binaries (initdb, pg_ctl, pg_basebackup...) as the user that owns it. */
+  run(tool: string, args: string[]): Buffer;
+  /** A temporary folder owned by that user, removed with the cluster. */
+  dir: string;
   start(): void;
   stop(mode: 'fast' | 'immediate'): void;
   destroy(): void;
@@ -27,7 +32,12 @@ export function postgresBinaries(): string | undefined {
   return newest && join(BIN_ROOT, newest, 'bin');
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+/**
+ * `replicaOf`: a streaming replica of that cluster instead of a new one, made
+ * with pg_basebackup -R (the primary's own pg_hba.conf lets replication in
+ * from 127.0.0.1: initdb -A trust writes that line).
+ */
+export async function startPrivatePostgres(options: { replicaOf?: PrivatePostgres; settings?: string[] } = {}): Promise<PrivatePostgres> {
   const bin = postgresBinaries();
   if (!bin) throw new Error(`no Postgres binaries under ${BIN_ROOT}`);
   const root = process.getuid?.() === 0;
@@ -41,11 +51,17 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     execFileSync(root ? 'runuser' : join(bin, tool), root ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args, { stdio: 'pipe' });
   const data = join(dir, 'data');
   const port = await freePort();
-  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=50`;
+  const primary = options.replicaOf;
+  if (primary) run('pg_basebackup', ['-D', data, '-R', '-X', 'stream', '-c', 'fast', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres']);
+  else run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const settings = ['listen_addresses=127.0.0.1', 'max_connections=50', ...(options.settings ?? [])].map((s) => `-c ${s}`).join(' ');
+  const startOptions = `-p ${port} -k ${dir} ${settings}`;
   const cluster: PrivatePostgres = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start: () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']),
+    port,
+    run,
+    dir,
+    start: () => run('pg_ctl', ['-D', data, '-o', startOptions, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']),
     stop: (mode) => run('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']),
     destroy: () => {
       try {
@@ -60,7 +76,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   return cluster;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject).listen(0, '127.0.0.1', () => {

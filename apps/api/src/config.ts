@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { StorageConfig } from '@tag-history/database';
 import type { SigningKeySource } from '@tag-history/signing';
+import { loadDatabaseCopiesConfig } from './infrastructure/database-copies-config';
 import { loadTransparencyConfig, type TransparencyConfig } from './infrastructure/transparency/transparency-config';
 import { loadRegistryConfig, type RegistryConfig } from './registry/registry-config';
 
@@ -35,7 +36,7 @@ export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const storage: StorageConfig = env.DATABASE_URL
-    ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: positiveInt(env, 'DATABASE_POOL_SIZE', 16) }
+    ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: positiveInt(env, 'DATABASE_POOL_SIZE', 16), ...loadDatabaseCopiesConfig(env) }
     : { kind: 'pglite', dataDir };
   const signingKey: SigningKeySource = env.SIGNING_KEY
     ? { kind: 'jwk', json: env.SIGNING_KEY }

@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import type { AccessOptions } from './auth/access-options';
 import type { Clock } from './infrastructure/clock';
 import { clientErrorHandler, installEdge, sendOciError } from './http/edge';
+import { installReadYourWrites } from './http/read-your-writes';
 import { rewriteUrl } from './http/rewrite-url';
 import { CurrentTags } from '@tag-history/queries';
 import { installFastLookups } from './tags/current-tags/fast-lookups';
@@ -36,6 +37,7 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
   });
   const fastify = app.getHttpAdapter().getInstance();
   installEdge(fastify);
+  installReadYourWrites(fastify);
   // Every body reaches its endpoint as bytes; the endpoint checks the media
   // type and parses, so errors get the OCI body (see http/request-body.ts).
   // Fastify's own errors (body too large...) reach the same OciErrorFilter through Nest.

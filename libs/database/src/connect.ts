@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { type Dialect, Kysely, PostgresAdapter, PostgresDialect, PostgresDriver, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database';
+import { ReadRouter } from './read-routing/read-router';
+import { routingDialect } from './read-routing/routing-dialect';
 
 export type StorageConfig =
   | {
@@ -13,6 +15,12 @@ export type StorageConfig =
       poolSize?: number;
       /** An operator's job (rebuild, check, migrate), not requests: statements may take as long as they need. */
       longStatements?: boolean;
+      /** Streaming replicas that answer reads (DATABASE_READ_URL). */
+      readUrls?: string[];
+      /** How long a read that needs a log position waits for a replica before the primary answers. */
+      readMaxWaitMs?: number;
+      /** A direct connection for LISTEN, never a transaction-mode pooler (DATABASE_LISTEN_URL). */
+      listenUrl?: string;
     }
   | { kind: 'pglite'; dataDir?: string };
 
@@ -23,6 +31,12 @@ export interface Connection {
   pool?: pg.Pool;
   /** A connection outside the pool, for a long read (see dedicated-connection.ts). */
   dedicated(idleMs: number): DedicatedConnection;
+  /** Where reads go: the replicas when there are any (see read-routing/read-router.ts), else `db`. */
+  readDb: Kysely<Database>;
+  /** `dedicated`, on a replica when there is one. */
+  readDedicated(idleMs: number): DedicatedConnection;
+  /** Where the feed LISTENs: DATABASE_LISTEN_URL, else the primary's settings; absent on PGlite. */
+  listenConfig?: pg.ClientConfig;
 }
 
 export interface DedicatedConnection {
@@ -43,28 +57,66 @@ export function connect(config: StorageConfig): Connection {
       // Positions and sizes fit in 2^53 for any log this service will hold.
       types: { getTypeParser: (oid: number, format?: string) => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) } as pg.CustomTypesConfig,
     };
-    const pool = new pg.Pool({ ...options, max: config.poolSize ?? 16 });
-    // A client that loses its server must not crash the process: idle ones
-    // report on the pool, checked-out ones (between two statements of a
-    // transaction) on themselves. Either way the next query fails and the
-    // pool discards the client when it comes back.
-    pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    const pool = newPool({ ...options, max: config.poolSize ?? 16 });
+    const readUrls = config.readUrls ?? [];
+    // A replica that is gone is left out after a second, not after the primary's five.
+    const replicaPools = readUrls.map((url) => newPool({ ...options, connectionString: url, connectionTimeoutMillis: 1_000, max: config.poolSize ?? 16 }));
+    const router = new ReadRouter(readUrls.length, { maxWaitMs: config.readMaxWaitMs ?? 1_000, retryDownMs: 1_000 });
     // One connection of its own, never from the write pool; the server ends it when it sits idle in its transaction.
+    const own = (url: string, idleMs: number) => newPool({ ...options, connectionString: url, max: 1, idle_in_transaction_session_timeout: idleMs });
     const dedicated = (idleMs: number): DedicatedConnection => {
-      const own = new pg.Pool({ ...options, max: 1, idle_in_transaction_session_timeout: idleMs });
-      // As for the write pool: a connection the server ends (its idle timeout) fails the stream, never the process.
-      own.on('error', () => undefined);
-      own.on('connect', (client) => client.on('error', () => undefined));
-      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: own }) });
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: own(config.url, idleMs) }) });
       return { db, release: () => db.destroy() };
     };
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), storage: 'postgres', pool, dedicated };
+    const readDedicated = (idleMs: number): DedicatedConnection => {
+      if (readUrls.length === 0) return dedicated(idleMs);
+      const pools = [config.url, ...readUrls].map((url) => own(url, idleMs));
+      const [primary, ...replicas] = pools.map((p) => new PostgresDriver({ pool: p }));
+      const db = new Kysely<Database>({ dialect: routingDialect(router, primary!, replicas) });
+      return { db, release: async () => void (await Promise.all(pools.map((p) => p.end()))) };
+    };
+    // The primary's Kysely owns every pool: destroying it ends the replicas' too.
+    const db = new Kysely<Database>({ dialect: ownerDialect(pool, replicaPools) });
+    const readDb =
+      readUrls.length === 0
+        ? db
+        : new Kysely<Database>({ dialect: routingDialect(router, new PostgresDriver({ pool }), replicaPools.map((p) => new PostgresDriver({ pool: p }))) });
+    const listenConfig = { ...pool.options, connectionString: config.listenUrl ?? config.url };
+    return { db, storage: 'postgres', pool, dedicated, readDb, readDedicated, listenConfig };
   }
   const dataDir = config.dataDir;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir ? join(dataDir, 'pglite') : undefined, { parsers: { [INT8]: Number } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   // PGlite has one connection: a long read holds it, and its idle timeout (the reader's) is what frees it.
-  return { db, storage: 'pglite', dedicated: () => ({ db, release: async () => undefined }) };
+  const dedicated = () => ({ db, release: async () => undefined });
+  return { db, storage: 'pglite', dedicated, readDb: db, readDedicated: dedicated };
+}
+
+function newPool(options: pg.PoolConfig & { idle_in_transaction_session_timeout?: number }): pg.Pool {
+  const pool = new pg.Pool(options);
+  // A client that loses its server must not crash the process: idle ones
+  // report on the pool, checked-out ones (between two statements of a
+  // transaction) on themselves. Either way the next query fails and the
+  // pool discards the client when it comes back.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+/** Kysely's Postgres dialect on `pool`, whose destroy also ends `others`. */
+function ownerDialect(pool: pg.Pool, others: pg.Pool[]): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => {
+      const driver = new PostgresDriver({ pool });
+      const destroy = driver.destroy.bind(driver);
+      driver.destroy = async () => {
+        await Promise.all([destroy(), ...others.map((p) => p.end())]);
+      };
+      return driver;
+    },
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
 }

@@ -22,12 +22,20 @@ export interface Database {
   policies: PoliciesTable;
   tag_expiry: TagExpiryTable;
   policy_run_leases: PolicyRunLeasesTable;
+  log_partitioning: LogPartitioningTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
 export interface LogHeadTable {
   id: number;
   position: number;
+}
+
+/** How `events` is partitioned (one row): positions per partition, and where the last partition made ends (exclusive). */
+export interface LogPartitioningTable {
+  id: number;
+  size: number;
+  until: number;
 }
 
 /** The write model: where each stream is, and a snapshot of its decider state. */
@@ -235,3 +243,9 @@ export const DATABASE = Symbol.for('tag-history.database');
 
 /** Nest injection token for Connection['dedicated']: connections outside the write pool, for long reads. */
 export const DEDICATED_CONNECTION = Symbol.for('tag-history.dedicated-connection');
+
+/** Nest injection token for the Kysely<Database> that reads go to: a replica when there is one (Connection['readDb']). */
+export const READ_DATABASE = Symbol.for('tag-history.read-database');
+
+/** Nest injection token for Connection['readDedicated']: long reads, on a replica when there is one. */
+export const READ_DEDICATED_CONNECTION = Symbol.for('tag-history.read-dedicated-connection');

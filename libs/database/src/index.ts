@@ -2,3 +2,5 @@ export * from './database';
 export * from './connect';
 export * from './migrate';
 export * from './is-unavailable-error';
+export * from './read-routing/required-position';
+export * from './log-partitions';

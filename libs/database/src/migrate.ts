@@ -1,11 +1,13 @@
 import { type Kysely, Migrator } from 'kysely';
 import type { Database } from './database';
+import { extendLogPartitions } from './log-partitions';
 import { migrations } from './migrations';
 
 export async function migrate(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
+  await extendLogPartitions(db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

@@ -20,6 +20,12 @@ export interface EventStoreOptions {
   references(event: NewEvent): { repository: string; digest: string } | null;
   /** What a write whose event met a lease is answered. */
   leaseRefusal(hit: LeaseHit): Error;
+  /**
+   * Told, in the writer's async context, the log position a read must reach
+   * to see a write's outcome: its last event's, or for a write that appended
+   * nothing the log head when it was checked.
+   */
+  written?(position: number): void;
 }
 
 /** Writes with more operations than this run in a round of their own. */
@@ -81,18 +87,27 @@ export class EventStore {
   }
 
   /** Decides and appends `operations` atomically; answers each one's state and events, or the first refusal. */
-  write<S = unknown>(operations: Operation[], context: WriteContext): Promise<OperationResult<S>[]> {
+  async write<S = unknown>(operations: Operation[], context: WriteContext): Promise<OperationResult<S>[]> {
+    let results: OperationResult[];
     if (context.idempotency?.recorded) {
       // Committed elsewhere (perhaps by another instance), acknowledged here: listeners hear of it before the answer too.
-      return replayOutcome(this.db, context.idempotency.recorded).then((results) => {
-        this.committed(results.flatMap((r) => r.events));
-        return results as OperationResult<S>[];
+      results = await replayOutcome(this.db, context.idempotency.recorded);
+      this.committed(results.flatMap((r) => r.events));
+    } else {
+      results = await new Promise<OperationResult[]>((resolve, reject) => {
+        this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, solo: false, resolve, reject });
+        this.pump();
       });
     }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, solo: false, resolve: resolve as Pending['resolve'], reject });
-      this.pump();
-    });
+    if (this.options.written) this.options.written(await this.readablePosition(results));
+    return results as OperationResult<S>[];
+  }
+
+  /** A no-op's state was checked against the head under the stream's lock: any copy at the head then has it. */
+  private async readablePosition(results: OperationResult[]): Promise<number> {
+    const last = Math.max(0, ...results.flatMap((r) => r.events.map((e) => e.position)));
+    if (last > 0) return last;
+    return (await this.db.selectFrom('log_head').select('position').where('id', '=', 1).executeTakeFirstOrThrow()).position;
   }
 
   private pump(): void {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { withRequiredPosition } from '@tag-history/database';
 import type { RecordedEvent } from '@tag-history/event-store';
 import { type FeedFilter, ReadFeedQuery } from '@tag-history/queries';
 import { FeedWaiter } from './feed-waiter';
@@ -26,7 +27,9 @@ export class FeedReader {
     for (;;) {
       // Taken before the read: a commit between the read and the wait then ends the wait at once.
       const seen = this.waiter.current;
-      const events = await this.queryBus.execute(new ReadFeedQuery(after, limit, filter));
+      // Woken by a commit on the primary: read from a copy that has it, or a replica would answer nothing new.
+      const notified = this.waiter.notifiedPosition;
+      const events = await withRequiredPosition(notified > after ? notified : undefined, () => this.queryBus.execute(new ReadFeedQuery(after, limit, filter)));
       const left = deadline - Date.now();
       if (events.length > 0 || left <= 0 || this.closed || gone()) return events;
       await this.waiter.wait(seen, left);

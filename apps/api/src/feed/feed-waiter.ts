@@ -6,8 +6,8 @@ import pg from 'pg';
 export type FeedSignal = 'notified' | 'connected' | 'lost';
 
 export interface FeedWaiterOptions {
-  /** The pool whose settings the LISTEN connection copies; absent on PGlite, which then polls. */
-  pool?: pg.Pool;
+  /** The LISTEN connection's settings (a direct one: a transaction-mode pooler drops LISTEN); absent on PGlite, which then polls. */
+  listen?: pg.ClientConfig;
   /** How often a waiter looks again without a notification. */
   pollMs: number;
   /** The same while the LISTEN connection is down. */
@@ -31,6 +31,7 @@ export class FeedWaiter implements OnModuleDestroy {
   private reconnectTimer?: NodeJS.Timeout;
   /** Counts wake-ups, so that a reader can tell whether one came between its read and its wait. */
   private generation = 0;
+  private notified = 0;
 
   constructor(private readonly options: FeedWaiterOptions) {
     void this.listen();
@@ -42,7 +43,7 @@ export class FeedWaiter implements OnModuleDestroy {
 
   /** False on PGlite: there is no LISTEN connection, only polling. */
   get canListen(): boolean {
-    return this.options.pool !== undefined;
+    return this.options.listen !== undefined;
   }
 
   /** True while the LISTEN connection is up: every commit from then on is notified. */
@@ -54,6 +55,11 @@ export class FeedWaiter implements OnModuleDestroy {
   watch(watcher: (signal: FeedSignal, head?: number) => void): () => void {
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
+  }
+
+  /** The highest log head a notification announced: reads from a replica wait for it (see FeedReader). */
+  get notifiedPosition(): number {
+    return this.notified;
   }
 
   /** The generation to pass to `wait` after the next read. */
@@ -93,8 +99,8 @@ export class FeedWaiter implements OnModuleDestroy {
   }
 
   private async listen(): Promise<void> {
-    if (!this.options.pool || this.closed) return;
-    const client = new pg.Client(this.options.pool.options);
+    if (!this.options.listen || this.closed) return;
+    const client = new pg.Client(this.options.listen);
     let lost = false;
     const onLost = () => {
       if (lost) return;
@@ -106,7 +112,11 @@ export class FeedWaiter implements OnModuleDestroy {
       this.wakeAll('lost');
       if (!this.closed) this.reconnectTimer = setTimeout(() => void this.listen(), 1_000).unref();
     };
-    client.on('notification', (message) => this.wakeAll('notified', Number(message.payload) || undefined));
+    client.on('notification', ({ payload }) => {
+      const head = Number(payload) || undefined;
+      this.notified = Math.max(this.notified, head ?? 0);
+      this.wakeAll('notified', head);
+    });
     client.on('error', onLost);
     client.on('end', onLost);
     try {

@@ -9,8 +9,8 @@ import { ReadFeedController } from './read-feed/read-feed.controller';
 @Module({})
 export class FeedModule {
   static forRoot(infrastructure: Infrastructure): DynamicModule {
-    const waiter = infrastructure.pool
-      ? { pool: infrastructure.pool, pollMs: 5_000, fallbackPollMs: 500 }
+    const waiter = infrastructure.listenConfig
+      ? { listen: infrastructure.listenConfig, pollMs: 5_000, fallbackPollMs: 500 }
       : // PGlite: one process, no LISTEN connection of its own; a short poll is cheap in-process.
         { pollMs: 200, fallbackPollMs: 200 };
     return {

@@ -14,7 +14,7 @@ import { releaseIdempotencyKey, storeIdempotentAnswer } from './settle-idempoten
 import type { StoredAnswer } from './stored-answer';
 
 /** The answer headers a retry gets back; the rest are made fresh for every response. */
-const KEPT_HEADERS = ['etag', 'location', 'content-type', 'link'];
+const KEPT_HEADERS = ['etag', 'location', 'content-type', 'link', 'tag-history-position'];
 /** How long a retry waits for the first request with its key to finish before it answers 409. */
 const WAIT_FOR_FIRST_MS = 10_000;
 const WAIT_STEP_MS = 50;

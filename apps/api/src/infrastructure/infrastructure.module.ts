@@ -1,7 +1,8 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { DATABASE, DEDICATED_CONNECTION } from '@tag-history/database';
+import { DATABASE, DEDICATED_CONNECTION, READ_DATABASE, READ_DEDICATED_CONNECTION } from '@tag-history/database';
 import { EventStore } from '@tag-history/event-store';
 import { CLOCK, type Clock } from './clock';
+import { LogPartitionKeeper } from './log-partition-keeper';
 import type { Infrastructure } from './open-infrastructure';
 import { SIGNING_KEY } from './signing-key';
 
@@ -13,10 +14,12 @@ export class InfrastructureModule {
     const providers = [
       { provide: DATABASE, useValue: infrastructure.db },
       { provide: DEDICATED_CONNECTION, useValue: infrastructure.dedicated },
+      { provide: READ_DATABASE, useValue: infrastructure.readDb },
+      { provide: READ_DEDICATED_CONNECTION, useValue: infrastructure.readDedicated },
       { provide: EventStore, useValue: infrastructure.eventStore },
       { provide: CLOCK, useValue: clock },
       { provide: SIGNING_KEY, useValue: infrastructure.key },
     ];
-    return { module: InfrastructureModule, providers, exports: providers.map((p) => p.provide) };
+    return { module: InfrastructureModule, providers: [...providers, LogPartitionKeeper], exports: providers.map((p) => p.provide) };
   }
 }

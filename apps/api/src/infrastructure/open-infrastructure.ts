@@ -3,6 +3,7 @@ import { manifestBeingDeleted, type PinEvent, referencedBy, type TagEvent } from
 import { EventStore, type LeaseHit, type NewEvent, registerSigningKey } from '@tag-history/event-store';
 import { loadSigningKey, type SigningKey } from '@tag-history/signing';
 import type { Config } from '../config';
+import { answerWrittenPosition } from '../http/read-your-writes';
 import { CandidateReferencedError } from '../gc/start-sweep/candidate-referenced-error';
 import { type LogKeys, loadLogKeys } from './transparency/log-keys';
 
@@ -32,6 +33,7 @@ export function createEventStore({ db, storage }: Pick<Connection, 'db' | 'stora
     deadlineMs: 10_000,
     references,
     leaseRefusal,
+    written: answerWrittenPosition,
   });
 }
 

@@ -8,6 +8,7 @@ import * as appendFunction from './0006-append-function';
 import * as transparencyLog from './0008-transparency-log';
 import * as registryWatch from './0009-registry-watch';
 import * as tagPolicies from './0010-tag-policies';
+import * as partitionedLog from './0011-partitioned-log';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0008-transparency-log': transparencyLog,
   '0009-registry-watch': registryWatch,
   '0010-tag-policies': tagPolicies,
+  '0011-partitioned-log': partitionedLog,
 };

@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
 import { type AuditEvent, AuditEventsQuery, type AuditPage } from './audit-events.query';
 
 /** Reads the log itself: the audit answers from what was signed, not from a projection of it. */
 @QueryHandler(AuditEventsQuery)
 export class AuditEventsHandler implements IQueryHandler<AuditEventsQuery, AuditPage> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ filter, n, before }: AuditEventsQuery): Promise<AuditPage> {
     const { repository, tag, actor, type, since, until } = filter;

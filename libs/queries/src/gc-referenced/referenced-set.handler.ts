@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { type Connection, DEDICATED_CONNECTION, type Database } from '@tag-history/database';
+import { type Connection, READ_DEDICATED_CONNECTION, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import { PassThrough, type Readable } from 'node:stream';
@@ -29,7 +29,7 @@ export const MAX_REFERENCED_STREAMS = 4;
 export class ReferencedSetHandler implements IQueryHandler<ReferencedSetQuery, Readable> {
   private running = 0;
 
-  constructor(@Inject(DEDICATED_CONNECTION) private readonly dedicated: Connection['dedicated']) {}
+  constructor(@Inject(READ_DEDICATED_CONNECTION) private readonly dedicated: Connection['dedicated']) {}
 
   /** Resolves once the header is read, so that a database that is not there is an error answer, not a cut stream. */
   execute(query: ReferencedSetQuery): Promise<Readable> {

@@ -1,4 +1,4 @@
-import type { Database } from '@tag-history/database';
+import { type Database, requiredPosition } from '@tag-history/database';
 import { tagStreamId } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import type { TagView } from '../tag-view';
@@ -15,16 +15,23 @@ export class CurrentTags {
   private readonly lookups: CoalescedTagLookups;
   /** Entries answer only while every change reaches the cache. */
   serving = false;
+  /** The log position up to which every change has reached the cache. */
+  position = 0;
 
   constructor(db: Kysely<Database>, capacity: number) {
     this.cache = new TagCache(capacity);
     this.lookups = new CoalescedTagLookups(db);
   }
 
+  /** True when the cache may answer this request: serving, and at least as far in the log as the request needs (Tag-History-Min-Position). */
+  answers(): boolean {
+    return this.serving && (requiredPosition() ?? 0) <= this.position;
+  }
+
   /** The tag now; `fresh` reads the database whatever the cache holds. */
   async get(repository: string, tag: string, fresh = false): Promise<TagView | undefined> {
     const key = tagStreamId(repository, tag);
-    if (this.serving && !fresh) {
+    if (!fresh && this.answers()) {
       const entry = this.cache.get(key);
       if (entry) return entry.view ?? undefined;
     }

@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
 import { ListPinsQuery, type PinPage } from './list-pins.query';
 
 @QueryHandler(ListPinsQuery)
 export class ListPinsHandler implements IQueryHandler<ListPinsQuery, PinPage> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ repository, n, last }: ListPinsQuery): Promise<PinPage> {
     let query = this.db.selectFrom('pins').selectAll().where('repository', '=', repository);

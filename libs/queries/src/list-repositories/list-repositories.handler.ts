@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { type Kysely, sql } from 'kysely';
 import { ListRepositoriesQuery, type RepositorySummary } from './list-repositories.query';
 
@@ -11,7 +11,7 @@ import { ListRepositoriesQuery, type RepositorySummary } from './list-repositori
  */
 @QueryHandler(ListRepositoriesQuery)
 export class ListRepositoriesHandler implements IQueryHandler<ListRepositoriesQuery, RepositorySummary[]> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ limit, search, last }: ListRepositoriesQuery): Promise<RepositorySummary[]> {
     const rows = await this.db

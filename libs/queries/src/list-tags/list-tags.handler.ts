@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import { ListTagsQuery, type TagPage } from './list-tags.query';
 
 @QueryHandler(ListTagsQuery)
 export class ListTagsHandler implements IQueryHandler<ListTagsQuery, TagPage> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ repository, n, last }: ListTagsQuery): Promise<TagPage> {
     let query = this.db.selectFrom('tags').select('tag').where('repository', '=', repository);

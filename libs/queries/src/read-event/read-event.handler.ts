@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { toRecordedEvent } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
 import { type EventWithPrevious, ReadEventQuery } from './read-event.query';
 
 @QueryHandler(ReadEventQuery)
 export class ReadEventHandler implements IQueryHandler<ReadEventQuery, EventWithPrevious | undefined> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ position }: ReadEventQuery): Promise<EventWithPrevious | undefined> {
     const row = await this.db.selectFrom('events').selectAll().where('position', '=', position).executeTakeFirst();

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { type RecordedEvent, toRecordedEvent } from '@tag-history/event-store';
 import { type Kysely, sql } from 'kysely';
 import { type FeedFilter, ReadFeedQuery } from './read-feed.query';
@@ -20,7 +20,7 @@ export async function readFeed(db: Kysely<Database>, after: number, limit: numbe
 
 @QueryHandler(ReadFeedQuery)
 export class ReadFeedHandler implements IQueryHandler<ReadFeedQuery, RecordedEvent[]> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   execute({ after, limit, filter }: ReadFeedQuery): Promise<RecordedEvent[]> {
     return readFeed(this.db, after, limit, filter);

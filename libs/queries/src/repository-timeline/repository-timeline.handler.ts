@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { type Kysely, sql } from 'kysely';
 import { type RepositoryTimeline, RepositoryTimelineQuery, type TimelineEnd } from './repository-timeline.query';
 
@@ -12,7 +12,7 @@ import { type RepositoryTimeline, RepositoryTimelineQuery, type TimelineEnd } fr
  */
 @QueryHandler(RepositoryTimelineQuery)
 export class RepositoryTimelineHandler implements IQueryHandler<RepositoryTimelineQuery, RepositoryTimeline> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ repository, limit, since, until }: RepositoryTimelineQuery): Promise<RepositoryTimeline> {
     const head = await this.db.selectFrom('log_head').select('position').executeTakeFirstOrThrow();

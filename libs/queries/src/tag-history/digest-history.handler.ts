@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
 import { type DigestHistoryPage, DigestHistoryQuery } from './digest-history.query';
 import { type IntervalView, toIntervalView } from './interval-view';
 
 @QueryHandler(DigestHistoryQuery)
 export class DigestHistoryHandler implements IQueryHandler<DigestHistoryQuery, DigestHistoryPage> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ repository, digest, n, last }: DigestHistoryQuery): Promise<DigestHistoryPage> {
     // Both reads walk tag_history_by_digest (repository, digest, tag) from the cursor.

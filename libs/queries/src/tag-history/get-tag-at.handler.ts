@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import type { TagView } from '../tag-view';
@@ -10,7 +10,7 @@ import { targetOf } from './interval-view';
 
 @QueryHandler(GetTagAtQuery)
 export class GetTagAtHandler implements IQueryHandler<GetTagAtQuery, TagView> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ repository, tag, point }: GetTagAtQuery): Promise<TagView> {
     const row = await intervalAt(this.db, repository, tag, point);

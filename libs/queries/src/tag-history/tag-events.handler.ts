@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError, tagStreamId } from '@tag-history/domain';
 import { type Kysely, sql } from 'kysely';
 import { toTagEventView } from './tag-event-view';
@@ -14,7 +14,7 @@ import { versionAt } from './version-at';
  */
 @QueryHandler(TagEventsQuery)
 export class TagEventsHandler implements IQueryHandler<TagEventsQuery, TagEventsPage> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ repository, tag, n, range }: TagEventsQuery): Promise<TagEventsPage> {
     const streamId = tagStreamId(repository, tag);

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import { toIntervalView } from './interval-view';
@@ -8,7 +8,7 @@ import { type TagDigestAnswer, TagIntervalsQuery } from './tag-intervals.query';
 
 @QueryHandler(TagIntervalsQuery)
 export class TagIntervalsHandler implements IQueryHandler<TagIntervalsQuery, TagDigestAnswer> {
-  constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ repository, tag, digest, at }: TagIntervalsQuery): Promise<TagDigestAnswer> {
     // tag_history_by_digest (repository, digest, tag): only this tag's intervals at this digest are read.

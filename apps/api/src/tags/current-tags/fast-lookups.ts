@@ -3,6 +3,7 @@ import type { CurrentTags } from '@tag-history/queries';
 import type { FastifyInstance } from 'fastify';
 import { negotiate } from '../../http/negotiate';
 import { etag, noneMatchHits } from '../../http/preconditions';
+import { MIN_POSITION_HEADER } from '../../http/read-your-writes';
 import { TAG_REPRESENTATIONS } from '../tag-representation/represent-tag';
 
 const ROUTE = '/v2/:name/_tags/:tag';
@@ -20,7 +21,8 @@ export function installFastLookups(fastify: FastifyInstance, tags: CurrentTags):
   fastify.addHook('onRequest', (request, reply, done) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || request.routeOptions.url !== ROUTE || !tags.serving) return done();
     const headers = request.headers;
-    if (request.url.includes('?') || headers['cache-control'] !== undefined) return done();
+    // Cache-Control and Tag-History-Min-Position may ask for more than memory has: the ordinary way decides.
+    if (request.url.includes('?') || headers['cache-control'] !== undefined || headers[MIN_POSITION_HEADER] !== undefined) return done();
     const { name, tag } = request.params as { name: string; tag: string };
     const entry = tags.cache.get(tagStreamId(name, tag));
     if (!entry?.view) return done();

@@ -74,6 +74,7 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
       // Reads that began before the head was read are dropped with this clear.
       this.tags.cache.clear();
       this.seen = Math.max(this.seen, head);
+      this.tags.position = this.seen;
       this.tags.serving = true;
       if (!this.waiter.canListen) this.timer = setInterval(() => this.catchUp(), POLL_MS).unref();
       this.catchUp();
@@ -132,5 +133,6 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
     // another instance's events may sit below, and only the log advances `seen`.
     const first = events[0]?.position;
     if (first !== undefined && (!insert || first === this.seen + 1)) this.seen = Math.max(this.seen, events[events.length - 1]!.position);
+    this.tags.position = this.seen;
   }
 }

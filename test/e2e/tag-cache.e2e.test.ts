@@ -110,6 +110,16 @@ describe('current tags from memory, one instance', () => {
     await eventually(() => fetch(tagUrl(instance.url, 'nc')), (res) => versionOf(res) === 2);
   });
 
+  it('answers another writer at once to a read that names its position (Tag-History-Min-Position), also for a tag it holds', async () => {
+    await putTag(instance.url, 'cache/app', 'min', 'first');
+    expect(versionOf(await fetch(tagUrl(instance.url, 'min')))).toBe(1); // now held in memory
+    for (let i = 0; i < 5; i++) {
+      const position = (await elsewhere(put('min', `next-${i}`))).events.at(-1)!.position;
+      const res = await fetch(tagUrl(instance.url, 'min'), { headers: { 'tag-history-min-position': String(position) } });
+      expect(versionOf(res)).toBe(i + 2);
+    }
+  });
+
   it('never serves a tag another writer deleted from memory for good', async () => {
     await putTag(instance.url, 'cache/app', 'gone', 'x');
     expect((await fetch(tagUrl(instance.url, 'gone'))).status).toBe(200);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DATABASE, type Database } from '@tag-history/database';
+import { READ_DATABASE, type Database } from '@tag-history/database';
 import { CurrentTags, queryHandlers } from '@tag-history/queries';
 import type { Kysely } from 'kysely';
 import { TagCacheFollower } from './current-tags/tag-cache-follower';
@@ -28,7 +28,7 @@ const CACHED_TAGS = 250_000;
     DeleteTagHandler,
     SignedTags,
     ...queryHandlers,
-    { provide: CurrentTags, useFactory: (db: Kysely<Database>) => new CurrentTags(db, CACHED_TAGS), inject: [DATABASE] },
+    { provide: CurrentTags, useFactory: (db: Kysely<Database>) => new CurrentTags(db, CACHED_TAGS), inject: [READ_DATABASE] },
     TagCacheFollower,
   ],
 })

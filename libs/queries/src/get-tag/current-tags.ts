@@ -1,4 +1,4 @@
-import { type Database, requiredPosition } from '@tag-history/database';
+import { type Database, requiredPosition, withRequiredPosition } from '@tag-history/database';
 import { tagStreamId } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import type { TagView } from '../tag-view';
@@ -17,6 +17,8 @@ export class CurrentTags {
   serving = false;
   /** The log position up to which every change has reached the cache. */
   position = 0;
+  /** The last log position this instance acknowledged: its database reads never answer older. */
+  written = 0;
 
   constructor(db: Kysely<Database>, capacity: number) {
     this.cache = new TagCache(capacity);
@@ -35,6 +37,8 @@ export class CurrentTags {
       const entry = this.cache.get(key);
       if (entry) return entry.view ?? undefined;
     }
-    return this.cache.read(key, () => this.lookups.get(repository, tag));
+    // From a copy of the log (a replica, or the primary) at least as far as the cache and this instance's writes:
+    // an entry it fills can be older than no change the follower has applied, and no answer older than what was acknowledged.
+    return this.cache.read(key, () => withRequiredPosition(Math.max(this.position, this.written), () => this.lookups.get(repository, tag)));
   }
 }

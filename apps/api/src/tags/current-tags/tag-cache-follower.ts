@@ -132,6 +132,7 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
     // Positions commit in order: own events right after `seen` leave nothing unread below them. Otherwise
     // another instance's events may sit below, and only the log advances `seen`.
     const first = events[0]?.position;
+    if (insert && events.length > 0) this.tags.written = Math.max(this.tags.written, events[events.length - 1]!.position);
     if (first !== undefined && (!insert || first === this.seen + 1)) this.seen = Math.max(this.seen, events[events.length - 1]!.position);
     this.tags.position = this.seen;
   }

@@ -98,6 +98,23 @@ describe('bad input to the policy routes', () => {
   });
 });
 
+describe('globs of many stars', () => {
+  // Made into a backtracking RegExp, such a glob froze the instance on every write of a near-miss tag.
+  it('a write, a filtered list and a run under them are answered', async () => {
+    const tags = `${'*a'.repeat(63)}*b`;
+    expect((await putPolicy('stars', { repositories: 'stars/**', tags, rule: 'immutable' })).status).toBe(201);
+    expect((await putPolicy('stars-expire', { repositories: `**${'a**'.repeat(84)}b`, tags, rule: 'expire', after: 'P1D' })).status).toBe(201);
+    const near = 'a'.repeat(128);
+    expect((await putTag(t.url, 'stars/app', near, 'a')).status).toBe(201);
+    expect((await putTag(t.url, 'stars/app', near, 'b')).status).toBe(200);
+    expect((await request(`/v2/_policies?repository=stars/app&tag=${near}`)).body.policies).toEqual([]);
+    expect((await request('/v2/_policies/_run', { method: 'POST' })).status).toBe(200);
+    expect((await putTag(t.url, 'stars/app', `${'a'.repeat(127)}b`, 'a')).status).toBe(201);
+    expect((await putTag(t.url, 'stars/app', `${'a'.repeat(127)}b`, 'b')).status).toBe(409);
+    for (const id of ['stars', 'stars-expire']) expect((await request(`/v2/_policies/${id}`, { method: 'DELETE' })).status).toBe(200);
+  });
+});
+
 describe('getting past an immutable policy', () => {
   beforeAll(async () => {
     expect((await putTag(t.url, 'imm/app', 'v1', 'first')).status).toBe(201);

@@ -261,3 +261,31 @@ describe('with authentication', () => {
     },
   );
 });
+
+describe('two instances', () => {
+  it('runs started on both at once act on one: each tag deleted once, by one run, none planned twice', async () => {
+    const { createApp } = await import('../../apps/api/src/create-app');
+    const apps = await Promise.all(
+      [1, 2].map(async () => {
+        const app = await createApp(t.infrastructure, { clock: () => new Date(Date.now() + 86_400_000), logger: false });
+        await app.listen(0, '127.0.0.1');
+        return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
+      }),
+    );
+    try {
+      for (let i = 0; i < 40; i++) expect((await putTag(t.url, 'two/app', `pr-${i}`, `pr-${i}`)).status).toBe(201);
+      expect((await putPolicy('two', { repositories: 'two/*', tags: 'pr-*', rule: 'expire', after: 'PT1H' })).status).toBe(201);
+      const runs = await Promise.all(apps.flatMap(({ url }) => [1, 2, 3].map(() => fetch(`${url}/v2/_policies/_run`, { method: 'POST' }).then(async (r) => ({ status: r.status, body: (await r.json()) as Body })))));
+      for (const { status } of runs) expect([200, 409]).toContain(status);
+      const acted = runs.filter((r) => r.status === 200 && (r.body.deleted.length > 0 || r.body.kept.length > 0));
+      expect(acted).toHaveLength(1);
+      expect(acted[0]!.body.kept).toEqual([]);
+      expect(acted[0]!.body.deleted.map((d: Body) => d.tag).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `pr-${i}`).sort());
+      const deletes = await t.infrastructure.db.selectFrom('events').select('stream_id').where('type', '=', 'TagDeleted').where('stream_id', 'like', 'two/app:%').execute();
+      expect(deletes).toHaveLength(40);
+    } finally {
+      await Promise.all(apps.map(({ app }) => app.close()));
+      expect((await request('/v2/_policies/two', { method: 'DELETE' })).status).toBe(200);
+    }
+  });
+});

@@ -46,3 +46,11 @@ describe('cleanup plan', () => {
     expect(planned([expire, both], [tag('team/app', 'pr-1', 30, { version: 9 }), tag('team/app', 'pr-2', 40)])).toEqual(['team/app:pr-1@9 pr', 'team/app:pr-2@3 a-keep']);
   });
 });
+
+describe('cleanup plan over many tags', () => {
+  // Grouping by copying each repository's list for every tag took time quadratic in the tags of one repository.
+  it('plans a repository of 100,001 tags in one pass', () => {
+    const tags = Array.from({ length: 100_001 }, (_, i) => tag('team/ci', `nightly-${i}`, i / 100_000));
+    expect(planned([{ ...retain, keep: 100_000 }], tags)).toEqual(['team/ci:nightly-100000@3 nightly']);
+  });
+});

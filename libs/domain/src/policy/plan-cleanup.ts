@@ -56,7 +56,11 @@ export function planCleanup(policies: readonly Policy[], candidates: readonly Cl
 /** Per repository, all but the `keep` most recently moved tags. */
 function overKeep(tags: CleanupCandidate[], keep: number): CleanupCandidate[] {
   const byRepository = new Map<string, CleanupCandidate[]>();
-  for (const t of tags) byRepository.set(t.repository, [...(byRepository.get(t.repository) ?? []), t]);
+  for (const t of tags) {
+    const list = byRepository.get(t.repository);
+    if (list) list.push(t);
+    else byRepository.set(t.repository, [t]);
+  }
   return [...byRepository.values()].flatMap((list) =>
     list.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || b.position - a.position).slice(keep).sort((a, b) => compare(a.tag, b.tag)),
   );

@@ -25,15 +25,30 @@ export function policyGlobSource(field: 'repositories' | 'tags', glob: string): 
   return `^${glob.split('**').map(segment).join('.*')}$`;
 }
 
-const compiled = new Map<string, RegExp>();
-
+/**
+ * Matched step by step over the value, keeping every glob position still
+ * possible (at most one per token): time is the value's length times the
+ * glob's. A backtracking RegExp takes time exponential in the stars on a near
+ * miss (`*a*a*a…*b` against `aaaa…`), and every tag write matches every policy.
+ */
 export function matchesPolicyGlob(field: 'repositories' | 'tags', glob: string, value: string): boolean {
-  const key = `${field} ${glob}`;
-  let pattern = compiled.get(key);
-  if (!pattern) {
-    if (compiled.size > 10_000) compiled.clear();
-    pattern = new RegExp(policyGlobSource(field, glob));
-    compiled.set(key, pattern);
+  const tokens = glob.match(/\*\*|[^]/g) ?? [];
+  const fits = (c: string) => field === 'tags' || c !== '/';
+  // Stars match nothing too: a position before a star is also the position after it.
+  const closed = (positions: Set<number>) => {
+    for (const i of positions) if (tokens[i] === '*' || tokens[i] === '**') positions.add(i + 1);
+    return positions;
+  };
+  let positions = closed(new Set([0]));
+  for (const c of value) {
+    const next = new Set<number>();
+    for (const i of positions) {
+      const token = tokens[i];
+      if (token === '**' || (token === '*' && fits(c))) next.add(i);
+      else if ((token === '?' && fits(c)) || token === c) next.add(i + 1);
+    }
+    if (next.size === 0) return false;
+    positions = closed(next);
   }
-  return pattern.test(value);
+  return positions.has(tokens.length);
 }

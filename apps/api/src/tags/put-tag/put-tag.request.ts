@@ -60,6 +60,8 @@ function withoutExpiresAt(json: unknown): { object: unknown; expiresAt: { expire
   } catch {
     at = undefined;
   }
-  if (!at) throw new TagHistoryError('BODY_INVALID', 'expiresAt must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z', { expiresAt: String(expiresAt) });
+  // Its offset may carry it out of the years 0001-9999 that RFC 3339, and the column, can write.
+  const year = at?.getUTCFullYear() ?? 0;
+  if (!at || year < 1 || year > 9999) throw new TagHistoryError('BODY_INVALID', 'expiresAt must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z', { expiresAt: String(expiresAt) });
   return { object, expiresAt: { expiresAt: at.toISOString() } };
 }

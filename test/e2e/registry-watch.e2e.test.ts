@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/create-app';
 import { reconcileCommand } from '../../apps/cli/src/reconcile.command';
-import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 import {
   type DistributionRegistry,
   eventually,

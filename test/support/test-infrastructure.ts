@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Config } from '../../apps/api/src/config';
-import { loadTransparencyConfig } from '../../apps/api/src/infrastructure/transparency/transparency-config';
+import type { Config } from '@tag-history/config';
+import { loadTransparencyConfig } from '@tag-history/config';
 import { type Infrastructure, openInfrastructure } from '../../apps/api/src/infrastructure/open-infrastructure';
 
 /**

@@ -12,7 +12,7 @@ import { HistoryModule } from './history/history.module';
 import { GcModule } from './gc/gc.module';
 import { OciErrorFilter } from './http/oci-error.filter';
 import { RegistryModule } from './registry/registry.module';
-import type { RegistryConfig } from './registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 import type { Clock } from './infrastructure/clock';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import type { Infrastructure } from './infrastructure/open-infrastructure';

@@ -7,7 +7,7 @@ import type { Clock } from './infrastructure/clock';
 import { clientErrorHandler, installEdge, sendOciError } from './http/edge';
 import { rewriteUrl } from './http/rewrite-url';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
-import type { RegistryConfig } from './registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 
 export const BODY_LIMIT = 64 * 1024;
 /** A batch of 1,000 operations with long names and digests stays under this. */

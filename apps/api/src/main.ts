@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { TokenVerifier } from './auth/token-verifier';
 import { TrustPolicy } from './auth/trust-policy';
-import { loadConfig } from './config';
+import { loadConfig } from '@tag-history/config';
 import { createApp } from './create-app';
 import { openInfrastructure } from './infrastructure/open-infrastructure';
 

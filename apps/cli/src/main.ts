@@ -1,7 +1,7 @@
 import { connect, type Database, migrate } from '@tag-history/database';
 import { checkProjections, rebuildProjections } from '@tag-history/projections';
 import type { Kysely } from 'kysely';
-import { loadConfig } from '../../api/src/config';
+import { loadConfig } from '@tag-history/config';
 import { AUDIT_HELP, auditCommand } from './audit.command';
 import { GC_REFERENCED_HELP, gcReferenced } from './gc/gc-referenced';
 import { GC_SWEEP_HELP, gcSweep } from './gc/gc-sweep';

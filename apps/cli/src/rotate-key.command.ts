@@ -2,7 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { connect, migrate } from '@tag-history/database';
 import { registerSigningKey } from '@tag-history/event-store';
 import { generateSigningJwk, loadSigningKey } from '@tag-history/signing';
-import { loadConfig } from '../../api/src/config';
+import { loadConfig } from '@tag-history/config';
 
 /**
  * `rotate-key`: a new signing key replaces the one in the key file. The old

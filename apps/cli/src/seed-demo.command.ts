@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { loadConfig } from '../../api/src/config';
+import { loadConfig } from '@tag-history/config';
 import { createApp } from '../../api/src/create-app';
 import { seedDemo } from '../../api/src/demo/seed-demo';
 import { openInfrastructure } from '../../api/src/infrastructure/open-infrastructure';

@@ -1,7 +1,7 @@
 import { connect, isMigrated } from '@tag-history/database';
 import { assertRepositoryName } from '@tag-history/domain';
 import { verifyLog } from '@tag-history/event-store';
-import { loadConfig } from '../../api/src/config';
+import { loadConfig } from '@tag-history/config';
 import { progressBar } from './progress-bar';
 
 /** `verify-log [--repository <name>]`: the log's verification straight from the database; exit code 1 when broken. */

@@ -1,7 +1,7 @@
 import type { Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
 import { RegistryClient } from '../../../api/src/registry/registry-client';
-import type { RegistryConfig } from '../../../api/src/registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 import { ensureOk } from './api-client';
 
 const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];

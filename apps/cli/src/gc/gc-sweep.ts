@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { connect } from '@tag-history/database';
-import { loadConfig } from '../../../api/src/config';
+import { loadConfig } from '@tag-history/config';
 import { baseUrl, ensureOk, ndjsonBody } from './api-client';
 import { sweepRegistry } from './gc-sweep-registry';
 

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { StorageConfig } from '@tag-history/database';
 import type { SigningKeySource } from '@tag-history/signing';
-import { loadTransparencyConfig, type TransparencyConfig } from './infrastructure/transparency/transparency-config';
-import { loadRegistryConfig, type RegistryConfig } from './registry/registry-config';
+import { loadTransparencyConfig, type TransparencyConfig } from './transparency-config';
+import { loadRegistryConfig, type RegistryConfig } from './registry-config';
 
 export interface Config {
   host: string;

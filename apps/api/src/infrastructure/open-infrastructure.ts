@@ -14,7 +14,7 @@ export interface Infrastructure extends Connection {
   logKeys: LogKeys;
 }
 
-export async function openInfrastructure(config: Config): Promise<Infrastructure> {
+export async function openInfrastructure(config: Pick<Config, 'storage' | 'signingKey' | 'transparency'>): Promise<Infrastructure> {
   const connection = connect(config.storage);
   await migrate(connection.db);
   const key = await loadSigningKey(config.signingKey);

@@ -22,6 +22,14 @@ export interface EventStoreOptions {
   leaseRefusal(hit: LeaseHit): Error;
 }
 
+/** What the write path reports to whoever measures it (metrics); none of it changes what is written. */
+export interface AppendObserver {
+  /** A round is about to be decided: how long each of its writes waited for its streams and a place in a round. */
+  roundStarted(waitsMs: number[]): void;
+  /** A round's database call answered (or failed: outcome `failed`). */
+  roundEnded(outcome: AppendOutcome['kind'] | 'failed', operations: number, events: number, commitMs: number): void;
+}
+
 /** Writes with more operations than this run in a round of their own. */
 const ALONE_ABOVE = 64;
 
@@ -30,6 +38,7 @@ interface Pending {
   operations: Operation[];
   context: WriteContext;
   deadline: number;
+  queuedAt: number;
   /** Runs in a round of its own: a round it shared failed for a reason no one was told. */
   solo: boolean;
   resolve(results: OperationResult[]): void;
@@ -62,6 +71,8 @@ export class EventStore {
   /** Streams of the rounds in flight: a stream is in at most one, so each round decides on the last one's result. */
   private readonly busy = new Set<string>();
   private running = 0;
+  /** Set by whoever measures the write path. */
+  observer?: AppendObserver;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -73,7 +84,7 @@ export class EventStore {
   write<S = unknown>(operations: Operation[], context: WriteContext): Promise<OperationResult<S>[]> {
     if (context.idempotency?.recorded) return replayOutcome(this.db, context.idempotency.recorded) as Promise<OperationResult<S>[]>;
     return new Promise((resolve, reject) => {
-      this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, solo: false, resolve: resolve as Pending['resolve'], reject });
+      this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, queuedAt: performance.now(), solo: false, resolve: resolve as Pending['resolve'], reject });
       this.pump();
     });
   }
@@ -126,13 +137,22 @@ export class EventStore {
       return false;
     });
     if (live.length === 0) return;
+    const started = performance.now();
+    this.observer?.roundStarted(live.map((p) => started - p.queuedAt));
+    const operations = live.reduce((n, p) => n + p.operations.length, 0);
+    let committing = started;
+    let events = 0;
     try {
       const heads = await this.headsOf(live);
       const decided = this.decide(live, heads);
-      const { streams, events, keys, signed } = await this.prepare(decided, heads);
-      const outcome = await appendBatch(this.db, { streams, events, keys });
-      this.settle(decided, signed, streams, outcome);
+      const prepared = await this.prepare(decided, heads);
+      events = prepared.events.length;
+      committing = performance.now();
+      const outcome = await appendBatch(this.db, { streams: prepared.streams, events: prepared.events, keys: prepared.keys });
+      this.observer?.roundEnded(outcome.kind, operations, events, performance.now() - committing);
+      this.settle(decided, prepared.signed, prepared.streams, outcome);
     } catch (error) {
+      this.observer?.roundEnded('failed', operations, events, performance.now() - committing);
       this.failed(live, error);
     }
   }

@@ -16,6 +16,10 @@ export interface ServiceProcess {
   /** Resident set size of the service process now, in bytes (Linux). */
   rssBytes(): number;
   stop(): Promise<void>;
+  /** SIGTERM, as an orchestrator stops it: resolves when it has exited, with how and how long it took. */
+  terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+  /** What it wrote to stdout and stderr (the last 10,000 characters). */
+  output(): string;
 }
 
 // Built by `npm run build`; from sources (the reliability tests) the path goes through dist/.
@@ -27,6 +31,8 @@ export interface ServiceOptions {
   port?: number;
   /** Where the signing key is generated; fixed across restarts to keep the key. */
   dataDir?: string;
+  /** More environment variables (SHUTDOWN_TIMEOUT, LOG_LEVEL...). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -34,7 +40,8 @@ export interface ServiceOptions {
  * process of its own, so that the load driver and the bench never share its CPU
  * time or event loop.
  */
-export async function startService(databaseUrl: string, options: ServiceOptions = {}): Promise<ServiceProcess> {
+/** Without a database URL: embedded PGlite in `dataDir`. */
+export async function startService(databaseUrl: string | undefined, options: ServiceOptions = {}): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tag-history-bench-'));
   const args = [MAIN];
@@ -42,8 +49,11 @@ export async function startService(databaseUrl: string, options: ServiceOptions 
     mkdirSync(options.cpuProfDir, { recursive: true });
     args.unshift('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -70,6 +80,14 @@ export async function startService(databaseUrl: string, options: ServiceOptions 
       stopping = true;
       const exited = new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
       child.kill('SIGKILL');
+      return exited;
+    },
+    output: () => output,
+    terminate: () => {
+      stopping = true;
+      const started = Date.now();
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((r) => child.once('exit', (code, signal) => r({ code, signal, ms: Date.now() - started })));
+      child.kill('SIGTERM');
       return exited;
     },
     stop: async () => {

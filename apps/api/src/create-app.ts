@@ -43,6 +43,8 @@ export async function createApp(infrastructure: Infrastructure, options: AppOpti
     // One line per request, written when its answer is sent (observe-requests.ts), instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: requestId,
+    // http/edge.ts refuses requests during shutdown with the OCI body.
+    return503OnClosing: false,
     bodyLimit: BATCH_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/'),

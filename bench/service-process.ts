@@ -31,6 +31,8 @@ export interface ServiceOptions {
   port?: number;
   /** Where the signing key is generated; fixed across restarts to keep the key. */
   dataDir?: string;
+  /** How long it may take to answer /readyz (PGlite migrates in-process: slow on a loaded machine); default 30 s. */
+  readyTimeoutMs?: number;
   /** More environment variables (SHUTDOWN_TIMEOUT, LOG_LEVEL...). */
   env?: Record<string, string>;
 }
@@ -60,7 +62,7 @@ export async function startService(databaseUrl: string | undefined, options: Ser
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-10_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-10_000)));
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(url, child, () => output);
+  await waitReady(url, child, () => output, options.readyTimeoutMs ?? 30_000);
   let stopping = false;
   // Killed by something else, or crashed: say so with its last output, rather than only failing the next measurement.
   child.once('exit', (code, signal) => {
@@ -98,8 +100,8 @@ export async function startService(databaseUrl: string | undefined, options: Ser
   };
 }
 
-async function waitReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -110,7 +112,7 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`the service did not become ready in 30 s:\n${output()}`);
+  throw new Error(`the service did not become ready in ${timeoutMs / 1000} s:\n${output()}`);
 }
 
 // SIGINT lets Nest close and the process exit by itself, which is when --cpu-prof writes its profile.

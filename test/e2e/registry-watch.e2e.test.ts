@@ -210,7 +210,7 @@ describe('a real Distribution registry pushed to with skopeo', () => {
     expect(all.body).toMatchObject({ created: 0, moved: 0, deleted: 0, errors: 0 });
     expect(all.body.repositories).toBeGreaterThanOrEqual(6);
     const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    await reconcileCommand(['--url', serviceUrl, '--repository', 'demo/race']);
+    await reconcileCommand({ url: serviceUrl, repository: 'demo/race' });
     expect(JSON.parse(printed.mock.calls[0]![0] as string)).toEqual(one.body);
     printed.mockRestore();
     const bad = await json('/v2/_reconcile?repository=Not_Valid', { method: 'POST' });

@@ -28,7 +28,7 @@ describe('graceful shutdown: SIGTERM under write load', () => {
     const url = storage.kind === 'postgres' ? storage.url : undefined;
     // PGlite: the service's own data folder, read after it has exited.
     const serviceDir = storage.kind === 'postgres' ? dataDir : join(dataDir, 'service');
-    const service = await startService(url, { dataDir: serviceDir, env: { SHUTDOWN_TIMEOUT: 'PT10S', LOG_LEVEL: 'info' } });
+    const service = await startService(url, { dataDir: serviceDir, readyTimeoutMs: 180_000, env: { SHUTDOWN_TIMEOUT: 'PT10S', LOG_LEVEL: 'info' } });
     const traffic = newTraffic();
     let running = true;
     const load = runTraffic(
@@ -45,7 +45,8 @@ describe('graceful shutdown: SIGTERM under write load', () => {
     const longPoll = fetch(`${service.url}/v2/_events?repository=shutdown/quiet&wait=60`)
       .then(async (res) => ({ status: res.status, events: ((await res.json()) as { events: unknown[] }).events.length }))
       .catch((error: Error) => ({ status: 0, events: 0, error: error.message }));
-    await new Promise((r) => setTimeout(r, 1_500));
+    // SIGTERM once writes are flowing (a loaded machine with PGlite takes a while to get there).
+    while (traffic.acknowledged.length < 10 || streamed === 0) await new Promise((r) => setTimeout(r, 100));
     const beforeSigterm = traffic.acknowledged.length;
     const exit = await service.terminate();
     running = false;

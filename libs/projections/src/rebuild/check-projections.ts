@@ -1,6 +1,6 @@
 import type { Database } from '@tag-history/database';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
-import { type BuildResult, buildProjections, REBUILD_SCHEMA } from './build-projections';
+import { type BuildResult, buildProjections, REBUILD_SCHEMA, type ReplayProgress } from './build-projections';
 import { PROJECTION_TABLES } from './projection-tables';
 
 export interface TableDifference {
@@ -27,9 +27,9 @@ async function difference(trx: Transaction<Database>, a: RawBuilder<unknown>, b:
 }
 
 /** Rebuilds the projections aside and compares them with the live ones row for row; changes nothing. */
-export async function checkProjections(db: Kysely<Database>): Promise<CheckResult> {
+export async function checkProjections(db: Kysely<Database>, onProgress?: ReplayProgress): Promise<CheckResult> {
   return db.transaction().execute(async (trx) => {
-    const built = await buildProjections(trx);
+    const built = await buildProjections(trx, onProgress);
     const differences: TableDifference[] = [];
     for (const table of PROJECTION_TABLES) {
       const live = sql.id('public', table);

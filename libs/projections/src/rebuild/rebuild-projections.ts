@@ -1,6 +1,6 @@
 import type { Database } from '@tag-history/database';
 import { type Kysely, sql } from 'kysely';
-import { type BuildResult, buildProjections, copyIndexes, REBUILD_SCHEMA } from './build-projections';
+import { type BuildResult, buildProjections, copyIndexes, REBUILD_SCHEMA, type ReplayProgress } from './build-projections';
 import { PROJECTION_TABLES } from './projection-tables';
 
 export interface RebuildResult extends BuildResult {
@@ -14,9 +14,9 @@ export interface RebuildResult extends BuildResult {
  * names, then replace them; a table something else depends on makes the drop
  * fail, and the transaction with it, rather than cascade.
  */
-export async function rebuildProjections(db: Kysely<Database>): Promise<RebuildResult> {
+export async function rebuildProjections(db: Kysely<Database>, onProgress?: ReplayProgress): Promise<RebuildResult> {
   return db.transaction().execute(async (trx) => {
-    const built = await buildProjections(trx);
+    const built = await buildProjections(trx, onProgress);
     const rows: Record<string, number> = {};
     for (const table of PROJECTION_TABLES) {
       const { rows: counted } = await sql<{ n: number }>`select count(*)::int as n from ${sql.id(REBUILD_SCHEMA, table)}`.execute(trx);

@@ -18,6 +18,8 @@ export interface AuditOptions {
   maxAgeMs?: number;
   repository?: string;
   now: Date;
+  /** With a repository: the log position its events are checked up to, of the checkpoint's size. */
+  onProgress?(position: number, size: number): void;
 }
 
 export interface AuditResult {
@@ -52,7 +54,7 @@ export async function auditLog(options: AuditOptions): Promise<AuditResult> {
   let events = 0;
   if (options.repository !== undefined) {
     try {
-      events = await checkRepository(client, served, options.repository);
+      events = await checkRepository(client, served, options.repository, options.onProgress);
     } catch (error) {
       if (error instanceof ProofError) return { exit: AUDIT_BAD_SIGNATURE_OR_PROOF, message: error.message, events };
       throw error;
@@ -86,7 +88,7 @@ async function checkGrowth(client: LogClient, previous: OpenedCheckpoint, served
 }
 
 /** Every event of the repository up to the checkpoint: leaf in the signed tree, JWS and chain valid. Returns how many. */
-async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, repository: string): Promise<number> {
+async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, repository: string, onProgress?: AuditOptions['onProgress']): Promise<number> {
   const tiles = await TileVerifier.open(checkpoint.size, checkpoint.root, (level, index, width) => client.tile(level, index, width));
   const verifier = new LogVerifier(KeyRing.fromJwks((await client.jwks()) as never), false);
   let count = 0;
@@ -99,6 +101,7 @@ async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, 
     await Promise.all(events.map((e) => tiles.checkLeaf(e.position - 1, e.jws)));
     await verifier.add(events.map((e) => ({ ...e, time: new Date(e.time) })));
     count += events.length;
+    onProgress?.(more ? (events.at(-1)?.position ?? 0) : checkpoint.size, checkpoint.size);
     if (!more) break;
   }
   const result = verifier.finish();

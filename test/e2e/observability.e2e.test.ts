@@ -92,7 +92,8 @@ describe('metrics and logs, without authentication', () => {
       checkAttempts: 8,
     };
     s = await serve({ logger: createLogger('info', sink), registry });
-  });
+    // PGlite migrates in-process: slow on a loaded machine.
+  }, 180_000);
   afterAll(async () => {
     await stop(s);
     down.closeAllConnections();
@@ -200,7 +201,7 @@ describe('GET /metrics with authentication on', () => {
     const issuer = await createTokenIssuer();
     jwt = await issuer.mint([catalog]);
     s = await serve({ logger: false, access: { tokens: TokenVerifier.open(issuer.config), trust: TrustPolicy.empty }, metricsToken: METRICS_TOKEN });
-  });
+  }, 180_000);
   afterAll(() => stop(s));
 
   it('answers only Authorization: Bearer <METRICS_TOKEN>', async () => {

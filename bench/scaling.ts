@@ -10,7 +10,7 @@ import pg from 'pg';
 import { connect, migrate, type StorageConfig } from '@tag-history/database';
 import { createApp } from '../apps/api/src/create-app';
 import { openInfrastructure } from '../apps/api/src/infrastructure/open-infrastructure';
-import { loadTransparencyConfig } from '../apps/api/src/infrastructure/transparency/transparency-config';
+import { loadTransparencyConfig } from '@tag-history/config';
 import { startPgBouncer } from '../test/support/private-pgbouncer';
 import { type PrivatePostgres, startPrivatePostgres } from '../test/support/private-postgres';
 import { loadRepository } from './bulk-load-log';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   try {
     await admin.query('create extension pg_stat_statements');
     const service = async (storage: StorageConfig) => {
-      const infrastructure = await openInfrastructure({ host: '127.0.0.1', port: 0, storage, signingKey: { kind: 'file', path: join(keyDir, 'key.jwk'), generateIfMissing: true }, transparency: loadTransparencyConfig({}, keyDir) });
+      const infrastructure = await openInfrastructure({ storage, signingKey: { kind: 'file', path: join(keyDir, 'key.jwk'), generateIfMissing: true }, transparency: loadTransparencyConfig({}, keyDir) });
       const app = await createApp(infrastructure, { logger: false });
       await app.listen(0, '127.0.0.1');
       closers.push(async () => {

@@ -16,6 +16,10 @@ export interface ServiceProcess {
   /** Resident set size of the service process now, in bytes (Linux). */
   rssBytes(): number;
   stop(): Promise<void>;
+  /** SIGTERM, as an orchestrator stops it: resolves when it has exited, with how and how long it took. */
+  terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+  /** What it wrote to stdout and stderr (the last 10,000 characters). */
+  output(): string;
 }
 
 // Built by `npm run build`; from sources (the reliability tests) the path goes through dist/.
@@ -27,6 +31,10 @@ export interface ServiceOptions {
   port?: number;
   /** Where the signing key is generated; fixed across restarts to keep the key. */
   dataDir?: string;
+  /** How long it may take to answer /readyz (PGlite migrates in-process: slow on a loaded machine); default 30 s. */
+  readyTimeoutMs?: number;
+  /** More environment variables (SHUTDOWN_TIMEOUT, LOG_LEVEL...). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -34,7 +42,8 @@ export interface ServiceOptions {
  * process of its own, so that the load driver and the bench never share its CPU
  * time or event loop.
  */
-export async function startService(databaseUrl: string, options: ServiceOptions = {}): Promise<ServiceProcess> {
+/** Without a database URL: embedded PGlite in `dataDir`. */
+export async function startService(databaseUrl: string | undefined, options: ServiceOptions = {}): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tag-history-bench-'));
   const args = [MAIN];
@@ -42,15 +51,18 @@ export async function startService(databaseUrl: string, options: ServiceOptions 
     mkdirSync(options.cpuProfDir, { recursive: true });
     args.unshift('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-10_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-10_000)));
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(url, child, () => output);
+  await waitReady(url, child, () => output, options.readyTimeoutMs ?? 30_000);
   let stopping = false;
   // Killed by something else, or crashed: say so with its last output, rather than only failing the next measurement.
   child.once('exit', (code, signal) => {
@@ -72,6 +84,14 @@ export async function startService(databaseUrl: string, options: ServiceOptions 
       child.kill('SIGKILL');
       return exited;
     },
+    output: () => output,
+    terminate: () => {
+      stopping = true;
+      const started = Date.now();
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((r) => child.once('exit', (code, signal) => r({ code, signal, ms: Date.now() - started })));
+      child.kill('SIGTERM');
+      return exited;
+    },
     stop: async () => {
       stopping = true;
       await stop(child);
@@ -80,8 +100,8 @@ export async function startService(databaseUrl: string, options: ServiceOptions 
   };
 }
 
-async function waitReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -92,7 +112,7 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`the service did not become ready in 30 s:\n${output()}`);
+  throw new Error(`the service did not become ready in ${timeoutMs / 1000} s:\n${output()}`);
 }
 
 // SIGINT lets Nest close and the process exit by itself, which is when --cpu-prof writes its profile.

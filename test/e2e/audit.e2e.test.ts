@@ -112,7 +112,7 @@ async function verifyExport(jwks: string, ndjson: string, file: string) {
   writeFileSync(file, ndjson);
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   try {
-    await verifyExportCommand([jwks, file]);
+    await verifyExportCommand(jwks, file);
     return JSON.parse(log.mock.calls[0]![0] as string);
   } finally {
     log.mockRestore();

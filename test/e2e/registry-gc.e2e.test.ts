@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepRegistry } from '../../apps/cli/src/gc/gc-sweep-registry';
-import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 import {
   type DistributionRegistry,
   eventually,

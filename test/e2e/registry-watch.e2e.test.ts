@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/create-app';
 import { reconcileCommand } from '../../apps/cli/src/reconcile.command';
-import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 import {
   type DistributionRegistry,
   eventually,
@@ -210,7 +210,7 @@ describe('a real Distribution registry pushed to with skopeo', () => {
     expect(all.body).toMatchObject({ created: 0, moved: 0, deleted: 0, errors: 0 });
     expect(all.body.repositories).toBeGreaterThanOrEqual(6);
     const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    await reconcileCommand(['--url', serviceUrl, '--repository', 'demo/race']);
+    await reconcileCommand({ url: serviceUrl, repository: 'demo/race' });
     expect(JSON.parse(printed.mock.calls[0]![0] as string)).toEqual(one.body);
     printed.mockRestore();
     const bad = await json('/v2/_reconcile?repository=Not_Valid', { method: 'POST' });

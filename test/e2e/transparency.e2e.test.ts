@@ -56,9 +56,11 @@ async function moves(repository: string, n: number): Promise<void> {
   await loop().integrateNow();
 }
 
-async function audit(state: string, ...extra: string[]): Promise<{ exit: number; output: string }> {
+type Extra = { repository?: string; maxAge?: string };
+
+async function audit(state: string, extra: Extra = {}): Promise<{ exit: number; output: string }> {
   const lines: string[] = [];
-  const exit = await auditCommand(['--server', t.url, '--key', keyLines, '--state', state, ...extra], (l) => lines.push(l));
+  const exit = await auditCommand({ server: t.url, key: [keyLines], state, ...extra }, (l) => lines.push(l));
   return { exit, output: lines.join('\n') };
 }
 
@@ -138,9 +140,9 @@ describe('transparency log', () => {
 
   it('audit: exit 0 for a consistent log and every event of a repository included and signed', async () => {
     const state = stateDir();
-    expect(await audit(state, '--repository', 'tl/app', '--max-age', 'PT1M')).toMatchObject({ exit: 0 });
+    expect(await audit(state, { repository: 'tl/app', maxAge: 'PT1M' })).toMatchObject({ exit: 0 });
     await moves('tl/app', 5);
-    const again = await audit(state, '--repository', 'tl/app');
+    const again = await audit(state, { repository: 'tl/app' });
     expect(again.output).toMatch(/ok: checkpoint \d+ .* ok, 24 events of tl\/app included and signed/);
     expect(again.exit).toBe(0);
   });
@@ -193,12 +195,12 @@ describe('audit catches attacks', () => {
   it('an event row edited in the database: exit 2, and the verification finds it', async () => {
     const state = stateDir();
     await moves('tl/edited', 3);
-    expect((await audit(state, '--repository', 'tl/edited')).exit).toBe(0);
+    expect((await audit(state, { repository: 'tl/edited' })).exit).toBe(0);
     const victim = await t.infrastructure.db.selectFrom('events').select(['position', 'jws']).where('stream_id', 'like', '%tl/edited%').orderBy('position').limit(1).executeTakeFirstOrThrow();
     const other = await t.infrastructure.db.selectFrom('events').select('jws').where('position', '=', victim.position + 1).executeTakeFirstOrThrow();
     try {
       await t.infrastructure.db.updateTable('events').set({ jws: other.jws }).where('position', '=', victim.position).execute();
-      const result = await audit(state, '--repository', 'tl/edited');
+      const result = await audit(state, { repository: 'tl/edited' });
       expect(result.exit).toBe(2);
       const verify = (await (await fetch(`${t.url}/v2/_log/verify`)).json()) as { ok: boolean; tree: { problems: string[] } };
       expect(verify.ok).toBe(false);
@@ -257,7 +259,7 @@ describe('audit catches attacks', () => {
     const state = stateDir();
     await loop().stop();
     await new Promise((r) => setTimeout(r, 2_100));
-    const result = await audit(state, '--max-age', 'PT1S');
+    const result = await audit(state, { maxAge: 'PT1S' });
     expect(result.exit).toBe(4);
     expect(result.output).toMatch(/timestamped \d+ s ago/);
     loop().start();
@@ -278,9 +280,9 @@ describe('audit catches attacks', () => {
     });
     afterAll(() => new Promise<void>((r) => proxy.close(() => r())));
 
-    const viaProxy = async (state: string, ...extra: string[]) => {
+    const viaProxy = async (state: string, extra: Extra = {}) => {
       const lines: string[] = [];
-      const exit = await auditCommand(['--server', proxyUrl, '--key', keyLines, '--state', state, ...extra], (l) => lines.push(l));
+      const exit = await auditCommand({ server: proxyUrl, key: [keyLines], state, ...extra }, (l) => lines.push(l));
       return { exit, output: lines.join('\n') };
     };
 
@@ -308,14 +310,14 @@ describe('audit catches attacks', () => {
         copy[7]! ^= 0x80;
         return copy;
       };
-      expect((await viaProxy(stateDir(), '--repository', 'tl/app')).exit).toBe(2);
+      expect((await viaProxy(stateDir(), { repository: 'tl/app' })).exit).toBe(2);
       tamper = (path, body) => {
         if (!path.startsWith('/v2/_events')) return body;
         const page = JSON.parse(body.toString());
         if (page.events.length > 1) page.events[0].position = page.events[1].position;
         return Buffer.from(JSON.stringify(page));
       };
-      expect((await viaProxy(stateDir(), '--repository', 'tl/app')).exit).toBe(2);
+      expect((await viaProxy(stateDir(), { repository: 'tl/app' })).exit).toBe(2);
       tamper = (_p, b) => b;
     });
 

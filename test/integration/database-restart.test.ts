@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Config } from '../../apps/api/src/config';
+import type { Config } from '@tag-history/config';
 import { createApp } from '../../apps/api/src/create-app';
-import { loadTransparencyConfig } from '../../apps/api/src/infrastructure/transparency/transparency-config';
+import { loadGcSettings, loadOperationsConfig, loadTransparencyConfig } from '@tag-history/config';
 import { type Infrastructure, openInfrastructure } from '../../apps/api/src/infrastructure/open-infrastructure';
 import { digest, putTag } from '../support/fixtures';
 import { readFeedPage } from '../support/follow-feed';
@@ -46,6 +46,8 @@ beforeAll(async () => {
     storage: { kind: 'postgres', url: cluster.url, poolSize: 8 },
     signingKey: { kind: 'file', path: join(keyDir, 'signing-key.jwk'), generateIfMissing: true },
     transparency: loadTransparencyConfig({}, keyDir),
+    gc: loadGcSettings({}),
+    operations: loadOperationsConfig({}),
   };
   infrastructure = await openInfrastructure(config);
   app = await createApp(infrastructure, { logger: false });

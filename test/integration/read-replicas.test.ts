@@ -5,10 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { StorageConfig } from '@tag-history/database';
 import pg from 'pg';
-import type { Config } from '../../apps/api/src/config';
+import type { Config } from '@tag-history/config';
 import { createApp } from '../../apps/api/src/create-app';
 import { type Infrastructure, openInfrastructure } from '../../apps/api/src/infrastructure/open-infrastructure';
-import { loadTransparencyConfig } from '../../apps/api/src/infrastructure/transparency/transparency-config';
+import { loadTransparencyConfig } from '@tag-history/config';
 import { digest, putTag } from '../support/fixtures';
 import { readEventStream } from '../support/follow-feed';
 import { pgBouncerInstalled, type PrivatePgBouncer, startPgBouncer } from '../support/private-pgbouncer';
@@ -37,9 +37,7 @@ let keyDir: string;
 const services: Service[] = [];
 
 async function startService(storage: StorageConfig): Promise<Service> {
-  const config: Config = {
-    host: '127.0.0.1',
-    port: 0,
+  const config: Pick<Config, 'storage' | 'signingKey' | 'transparency'> = {
     storage,
     signingKey: { kind: 'file', path: join(keyDir, 'signing-key.jwk'), generateIfMissing: true },
     transparency: loadTransparencyConfig({}, keyDir),

@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/create-app';
-import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 import { type DistributionRegistry, eventually, freePort, password, skopeoCopy, startDistributionRegistry, watchConfig } from '../support/distribution-registry';
 import { buildImage } from '../support/oci-layout';
 import { createTestInfrastructure, type TestInfrastructure } from '../support/test-infrastructure';

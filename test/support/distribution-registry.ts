@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 
 /**
  * The real CNCF Distribution registry (Debian `docker-registry`, 2.8) on a

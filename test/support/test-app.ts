@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AccessOptions } from '../../apps/api/src/auth/access-options';
 import type { Clock } from '../../apps/api/src/infrastructure/clock';
 import { createApp } from '../../apps/api/src/create-app';
-import type { RegistryConfig } from '../../apps/api/src/registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 import { createTestInfrastructure, type TestInfrastructure } from './test-infrastructure';
 
 export interface TestApp {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Config } from '../../apps/api/src/config';
-import { loadTransparencyConfig } from '../../apps/api/src/infrastructure/transparency/transparency-config';
+import type { Config } from '@tag-history/config';
+import { loadGcSettings, loadOperationsConfig, loadTransparencyConfig } from '@tag-history/config';
 import { type Infrastructure, openInfrastructure } from '../../apps/api/src/infrastructure/open-infrastructure';
 
 /**
@@ -24,7 +24,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'tag-history-test-'));
   const signingKey = { kind: 'file' as const, path: join(dir, 'signing-key.jwk'), generateIfMissing: true };
-  const base = { host: '127.0.0.1', port: 0, signingKey, transparency: loadTransparencyConfig({}, dir) };
+  const base = { host: '127.0.0.1', port: 0, signingKey, transparency: loadTransparencyConfig({}, dir), gc: loadGcSettings({}), operations: loadOperationsConfig({}) };
   if (!TEST_DATABASE_URL) {
     return { config: { ...base, storage: { kind: 'pglite', dataDir: dir } }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWTPayload, type KeyLike, SignJWT } from 'jose';
-import { type AuthConfig, ASYMMETRIC_ALGORITHMS } from '../../apps/api/src/config';
+import { type AuthConfig, ASYMMETRIC_ALGORITHMS } from '@tag-history/config';
 
 export const ISSUER = 'https://auth.test.example';
 export const AUDIENCE = 'tag-history.test';

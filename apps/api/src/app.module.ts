@@ -13,10 +13,13 @@ import { GcModule } from './gc/gc.module';
 import { OciErrorFilter } from './http/oci-error.filter';
 import { PoliciesModule } from './policies/policies.module';
 import { RegistryModule } from './registry/registry.module';
-import type { RegistryConfig } from './registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 import type { Clock } from './infrastructure/clock';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
+import { ObservabilityModule } from './observability/observability.module';
+import type { MetricsAccess } from './observability/metrics-access';
+import type { ServiceMetrics } from './observability/service-metrics';
 import { SystemModule } from './system/system.module';
 import { TagsModule } from './tags/tags.module';
 import { TransparencyModule } from './transparency/transparency.module';
@@ -29,7 +32,8 @@ export class AppModule {
     clock: Clock = () => new Date(),
     access: AccessOptions = { trust: TrustPolicy.empty },
     uiDir = defaultUiDir(),
-    registry?: RegistryConfig,
+    registry: RegistryConfig | undefined,
+    observability: { metrics: ServiceMetrics; access: MetricsAccess },
   ): DynamicModule {
     return {
       module: AppModule,
@@ -37,6 +41,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         InfrastructureModule.forRoot(infrastructure, clock),
         AuthModule.forRoot(access),
+        ObservabilityModule.forRoot(observability.metrics, observability.access),
         SystemModule,
         PoliciesModule,
         TagsModule,

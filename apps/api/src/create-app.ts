@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply } from 'fastify';
+import { type FastifyReply, LogController } from 'fastify';
+import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { AccessOptions } from './auth/access-options';
 import type { Clock } from './infrastructure/clock';
@@ -10,7 +11,10 @@ import { rewriteUrl } from './http/rewrite-url';
 import { CurrentTags } from '@tag-history/queries';
 import { installFastLookups } from './tags/current-tags/fast-lookups';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
-import type { RegistryConfig } from './registry/registry-config';
+import { createLogger, NestPinoLogger, requestId } from './observability/logger';
+import { observeRequests } from './observability/observe-requests';
+import { ServiceMetrics } from './observability/service-metrics';
+import type { RegistryConfig } from '@tag-history/config';
 
 export const BODY_LIMIT = 64 * 1024;
 /** A batch of 1,000 operations with long names and digests stays under this. */
@@ -22,8 +26,28 @@ const MAX_PARAM_LENGTH = 1024;
 
 const NEGOTIATED_ROUTES = new Set(['/v2/:name/_tags/:tag', '/v2/_resolve']);
 
-export async function createApp(infrastructure: Infrastructure, options: { clock?: Clock; logger?: boolean; access?: AccessOptions; uiDir?: string; registry?: RegistryConfig } = {}): Promise<NestFastifyApplication> {
+export interface AppOptions {
+  clock?: Clock;
+  /** JSON lines (pino); false: none. */
+  logger?: false | Logger;
+  access?: AccessOptions;
+  uiDir?: string;
+  registry?: RegistryConfig;
+  /** The bearer token `GET /metrics` asks for (METRICS_TOKEN). */
+  metricsToken?: string;
+}
+
+export async function createApp(infrastructure: Infrastructure, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const logger = options.logger === false ? createLogger('silent') : (options.logger ?? createLogger('info'));
+  const metrics = new ServiceMetrics(async () => Number((await infrastructure.db.selectFrom('log_head').select('position').executeTakeFirstOrThrow()).position));
+  infrastructure.eventStore.observer = metrics;
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // One line per request, written when its answer is sent (observe-requests.ts), instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: requestId,
+    // http/edge.ts refuses requests during shutdown with the OCI body.
+    return503OnClosing: false,
     bodyLimit: BATCH_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/'),
@@ -31,11 +55,14 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
     frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => sendOciError(error, reply),
     clientErrorHandler,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infrastructure, options.clock, options.access, options.uiDir, options.registry), adapter, {
-    bodyParser: false,
-    logger: options.logger === false ? false : ['log', 'warn', 'error'],
-  });
+  const metricsAccess = { token: options.metricsToken, authenticated: Boolean(options.access?.tokens) };
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(infrastructure, options.clock, options.access, options.uiDir, options.registry, { metrics, access: metricsAccess }),
+    adapter,
+    { bodyParser: false, logger: options.logger === false ? false : new NestPinoLogger(logger) },
+  );
   const fastify = app.getHttpAdapter().getInstance();
+  observeRequests(fastify, metrics);
   installEdge(fastify);
   installReadYourWrites(fastify);
   // Every body reaches its endpoint as bytes; the endpoint checks the media
@@ -56,7 +83,6 @@ export async function createApp(infrastructure: Infrastructure, options: { clock
   });
   // Only without tokens: with them, every request passes the AccessGuard.
   if (!options.access?.tokens) installFastLookups(fastify, app.get(CurrentTags));
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

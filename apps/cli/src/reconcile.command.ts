@@ -1,12 +1,18 @@
-import { parseArgs } from 'node:util';
 import { baseUrl, ensureOk } from './gc/api-client';
+import { withProgress } from './progress-bar';
 
-export const RECONCILE_HELP = 'reconcile [--repository <name>] [--url base]';
+export interface ReconcileOptions {
+  url?: string;
+  repository?: string;
+}
 
-/** Asks the service to reconcile with its registry now (POST /v2/_reconcile) and prints the counts. */
-export async function reconcileCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { url: { type: 'string' }, repository: { type: 'string' } } });
-  const query = values.repository ? `?${new URLSearchParams({ repository: values.repository })}` : '';
-  const res = await ensureOk(await fetch(`${baseUrl(values.url)}/v2/_reconcile${query}`, { method: 'POST' }));
-  console.log(JSON.stringify(await res.json()));
+/** Asks the service to reconcile with its registry now (POST /v2/_reconcile) and prints the counts (JSON). */
+export async function reconcileCommand(options: ReconcileOptions): Promise<void> {
+  const query = options.repository ? `?${new URLSearchParams({ repository: options.repository })}` : '';
+  // One request that answers when the reconcile is done: the bar shows it is under way.
+  const counts = await withProgress('reconciling', async () => {
+    const res = await ensureOk(await fetch(`${baseUrl(options.url)}/v2/_reconcile${query}`, { method: 'POST' }));
+    return res.json();
+  });
+  console.log(JSON.stringify(counts));
 }

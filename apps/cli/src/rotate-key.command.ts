@@ -2,7 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { connect, migrate } from '@tag-history/database';
 import { registerSigningKey } from '@tag-history/event-store';
 import { generateSigningJwk, loadSigningKey } from '@tag-history/signing';
-import { loadConfig } from '../../api/src/config';
+import type { Config } from '@tag-history/config';
 
 /**
  * `rotate-key`: a new signing key replaces the one in the key file. The old
@@ -10,8 +10,7 @@ import { loadConfig } from '../../api/src/config';
  * key is gone. Stop every instance first and start them after: an instance
  * still signing with the retired key would write events that do not verify.
  */
-export async function rotateKeyCommand(): Promise<void> {
-  const config = loadConfig();
+export async function rotateKeyCommand(config: Config, options: { json?: boolean }): Promise<void> {
   if (config.signingKey.kind !== 'file') {
     throw new Error('SIGNING_KEY holds the key inline: rotate by setting SIGNING_KEY_FILE (or unsetting SIGNING_KEY) first');
   }
@@ -29,5 +28,6 @@ export async function rotateKeyCommand(): Promise<void> {
     await db.destroy();
   }
   renameSync(pending, path);
-  console.log(`signing key is now ${key.kid} (${path}); restart the service to sign with it`);
+  if (options.json) console.log(JSON.stringify({ kid: key.kid, path }));
+  else console.log(`signing key is now ${key.kid} (${path}); restart the service to sign with it`);
 }

@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { loadConfig } from '../../api/src/config';
+import type { Config } from '@tag-history/config';
 import { createApp } from '../../api/src/create-app';
 import { seedDemo } from '../../api/src/demo/seed-demo';
 import { openInfrastructure } from '../../api/src/infrastructure/open-infrastructure';
@@ -10,8 +10,8 @@ import { openInfrastructure } from '../../api/src/infrastructure/open-infrastruc
  * events carry past times, which only an empty log can take without its
  * times going backwards, so a store with events is refused.
  */
-export async function seedDemoCommand(): Promise<void> {
-  const infrastructure = await openInfrastructure(loadConfig());
+export async function seedDemoCommand(config: Config, options: { json?: boolean }): Promise<void> {
+  const infrastructure = await openInfrastructure(config);
   try {
     const head = await infrastructure.db.selectFrom('log_head').select('position').executeTakeFirstOrThrow();
     if (Number(head.position) > 0) throw new Error(`the store already holds ${head.position} events: seed-demo fills an empty store only`);
@@ -19,7 +19,8 @@ export async function seedDemoCommand(): Promise<void> {
     const app = await createApp(infrastructure, { clock: () => now, logger: false });
     try {
       const events = await seedDemo(app.get(CommandBus), { set: (t) => (now = t) }, new Date());
-      console.log(`seeded ${events} demo events; start the service and open /ui/`);
+      if (options.json) console.log(JSON.stringify({ events }));
+      else console.log(`seeded ${events} demo events; start the service and open /ui/`);
     } finally {
       await app.close();
     }

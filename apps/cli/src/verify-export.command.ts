@@ -7,8 +7,7 @@ import { KeyRing, type LoggedEvent, LogVerifier } from '@tag-history/signing';
  * an NDJSON export of GET /v2/_audit against the JWKS from
  * /.well-known/jwks.json, with no access to the service or its database.
  */
-export async function verifyExportCommand([jwksFile, eventsFile]: string[]): Promise<void> {
-  if (!jwksFile || !eventsFile) throw new Error('usage: verify-export <jwks.json> <events.ndjson>');
+export async function verifyExportCommand(jwksFile: string, eventsFile: string): Promise<void> {
   const keys = KeyRing.fromJwks(JSON.parse(readFileSync(jwksFile, 'utf8')));
   const events: LoggedEvent[] = [];
   for await (const line of createInterface({ input: createReadStream(eventsFile) })) {

@@ -28,6 +28,14 @@ export interface EventStoreOptions {
   written?(position: number): void;
 }
 
+/** What the write path reports to whoever measures it (metrics); none of it changes what is written. */
+export interface AppendObserver {
+  /** A round is about to be decided: how long each of its writes waited for its streams and a place in a round. */
+  roundStarted(waitsMs: number[]): void;
+  /** A round's database call answered (or failed: outcome `failed`). */
+  roundEnded(outcome: AppendOutcome['kind'] | 'failed', operations: number, events: number, commitMs: number): void;
+}
+
 /** Writes with more operations than this run in a round of their own. */
 const ALONE_ABOVE = 64;
 
@@ -36,6 +44,7 @@ interface Pending {
   operations: Operation[];
   context: WriteContext;
   deadline: number;
+  queuedAt: number;
   /** Runs in a round of its own: a round it shared failed for a reason no one was told. */
   solo: boolean;
   resolve(results: OperationResult[]): void;
@@ -69,6 +78,8 @@ export class EventStore {
   private readonly busy = new Set<string>();
   private running = 0;
   private readonly committedListeners = new Set<(events: RecordedEvent[]) => void>();
+  /** Set by whoever measures the write path. */
+  observer?: AppendObserver;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -95,7 +106,7 @@ export class EventStore {
       this.committed(results.flatMap((r) => r.events));
     } else {
       results = await new Promise<OperationResult[]>((resolve, reject) => {
-        this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, solo: false, resolve, reject });
+        this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, queuedAt: performance.now(), solo: false, resolve, reject });
         this.pump();
       });
     }
@@ -158,13 +169,22 @@ export class EventStore {
       return false;
     });
     if (live.length === 0) return;
+    const started = performance.now();
+    this.observer?.roundStarted(live.map((p) => started - p.queuedAt));
+    const operations = live.reduce((n, p) => n + p.operations.length, 0);
+    let committing = started;
+    let events = 0;
     try {
       const heads = await this.headsOf(live);
       const decided = this.decide(live, heads);
-      const { streams, events, keys, signed } = await this.prepare(decided, heads);
-      const outcome = await appendBatch(this.db, { streams, events, keys });
-      this.settle(decided, signed, streams, outcome);
+      const prepared = await this.prepare(decided, heads);
+      events = prepared.events.length;
+      committing = performance.now();
+      const outcome = await appendBatch(this.db, { streams: prepared.streams, events: prepared.events, keys: prepared.keys });
+      this.observer?.roundEnded(outcome.kind, operations, events, performance.now() - committing);
+      this.settle(decided, prepared.signed, prepared.streams, outcome);
     } catch (error) {
+      this.observer?.roundEnded('failed', operations, events, performance.now() - committing);
       this.failed(live, error);
     }
   }

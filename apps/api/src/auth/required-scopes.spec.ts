@@ -35,7 +35,7 @@ describe('requiredScopes', () => {
     ['POST', '/v2/_gc/run'],
     ['GET', '/v2/_catalog'],
     ['GET', '/v2/app'],
-    ['GET', '/metrics'],
+    ['GET', '/debug/vars'],
     ['GET', '/v2/Team/app/_tags/x'],
     ['GET', '/v2/%ZZ/_tags/x'],
   ])('%s %s needs registry:catalog:*', (method, url) => expect(needs(method, url)).toEqual(['registry:catalog:*']));
@@ -45,8 +45,10 @@ describe('requiredScopes', () => {
     expect(needs('GET', '/v2')).toEqual([]);
   });
 
-  it('leaves POST /v2/_notifications/* to the registry token the endpoint checks', () => {
+  it('leaves POST /v2/_notifications/* and GET /metrics to the static token their endpoint checks', () => {
     expect(needs('POST', '/v2/_notifications/distribution')).toBe('public');
+    // /metrics checks METRICS_TOKEN itself (observability/metrics-access.ts).
+    expect(needs('GET', '/metrics')).toBe('public');
     expect(needs('GET', '/v2/_notifications/distribution')).toEqual(['registry:catalog:*']);
     expect(needs('POST', '/v2/_reconcile')).toEqual(['registry:catalog:*']);
   });

@@ -4,7 +4,8 @@ import { CATALOG, type Scope } from './scope';
 /** What a request needs: nothing, or every listed scope (none: any valid token), or else `orElse` when given. */
 export type Requirement = { kind: 'public' } | { kind: 'scopes'; scopes: Scope[]; orElse?: Scope };
 
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/.well-known/jwks.json']);
+// `/metrics` checks METRICS_TOKEN itself: a scraper sends a static header (observability/metrics-access.ts).
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/.well-known/jwks.json', '/metrics']);
 // The transparency log's checkpoint, key, proofs and hash tiles are hashes only, for auditors without an account;
 // witnesses authenticate by their signatures. Entry bundles (the events themselves) need the catalog scope.
 const PUBLIC_LOG_PATH = /^\/v2\/_log\/(checkpoint|key|proof\/inclusion|proof\/consistency|cosignatures|tile\/\d\/.*)$/;

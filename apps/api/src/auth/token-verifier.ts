@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { TagHistoryError } from '@tag-history/domain';
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import { isStorableText } from '../http/input/text';
-import type { AuthConfig } from '../config';
+import type { AuthConfig } from '@tag-history/config';
 import type { Principal } from './principal';
 import { DEFAULT_KEY_SET_TIMING, type KeySetTiming, RemoteKeySet } from './remote-key-set';
 import type { AccessEntry } from './scope';

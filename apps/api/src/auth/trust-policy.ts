@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TagHistoryError, type TagJws } from '@tag-history/domain';
 import { calculateJwkThumbprint, createLocalJWKSet, generalVerify, type JWK } from 'jose';
-import { ASYMMETRIC_ALGORITHMS } from '../config';
+import { ASYMMETRIC_ALGORITHMS } from '@tag-history/config';
 
 /**
  * Which keys may sign tags for which repositories. The policy file:

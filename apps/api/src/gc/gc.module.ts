@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { gcQueryHandlers } from '@tag-history/queries';
 import { CloseSweepController } from './close-sweep/close-sweep.controller';
 import { CloseSweepHandler } from './close-sweep/close-sweep.handler';
-import { GC_SETTINGS, loadGcSettings } from './gc-settings';
+import { GC_SETTINGS, loadGcSettings } from '@tag-history/config';
 import { ListPinsController } from './list-pins/list-pins.controller';
 import { PinManifestController } from './pin-manifest/pin-manifest.controller';
 import { PinHandler } from './pin-manifest/pin.handler';

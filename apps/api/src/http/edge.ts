@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TagHistoryError } from '@tag-history/domain';
 import { checkQuery, type QuerySchema } from './input/query-schema';
 import { toOciError } from './oci-error';
 
@@ -37,7 +38,15 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
  * through Nest's Fastify error handler.
  */
 export function installEdge(fastify: FastifyInstance): void {
+  // While the service shuts down, a request on a connection that is still open is refused with the OCI body
+  // (Fastify's own 503 has another shape; its return503OnClosing is off) and that connection is closed.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   fastify.addHook('onRequest', async (request: FastifyRequest) => {
+    if (closing) throw new TagHistoryError('UNAVAILABLE', 'the service is shutting down: retry on another instance or after it restarts', {});
     const config = request.routeOptions.config as { query?: QuerySchema } | undefined;
     checkQuery(request.query, config?.query);
   });

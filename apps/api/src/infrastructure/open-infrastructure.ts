@@ -2,7 +2,7 @@ import { connect, type Connection, migrate } from '@tag-history/database';
 import { manifestBeingDeleted, type PinEvent, referencedBy, type TagEvent } from '@tag-history/domain';
 import { EventStore, type LeaseHit, type NewEvent, registerSigningKey } from '@tag-history/event-store';
 import { loadSigningKey, type SigningKey } from '@tag-history/signing';
-import type { Config } from '../config';
+import type { Config } from '@tag-history/config';
 import { answerWrittenPosition } from '../http/read-your-writes';
 import { CandidateReferencedError } from '../gc/start-sweep/candidate-referenced-error';
 import { type LogKeys, loadLogKeys } from './transparency/log-keys';
@@ -15,7 +15,7 @@ export interface Infrastructure extends Connection {
   logKeys: LogKeys;
 }
 
-export async function openInfrastructure(config: Config): Promise<Infrastructure> {
+export async function openInfrastructure(config: Pick<Config, 'storage' | 'signingKey' | 'transparency'>): Promise<Infrastructure> {
   const connection = connect(config.storage);
   await migrate(connection.db);
   const key = await loadSigningKey(config.signingKey);

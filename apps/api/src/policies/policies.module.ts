@@ -6,7 +6,7 @@ import { PreviewPolicyController } from './preview-policy/preview-policy.control
 import { PolicyRunLease } from './run-policies/policy-run-lease';
 import { PolicyRunner } from './run-policies/policy-runner';
 import { PolicySchedule } from './run-policies/policy-schedule';
-import { loadPolicySettings, POLICY_SETTINGS } from './run-policies/policy-settings';
+import { loadPolicySettings, POLICY_SETTINGS } from '@tag-history/config';
 import { RunPoliciesController } from './run-policies/run-policies.controller';
 import { DeletePolicyController } from './write-policy/delete-policy.controller';
 import { PolicyHandler } from './write-policy/policy.handler';

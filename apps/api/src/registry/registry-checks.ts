@@ -87,6 +87,16 @@ export class RegistryChecks {
     return Number(row.n);
   }
 
+  /** Unfinished checks, and when the oldest of them was received: the watcher's queue depth and lag. */
+  async backlog(): Promise<{ depth: number; oldest: Date | null }> {
+    const row = await this.db
+      .selectFrom('registry_checks')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), sql<Date | null>`min(received_at)`.as('oldest')])
+      .where('done_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return { depth: Number(row.n), oldest: row.oldest ? new Date(row.oldest) : null };
+  }
+
   async prune(): Promise<void> {
     await this.db.deleteFrom('registry_checks').where('done_at', '<', new Date(this.clock().getTime() - KEEP_DONE_MS)).execute();
   }

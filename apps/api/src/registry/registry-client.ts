@@ -1,5 +1,5 @@
 import { assertDigest, type Target } from '@tag-history/domain';
-import type { RegistryConfig } from './registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',

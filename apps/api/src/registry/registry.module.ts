@@ -10,7 +10,8 @@ import { Reconciler } from './reconcile/reconciler';
 import { RecordTag } from './record-tag';
 import { RegistryChecks } from './registry-checks';
 import { RegistryClient } from './registry-client';
-import { REGISTRY_CONFIG, type RegistryConfig } from './registry-config';
+import { RegistryMetrics } from './registry-metrics';
+import { REGISTRY_CONFIG, type RegistryConfig } from '@tag-history/config';
 
 /** Watching an upstream registry: notifications as hints, the registry as the truth, reconciliation. */
 @Module({})
@@ -30,6 +31,7 @@ export class RegistryModule {
         ReconcileLease,
         Reconciler,
         ReconcileSchedule,
+        RegistryMetrics,
       ],
     };
   }

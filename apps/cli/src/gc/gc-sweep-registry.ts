@@ -1,7 +1,7 @@
 import type { Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
 import { RegistryClient } from '../../../api/src/registry/registry-client';
-import type { RegistryConfig } from '../../../api/src/registry/registry-config';
+import type { RegistryConfig } from '@tag-history/config';
 import { ensureOk } from './api-client';
 
 const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
@@ -32,6 +32,8 @@ export async function sweepRegistry(options: {
   url: string;
   registry: Pick<RegistryConfig, 'url' | 'username' | 'password'>;
   retention?: string;
+  /** Unreferenced manifests handled (deleted or kept), of all of them. */
+  onProgress?(done: number, total: number): void;
   /** Called once the candidates are leased, before anything is deleted. */
   leased?: () => Promise<void>;
 }): Promise<RegistrySweepResult> {
@@ -64,7 +66,8 @@ export async function sweepRegistry(options: {
   }
   const result: RegistrySweepResult = { sweep: sweep.id, candidates: candidates.length, unreferenced: sweep.unreferenced.length, deleted: [], kept: [] };
   const taggedNow = new Map<string, Set<string>>();
-  for (const manifest of sweep.unreferenced) {
+  for (const [done, manifest] of sweep.unreferenced.entries()) {
+    options.onProgress?.(done, sweep.unreferenced.length);
     const parent = protectedChildren.get(key(manifest));
     if (parent) {
       result.kept.push({ ...manifest, why: `child of the referenced index ${parent}` });

@@ -1,15 +1,22 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import type { Config } from '@tag-history/config';
 import { connect } from '@tag-history/database';
-import { loadConfig } from '../../../api/src/config';
+import { progressBar } from '../progress-bar';
 import { baseUrl, ensureOk, ndjsonBody } from './api-client';
 import { sweepRegistry } from './gc-sweep-registry';
 
-export const GC_SWEEP_HELP =
-  'gc sweep --cursor C [--candidates file|-] [--retention P7D] [--delete-with cmd] [--url base]\n' +
-  '                gc sweep --registry [--retention P7D] [--url base]   (REGISTRY_URL...: deletes in the watched registry)\n' +
-  '                gc sweep --close <id> [--deleted file]';
+export interface GcSweepOptions {
+  url?: string;
+  cursor?: string;
+  candidates: string;
+  retention?: string;
+  deleteWith?: string;
+  close?: string;
+  deleted?: string;
+  registry?: boolean;
+  json?: boolean;
+}
 
 interface Sweep {
   id: string;
@@ -23,54 +30,45 @@ interface Sweep {
  * ones it deleted; the sweep is then closed with them. Without it, the
  * operator deletes and closes with --close.
  */
-export async function gcSweep(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      url: { type: 'string' },
-      cursor: { type: 'string' },
-      candidates: { type: 'string', default: '-' },
-      retention: { type: 'string' },
-      'delete-with': { type: 'string' },
-      close: { type: 'string' },
-      deleted: { type: 'string' },
-      registry: { type: 'boolean' },
-    },
-  });
-  const url = baseUrl(values.url);
-  if (values.registry) return sweepWatchedRegistry(url, values.retention);
-  if (values.close) return close(url, values.close, values.deleted);
-  if (!values.cursor) throw new Error('--cursor is required: the "cursor" of the referenced set the candidates were computed from');
-  const query = new URLSearchParams({ cursor: values.cursor });
-  if (values.retention) query.set('retention', values.retention);
-  const res = await ensureOk(await fetch(`${url}/v2/_gc/sweeps?${query}`, { method: 'POST', ...ndjsonBody(values.candidates) }));
+export async function gcSweep(options: GcSweepOptions, config?: () => Config): Promise<void> {
+  const url = baseUrl(options.url);
+  if (options.registry) return sweepWatchedRegistry(url, options.retention, config!(), options.json);
+  if (options.close) return close(url, options.close, options.deleted, undefined, options.json);
+  if (!options.cursor) throw new Error('--cursor is required: the "cursor" of the referenced set the candidates were computed from');
+  const query = new URLSearchParams({ cursor: options.cursor });
+  if (options.retention) query.set('retention', options.retention);
+  const res = await ensureOk(await fetch(`${url}/v2/_gc/sweeps?${query}`, { method: 'POST', ...ndjsonBody(options.candidates) }));
   const sweep = (await res.json()) as Sweep;
   const lines = sweep.unreferenced.map((u) => `${JSON.stringify(u)}\n`).join('');
-  process.stderr.write(`sweep ${sweep.id}: ${sweep.unreferenced.length} unreferenced, leased until ${sweep.leaseUntil}\n`);
-  const command = values['delete-with'];
+  const command = options.deleteWith;
   if (!command) {
+    if (options.json) return void console.log(JSON.stringify(sweep));
+    process.stderr.write(`sweep ${sweep.id}: ${sweep.unreferenced.length} unreferenced, leased until ${sweep.leaseUntil}\n`);
     process.stdout.write(lines);
     process.stderr.write(`delete them, then: tag-history gc sweep --close ${sweep.id} --deleted <file>\n`);
     return;
   }
-  const { deleted, code } = await runDeleter(command, lines);
-  await close(url, sweep.id, undefined, deleted);
+  process.stderr.write(`sweep ${sweep.id}: ${sweep.unreferenced.length} unreferenced, leased until ${sweep.leaseUntil}\n`);
+  const { deleted, code } = await runDeleter(command, lines, sweep.unreferenced.length);
+  await close(url, sweep.id, undefined, deleted, options.json);
   if (code !== 0) throw new Error(`${command} exited with ${code}; the sweep was closed with the ${deleted.split('\n').filter(Boolean).length} lines it reported deleted`);
 }
 
-async function close(url: string, id: string, file: string | undefined, body?: string): Promise<void> {
+async function close(url: string, id: string, file: string | undefined, body: string | undefined, json: boolean | undefined): Promise<void> {
   const init: RequestInit = body !== undefined ? { body, headers: { 'content-type': 'application/x-ndjson' } } : file ? ndjsonBody(file) : {};
   const res = await ensureOk(await fetch(`${url}/v2/_gc/sweeps/${encodeURIComponent(id)}`, { method: 'DELETE', ...init }));
   const closed = (await res.json()) as { deleted: number; event: { position: number } };
-  process.stderr.write(`sweep ${id} closed: ${closed.deleted} deleted, recorded at position ${closed.event.position}\n`);
+  if (json) console.log(JSON.stringify({ sweep: id, deleted: closed.deleted, position: closed.event.position }));
+  else process.stderr.write(`sweep ${id} closed: ${closed.deleted} deleted, recorded at position ${closed.event.position}\n`);
 }
 
-async function sweepWatchedRegistry(url: string, retention: string | undefined): Promise<void> {
-  const config = loadConfig();
+async function sweepWatchedRegistry(url: string, retention: string | undefined, config: Config, json: boolean | undefined): Promise<void> {
   if (!config.registry) throw new Error('gc sweep --registry needs REGISTRY_URL (and REGISTRY_USERNAME/REGISTRY_PASSWORD when the registry asks)');
   const { db } = connect(config.storage);
   try {
-    const result = await sweepRegistry({ db, url, registry: config.registry, retention });
+    const progress = json ? undefined : progressBar('deleting');
+    const result = await sweepRegistry({ db, url, registry: config.registry, retention, onProgress: progress?.update }).finally(() => progress?.end());
+    if (json) return void console.log(JSON.stringify(result));
     for (const kept of result.kept) process.stderr.write(`kept ${kept.repository}@${kept.digest}: ${kept.why}\n`);
     process.stdout.write(result.deleted.map((d) => `${JSON.stringify(d)}\n`).join(''));
     process.stderr.write(`sweep ${result.sweep}: ${result.candidates} candidates, ${result.unreferenced} unreferenced, ${result.deleted.length} deleted in the registry\n`);
@@ -79,13 +77,21 @@ async function sweepWatchedRegistry(url: string, retention: string | undefined):
   }
 }
 
-function runDeleter(command: string, input: string): Promise<{ deleted: string; code: number }> {
+function runDeleter(command: string, input: string, total: number): Promise<{ deleted: string; code: number }> {
+  const progress = progressBar('deleting');
+  let count = 0;
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'inherit'] });
     let deleted = '';
-    createInterface({ input: child.stdout }).on('line', (line) => (deleted += `${line}\n`));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      deleted += `${line}\n`;
+      progress.update(++count, total);
+    });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ deleted, code: code ?? 1 }));
+    child.on('close', (code) => {
+      progress.end();
+      resolve({ deleted, code: code ?? 1 });
+    });
     child.stdin.end(input);
   });
 }

@@ -13,9 +13,13 @@ const UNPROJECTED = ['jws', 'hash', 'prev_hash'];
 // One rebuild or check at a time, across instances: the lock is the transaction's and goes with it if the process dies.
 const LOCK_KEY = 7_370_003;
 
-/** Events projected per statement; smaller pages only to test the paging. */
+/** Events replayed so far, of the log's length now (it grows while writers go on). */
+export type ReplayProgress = (replayed: number, head: number) => void;
+
 export interface BuildOptions {
+  /** Events projected per statement; smaller pages only to test the paging. */
   pageSize?: number;
+  onProgress?: ReplayProgress;
 }
 
 export interface BuildResult {
@@ -31,7 +35,7 @@ export interface BuildResult {
  * the log head locked, so the result matches the live projections at that
  * position, and writers wait until the transaction ends.
  */
-export async function buildProjections(trx: Transaction<Database>, page = PAGE): Promise<BuildResult> {
+export async function buildProjections(trx: Transaction<Database>, { pageSize: page = PAGE, onProgress }: BuildOptions = {}): Promise<BuildResult> {
   const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`.execute(trx);
   if (!rows[0]!.locked) throw new Error('another projection rebuild or check is running');
   await sql`drop schema if exists ${sql.id(REBUILD_SCHEMA)} cascade`.execute(trx);
@@ -47,9 +51,10 @@ export async function buildProjections(trx: Transaction<Database>, page = PAGE):
   let position = 0;
   for (let caughtUp = false; ; ) {
     // Positions are dense: the committed log head says where the log ends.
-    const { rows: head } = await sql<{ last: number }>`select least(position, ${position + page}) as last from public.log_head where id = 1`.execute(trx);
+    const { rows: head } = await sql<{ last: number; head: number }>`select least(position, ${position + page}) as last, position as head from public.log_head where id = 1`.execute(trx);
     const last = head[0]!.last;
     if (last > position) await projectEvents(trx, position, last);
+    onProgress?.(Number(last), Number(head[0]!.head));
     const full = last - position === page;
     position = last;
     if (!full) {

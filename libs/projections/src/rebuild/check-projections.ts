@@ -29,7 +29,7 @@ async function difference(trx: Transaction<Database>, a: RawBuilder<unknown>, b:
 /** Rebuilds the projections aside and compares them with the live ones row for row; changes nothing. */
 export async function checkProjections(db: Kysely<Database>, options: BuildOptions = {}): Promise<CheckResult> {
   return db.transaction().execute(async (trx) => {
-    const built = await buildProjections(trx, options.pageSize);
+    const built = await buildProjections(trx, options);
     const differences: TableDifference[] = [];
     for (const table of PROJECTION_TABLES) {
       const live = sql.id('public', table);

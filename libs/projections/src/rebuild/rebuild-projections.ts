@@ -16,7 +16,7 @@ export interface RebuildResult extends BuildResult {
  */
 export async function rebuildProjections(db: Kysely<Database>, options: BuildOptions = {}): Promise<RebuildResult> {
   return db.transaction().execute(async (trx) => {
-    const built = await buildProjections(trx, options.pageSize);
+    const built = await buildProjections(trx, options);
     // Each index is built once, from all rows: sorted in memory rather than in temporary files.
     await sql`set local maintenance_work_mem = '256MB'`.execute(trx);
     const rows: Record<string, number> = {};

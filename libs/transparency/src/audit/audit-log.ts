@@ -18,6 +18,8 @@ export interface AuditOptions {
   maxAgeMs?: number;
   repository?: string;
   now: Date;
+  /** With a repository: the log position its events are checked up to, of the checkpoint's size. */
+  onProgress?(position: number, size: number): void;
 }
 
 export interface AuditResult {
@@ -52,7 +54,7 @@ export async function auditLog(options: AuditOptions): Promise<AuditResult> {
   let events = 0;
   if (options.repository !== undefined) {
     try {
-      events = await checkRepository(client, served, options.repository);
+      events = await checkRepository(client, served, options.repository, options.onProgress);
     } catch (error) {
       if (error instanceof ProofError) return { exit: AUDIT_BAD_SIGNATURE_OR_PROOF, message: error.message, events };
       throw error;
@@ -89,7 +91,7 @@ async function checkGrowth(client: LogClient, previous: OpenedCheckpoint, served
  * Every event of the repository up to the checkpoint: leaf in the signed tree, JWS and chain valid. Returns how many.
  * Signatures and leaf hashes are computed on worker threads while the next page is fetched.
  */
-async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, repository: string): Promise<number> {
+async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, repository: string, onProgress?: AuditOptions['onProgress']): Promise<number> {
   const tiles = await TileVerifier.open(checkpoint.size, checkpoint.root, (level, index, width) => client.tile(level, index, width));
   let leaves: Promise<void>[] = [];
   const verifier = new ParallelLogVerifier({
@@ -114,6 +116,7 @@ async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, 
       const checking = leaves;
       leaves = [];
       await Promise.all(checking);
+      onProgress?.(more ? (events.at(-1)?.position ?? 0) : checkpoint.size, checkpoint.size);
       if (!more) break;
     }
     const result = await verifier.finish();

@@ -25,17 +25,20 @@ export async function serveEventStream(reply: FastifyReply, reader: FeedReader, 
   raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
   let { after } = request;
   let events = first;
+  const unsubscribe = reader.subscribe('sse');
   try {
     while (!gone() && !reader.closed) {
       for (const event of events) {
         await write(raw, `id: ${encodeCursor(event.position)}\ndata: ${JSON.stringify(feedEvent(event))}\n\n`);
         after = event.position;
       }
-      events = await reader.next(after, request.limit, request.filter, KEEP_ALIVE_MS, gone);
+      events = await reader.next(after, request.limit, request.filter, KEEP_ALIVE_MS, gone, 'sse');
       if (events.length === 0 && !gone()) await write(raw, ': keep-alive\n\n');
     }
   } catch {
     // The database went away; ending the stream makes the client reconnect with Last-Event-ID.
+  } finally {
+    unsubscribe();
   }
   // The socket goes too: a client that stopped reading must not hold it (and a shutdown) open, and
   // whatever the client did receive, it resumes after with Last-Event-ID.

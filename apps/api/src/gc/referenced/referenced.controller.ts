@@ -4,7 +4,7 @@ import { effectiveRetention } from '@tag-history/domain';
 import { ReferencedSetQuery } from '@tag-history/queries';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
-import { GC_SETTINGS, type GcSettings } from '../gc-settings';
+import { GC_SETTINGS, type GcSettings } from '@tag-history/config';
 import { boolean, duration, repositoryName } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { NDJSON } from '../read-manifest-lines';

@@ -6,7 +6,7 @@ import { type DigestsByRepository, effectiveRetention, type SweepCommand, sweepD
 import { EventStore, type Writer } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
-import { GC_SETTINGS, type GcSettings } from '../gc-settings';
+import { GC_SETTINGS, type GcSettings } from '@tag-history/config';
 import { CandidateReferencedError } from './candidate-referenced-error';
 import { type SweepStarted, StartSweepCommand } from './start-sweep.command';
 import { unreferencedCandidates } from './unreferenced-candidates';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COSIGNATURE_V1, ED25519, generateSignerKey, parseSignerKey } from '@tag-history/transparency';
 import { loadLogKeys } from './log-keys';
-import { loadTransparencyConfig } from './transparency-config';
+import { loadTransparencyConfig } from '@tag-history/config';
 
 let dir: string;
 beforeEach(() => {

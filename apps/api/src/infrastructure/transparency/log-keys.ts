@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { COSIGNATURE_V1, ED25519, generateSignerKey, type NoteSigner, type NoteVerifier, parseSignerKey, parseVerifierKey } from '@tag-history/transparency';
-import type { NoteKeySource, TransparencyConfig } from './transparency-config';
+import type { NoteKeySource, TransparencyConfig } from '@tag-history/config';
 
 /** The log's own keys, apart from the event-signing key: one signs checkpoints, one timestamps them. */
 export interface LogKeys {

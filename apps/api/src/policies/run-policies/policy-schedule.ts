@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TagHistoryError } from '@tag-history/domain';
-import { POLICY_SETTINGS, type PolicySettings } from './policy-settings';
+import { POLICY_SETTINGS, type PolicySettings } from '@tag-history/config';
 import { PolicyRunner } from './policy-runner';
 
 /**

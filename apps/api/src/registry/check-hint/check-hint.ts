@@ -3,7 +3,7 @@ import { DATABASE, type Database } from '@tag-history/database';
 import type { TagProvenance, Target } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import { RecordTag } from '../record-tag';
-import { REGISTRY_CONFIG, type RegistryConfig } from '../registry-config';
+import { REGISTRY_CONFIG, type RegistryConfig } from '@tag-history/config';
 import type { Check } from '../registry-checks';
 
 /**

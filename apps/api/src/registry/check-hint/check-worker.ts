@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Reconciler } from '../reconcile/reconciler';
-import { REGISTRY_CONFIG, type RegistryConfig } from '../registry-config';
+import { REGISTRY_CONFIG, type RegistryConfig } from '@tag-history/config';
 import { type Check, RegistryChecks } from '../registry-checks';
 import { CheckHint } from './check-hint';
 

@@ -3,7 +3,7 @@ import { DATABASE, type Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { CheckWorker } from '../check-hint/check-worker';
-import { REGISTRY_CONFIG, type RegistryConfig } from '../registry-config';
+import { REGISTRY_CONFIG, type RegistryConfig } from '@tag-history/config';
 import { RegistryChecks } from '../registry-checks';
 import type { Hints } from './hints';
 

@@ -1,18 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { TagHistoryError } from '@tag-history/domain';
+import { assertStaticBearer } from '../../http/static-bearer';
 
-/**
- * Registries can only send a static header, so the notification endpoints
- * take `Authorization: Bearer <REGISTRY_NOTIFICATIONS_TOKEN>`, compared in
- * constant time (over hashes, so the length does not leak either).
- */
+/** Registries can only send a static header: `Authorization: Bearer <REGISTRY_NOTIFICATIONS_TOKEN>`. */
 export function assertNotificationToken(header: string | string[] | undefined, token: string | undefined): void {
-  const sent = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
-  if (!token || !sent || !timingSafeEqual(sha256(sent), sha256(token))) {
-    throw new TagHistoryError('UNAUTHORIZED', 'notifications need Authorization: Bearer <REGISTRY_NOTIFICATIONS_TOKEN>');
-  }
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  assertStaticBearer(header, token, 'notifications need Authorization: Bearer <REGISTRY_NOTIFICATIONS_TOKEN>');
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/commo
 import { parseCloudEvent } from './cloudevents-payload';
 import { parseHarborPayload } from './harbor-payload';
 import { readJsonBody } from '../../http/request-body';
-import { REGISTRY_CONFIG, type RegistryConfig } from '../registry-config';
+import { REGISTRY_CONFIG, type RegistryConfig } from '@tag-history/config';
 import { DISTRIBUTION_EVENTS_MEDIA_TYPE, parseDistributionEnvelope } from './distribution-envelope';
 import { NotificationInbox } from './notification-inbox';
 import { assertNotificationToken } from './notification-token';

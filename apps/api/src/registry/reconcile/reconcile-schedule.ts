@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TagHistoryError } from '@tag-history/domain';
-import { REGISTRY_CONFIG, type RegistryConfig } from '../registry-config';
+import { REGISTRY_CONFIG, type RegistryConfig } from '@tag-history/config';
 import { Reconciler } from './reconciler';
 
 /**

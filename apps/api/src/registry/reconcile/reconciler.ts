@@ -5,7 +5,7 @@ import { TagHistoryError, type TagProvenance } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import { type Change, RecordTag } from '../record-tag';
 import { RegistryClient } from '../registry-client';
-import { REGISTRY_CONFIG, type RegistryConfig } from '../registry-config';
+import { REGISTRY_CONFIG, type RegistryConfig } from '@tag-history/config';
 import { RECONCILE_LEASE_MS, ReconcileLease } from './reconcile-lease';
 import { literalRepositories, repositoryMatcher } from './repository-globs';
 

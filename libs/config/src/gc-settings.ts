@@ -30,7 +30,12 @@ export function loadGcSettings(env: NodeJS.ProcessEnv = process.env): GcSettings
 
 function byRepository(raw: string | undefined): Record<string, string> {
   if (!raw) return {};
-  const parsed: unknown = JSON.parse(raw);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
     throw new Error('GC_RETENTION_BY_REPOSITORY must be a JSON object of repository names to ISO 8601 durations');
   }

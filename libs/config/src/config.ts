@@ -1,9 +1,14 @@
 import { join, resolve } from 'node:path';
 import type { StorageConfig } from '@tag-history/database';
 import type { SigningKeySource } from '@tag-history/signing';
-import { loadDatabaseCopiesConfig } from './infrastructure/database-copies-config';
-import { loadTransparencyConfig, type TransparencyConfig } from './infrastructure/transparency/transparency-config';
-import { loadRegistryConfig, type RegistryConfig } from './registry/registry-config';
+import { ConfigError } from './config-error';
+import { loadDatabaseCopiesConfig } from './database-copies-config';
+import { type GcSettings, loadGcSettings } from './gc-settings';
+import { unknownVariables } from './known-variables';
+import { loadOperationsConfig, type OperationsConfig } from './operations-config';
+import { loadPolicySettings, type PolicySettings } from './policy-settings';
+import { loadRegistryConfig, type RegistryConfig } from './registry-config';
+import { loadTransparencyConfig, type TransparencyConfig } from './transparency-config';
 
 export interface Config {
   host: string;
@@ -18,6 +23,10 @@ export interface Config {
   transparency: TransparencyConfig;
   /** The upstream registry to watch (REGISTRY_URL); absent: none. */
   registry?: RegistryConfig;
+  gc: GcSettings;
+  /** Expire and retain runs (POLICY_RUN_INTERVAL). */
+  policies?: PolicySettings;
+  operations: OperationsConfig;
 }
 
 export interface AuthConfig {
@@ -33,7 +42,23 @@ export interface AuthConfig {
 // Asymmetric only: with a symmetric algorithm anyone holding the verification key could mint tokens.
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
+/**
+ * The service's and the CLI's settings, all checked before anything starts:
+ * a malformed value, an unknown value of an enumerated setting, or an
+ * unknown variable with one of the service's prefixes is a ConfigError
+ * naming it.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const unknown = unknownVariables(env);
+  if (unknown.length > 0) throw new ConfigError('CONFIG_UNKNOWN', `unknown setting ${unknown.join(', ')} (misspelt? see the configuration table in README.md)`);
+  try {
+    return readConfig(env);
+  } catch (error) {
+    throw new ConfigError('CONFIG_INVALID', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function readConfig(env: NodeJS.ProcessEnv): Config {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const storage: StorageConfig = env.DATABASE_URL
     ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: positiveInt(env, 'DATABASE_POOL_SIZE', 16), ...loadDatabaseCopiesConfig(env) }
@@ -50,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustPolicyFile: env.TRUST_POLICY ? resolve(env.TRUST_POLICY) : undefined,
     transparency: loadTransparencyConfig(env, dataDir),
     registry: loadRegistryConfig(env),
+    gc: loadGcSettings(env),
+    policies: loadPolicySettings(env),
+    operations: loadOperationsConfig(env),
   };
 }
 
@@ -61,6 +89,8 @@ function loadAuthConfig(env: NodeJS.ProcessEnv): AuthConfig | undefined {
   const algorithms = env.AUTH_ALGORITHMS ? env.AUTH_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean) : ASYMMETRIC_ALGORITHMS;
   const symmetric = algorithms.filter((a) => /^HS/i.test(a) || a.toLowerCase() === 'none');
   if (symmetric.length > 0) throw new Error(`AUTH_ALGORITHMS may hold asymmetric algorithms only, not ${symmetric.join(', ')}`);
+  const unknown = algorithms.filter((a) => !ASYMMETRIC_ALGORITHMS.includes(a));
+  if (unknown.length > 0) throw new Error(`AUTH_ALGORITHMS: unknown ${unknown.join(', ')}; known: ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
   const jwks = /^https?:\/\//.test(env.AUTH_JWKS) ? env.AUTH_JWKS : resolve(env.AUTH_JWKS);
   return {
     jwks,

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { LoggerService } from '@nestjs/common';
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+/**
+ * Where a secret could reach a log line if someone logs a request or a
+ * config object: censored by pino before the line is written. The request
+ * line itself (request-log.ts) never holds headers.
+ */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.password',
+  '*.token',
+  '*.notificationsToken',
+  '*.metricsToken',
+  'password',
+  'token',
+];
+
+/** JSON lines on stdout (or `destination`), at `level`. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } }, destination);
+}
+
+// What a caller may choose as its request id: printable, no spaces, short enough to log and echo.
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The caller's `X-Request-Id` when it is a sensible one, else a new UUID. */
+export function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+// Nest's start-up lines for each module and route: debug, not info.
+const START_UP = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
+/** Nest's own messages (start-up, warnings of the modules) as JSON lines of the same logger. */
+export class NestPinoLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.logger[context && START_UP.has(context) ? 'debug' : 'info']({ context }, String(message));
+  }
+
+  error(message: unknown, trace?: string, context?: string): void {
+    if (message instanceof Error) return void this.logger.error({ context, err: message }, message.message);
+    this.logger.error({ context, ...(trace ? { stack: trace } : {}) }, String(message));
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+}

@@ -14,6 +14,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY bin bin
+RUN ln -s /app/bin/tag-history.js /usr/local/bin/tag-history
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -21,6 +21,10 @@ describe('loadConfig', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://x@h/db',
       DATABASE_POOL_SIZE: '4',
+      DATABASE_READ_URL: 'postgres://x@r1/db,postgres://x@r2/db',
+      DATABASE_READ_MAX_WAIT: 'PT2S',
+      DATABASE_LISTEN_URL: 'postgres://x@h-direct/db',
+      POLICY_RUN_INTERVAL: 'PT5M',
       PORT: '0',
       GC_RETENTION: 'P7D',
       GC_RETENTION_BY_REPOSITORY: '{"team/app":"P1D"}',
@@ -28,7 +32,15 @@ describe('loadConfig', () => {
       REGISTRY_URL: 'http://127.0.0.1:5000',
       TAG_HISTORY_URL: 'http://127.0.0.1:8080',
     });
-    expect(config.storage).toEqual({ kind: 'postgres', url: 'postgres://x@h/db', poolSize: 4 });
+    expect(config.storage).toEqual({
+      kind: 'postgres',
+      url: 'postgres://x@h/db',
+      poolSize: 4,
+      readUrls: ['postgres://x@r1/db', 'postgres://x@r2/db'],
+      readMaxWaitMs: 2_000,
+      listenUrl: 'postgres://x@h-direct/db',
+    });
+    expect(config.policies).toEqual({ runIntervalMs: 300_000 });
     expect(config.gc.retention).toEqual({ default: 'P7D', repositories: { 'team/app': 'P1D' } });
     expect(config.transparency.origin).toBe('example.com/log');
     expect(config.registry?.host).toBe('127.0.0.1:5000');

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkQuery, type QuerySchema } from './input/query-schema';
 import { toOciError } from './oci-error';
+import { collectRoutes } from './openapi/route-catalog';
 
 const logger = new Logger('http');
 
@@ -37,6 +38,7 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
  * through Nest's Fastify error handler.
  */
 export function installEdge(fastify: FastifyInstance): void {
+  collectRoutes(fastify);
   fastify.addHook('onRequest', async (request: FastifyRequest) => {
     const config = request.routeOptions.config as { query?: QuerySchema } | undefined;
     checkQuery(request.query, config?.query);

@@ -7,6 +7,9 @@ import { QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { nextLink } from '../../http/paging';
 import { AUDIT_CSV_HEADER, auditCsvLine } from './audit-csv';
 import { AUDIT_QUERY, auditFormat, MAX_AUDIT_PAGE, parseAuditRequest } from './audit-log.request';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { RecordedEvent, Text } from '../../http/openapi/schemas';
 
 const EXPORT_PAGE = 1_000;
 
@@ -22,6 +25,7 @@ export class AuditLogController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/_audit')
+  @Api({ summary: 'Who moved what when, newest first: JSON pages, or a CSV or NDJSON export', headers: ['accept'], responses: { 200: { content: { 'application/json': Type.Object({ events: Type.Array(RecordedEvent) }), 'text/csv': Text, 'application/x-ndjson': Text }, headers: ['link', 'vary'] } } })
   @QueryParams(AUDIT_QUERY)
   async audit(@Query() query: RawQuery, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
     const { filter, before, n } = parseAuditRequest(query);

@@ -4,6 +4,10 @@ import { assertRepositoryName } from '@tag-history/domain';
 import { verifyLog } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
 import { verifyTree } from '../../infrastructure/transparency/verify-tree';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { json } from '../../http/openapi/schemas';
+import { repositoryName } from '../../http/input/query-params';
 
 /**
  * Checks every event's signature (retired keys included), its columns and
@@ -14,6 +18,7 @@ export class VerifyLogController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   @Get('v2/_log/verify')
+  @Api({ summary: 'Checks every signature and hash link of the log (or of one repository)', query: { repository: repositoryName() }, responses: { 200: json(Type.Object({ ok: Type.Boolean() })) } })
   async verify(@Query('repository') repository: string | undefined) {
     if (repository !== undefined) assertRepositoryName(repository);
     const log = await verifyLog(this.db, { repository });

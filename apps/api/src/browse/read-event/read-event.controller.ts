@@ -4,6 +4,9 @@ import { TagHistoryError } from '@tag-history/domain';
 import { ReadEventQuery } from '@tag-history/queries';
 import { feedEvent } from '../../feed/feed-event';
 import { parseCount } from '../../http/point-in-time';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { json, RecordedEvent } from '../../http/openapi/schemas';
 
 /**
  * One event by its log position, with the event before it in its stream: all
@@ -15,6 +18,7 @@ export class ReadEventController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/_events/:position')
+  @Api({ summary: 'One event and the one before it in its stream', responses: { 200: json(Type.Object({ event: RecordedEvent, previous: Type.Union([RecordedEvent, Type.Null()]) }), ['cache-control']) } })
   @Header('cache-control', 'no-store')
   async read(@Param('position') text: string) {
     const position = parseCount('position', text)!;

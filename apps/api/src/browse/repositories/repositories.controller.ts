@@ -4,6 +4,9 @@ import { assertRepositoryName } from '@tag-history/domain';
 import { ListRepositoriesQuery } from '@tag-history/queries';
 import type { FastifyReply } from 'fastify';
 import { nextLink, pageSize } from '../../http/paging';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { Count, Name, page, Time } from '../../http/openapi/schemas';
 
 const MAX_PAGE = 1000;
 const MAX_SEARCH = 255;
@@ -14,6 +17,7 @@ export class RepositoriesController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/_repositories')
+  @Api({ summary: 'Repositories with their tag counts, by name', responses: { 200: page(Type.Object({ repositories: Type.Array(Type.Object({ name: Name, tags: Count, lastChange: Type.Union([Time, Type.Null()]) })) })) } })
   async list(
     @Query('q') q: string | undefined,
     @Query('n') n: string | undefined,

@@ -8,6 +8,8 @@ import { GC_SETTINGS, type GcSettings } from '../gc-settings';
 import { boolean, duration, repositoryName } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { NDJSON } from '../read-manifest-lines';
+import { Api } from '../../http/openapi/api';
+import { ERROR, Text } from '../../http/openapi/schemas';
 
 const QUERY = { retention: duration(), repository: repositoryName(), reasons: boolean() };
 
@@ -20,6 +22,7 @@ export class ReferencedController {
   ) {}
 
   @Get('v2/_gc/referenced')
+  @Api({ summary: 'The referenced set, streamed as NDJSON', responses: { 200: { content: { [NDJSON]: Text }, headers: ['cache-control'] }, 429: ERROR } })
   @QueryParams(QUERY)
   async referenced(
     @Query() query: RawQuery,

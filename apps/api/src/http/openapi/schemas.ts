@@ -57,3 +57,13 @@ export const RecordedEvent = Type.Object({ position: Count, type: Type.String(),
 
 export const Text = Type.String();
 export const AnyJson = Type.Unknown();
+
+/** A JSON answer with its headers. */
+export const json = (schema: TSchema, headers?: string[]) => ({ content: { 'application/json': schema }, ...(headers ? { headers } : {}) });
+/** A page of a list: the `Link` header names the next. */
+export const page = (schema: TSchema) => json(schema, ['link']);
+/** A route-specific error status: the OCI body. */
+export const ERROR = json(OciError);
+/** What every tag write answers besides its success. */
+export const WRITE_HEADERS = ['etag', 'location', 'idempotent-replayed'];
+export const WRITE_ERRORS = { 409: ERROR, 412: ERROR, 422: ERROR, 429: ERROR };

@@ -7,12 +7,15 @@ import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { tagWriteBody } from '../tag-write-body';
 import { DeleteTagCommand } from './delete-tag.command';
+import { Api } from '../../http/openapi/api';
+import { json, TagWrite, WRITE_ERRORS, WRITE_HEADERS } from '../../http/openapi/schemas';
 
 @Controller()
 export class DeleteTagController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Delete('v2/:name/_tags/:tag')
+  @Api({ summary: 'Deletes a tag (its history is kept)', headers: ['if-match', 'idempotency-key'], responses: { 202: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS } })
   @Idempotent()
   @HttpCode(202)
   async delete(

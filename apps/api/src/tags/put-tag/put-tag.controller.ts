@@ -8,6 +8,8 @@ import { etag } from '../../http/preconditions';
 import { tagLocation, tagWriteBody } from '../tag-write-body';
 import { PutTagCommand } from './put-tag.command';
 import { parsePutTagRequest } from './put-tag.request';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, json, TagWrite, Text, WRITE_ERRORS, WRITE_HEADERS } from '../../http/openapi/schemas';
 
 @Controller()
 export class PutTagController {
@@ -17,6 +19,7 @@ export class PutTagController {
   ) {}
 
   @Put('v2/:name/_tags/:tag')
+  @Api({ summary: 'Creates or moves a tag', headers: ['content-type', 'if-match', 'if-none-match', 'idempotency-key'], body: { 'application/vnd.docker.distribution.tag.v1+json': AnyJson, 'application/json': AnyJson, 'application/vnd.docker.distribution.tag.v1+jws': AnyJson, 'application/vnd.docker.distribution.tag.v1+prettyjws': Text }, responses: { 200: json(TagWrite, WRITE_HEADERS), 201: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS } })
   @Idempotent()
   async put(
     @Param('name') name: string,

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEvent } from '@tag-history/queries';
+import type { AuditEvent } from '../../apps/api/src/queries';
 import { sql } from 'kysely';
 import { verifyExportCommand } from '../../apps/cli/src/verify-export.command';
 import { digest, putTag } from '../support/fixtures';

@@ -37,7 +37,9 @@ describe('GET /v2/_openapi.json', () => {
       expect(op.parameters.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(inPath);
     }
     const put = doc.paths['/v2/{name}/_tags/{tag}']!.put!;
-    expect(put.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['header:if-match', 'header:if-none-match', 'header:idempotency-key', 'header:content-type']));
+    expect(put.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
+      expect.arrayContaining(['header:if-match', 'header:if-none-match', 'header:idempotency-key', 'header:content-type']),
+    );
     expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '403', '404', '409', '412', '413', '415', '422', '503']));
     const audit = doc.paths['/v2/_audit']!.get!;
     expect(audit.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['repository', 'tag', 'actor', 'type', 'since', 'until', 'n', 'last']));
@@ -59,14 +61,16 @@ describe('GET /v2/_openapi.json', () => {
 
 describe('one date rule for every route', () => {
   // A date without a time names no instant: refused alike wherever a date-time is taken.
-  it.each(['/v2/_audit?since=2026-01-31', '/v2/shop/web/_timeline?since=2026-01-31', '/v2/shop/web/_tags/prod?at=2026-01-31', '/v2/_resolve?reference=shop/web:prod&at=2026-01-31'])(
-    'refuses %s with PARAMETER_INVALID',
-    async (path) => {
-      const answer = await fetch(`${t.url}${path}`);
-      expect(answer.status).toBe(400);
-      expect(((await answer.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe('PARAMETER_INVALID');
-    },
-  );
+  it.each([
+    '/v2/_audit?since=2026-01-31',
+    '/v2/shop/web/_timeline?since=2026-01-31',
+    '/v2/shop/web/_tags/prod?at=2026-01-31',
+    '/v2/_resolve?reference=shop/web:prod&at=2026-01-31',
+  ])('refuses %s with PARAMETER_INVALID', async (path) => {
+    const answer = await fetch(`${t.url}${path}`);
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe('PARAMETER_INVALID');
+  });
 
   it.each(['/v2/_audit?since=2026-01-31T00:00:00Z', '/v2/shop/web/_timeline?since=2026-01-31T00:00:00Z'])('accepts %s', async (path) => {
     expect((await fetch(`${t.url}${path}`)).status).toBe(200);

@@ -28,7 +28,9 @@ export function checkAnswers(fastify: FastifyInstance): () => string[] {
     if (!operation) return (violations.push(`${where}: route not documented`), payload);
     const response = operation.responses[String(reply.statusCode)];
     if (!response) return (violations.push(`${where}: status not documented`), payload);
-    const type = String(reply.getHeader('content-type') ?? '').split(';', 1)[0]!.trim();
+    const type = String(reply.getHeader('content-type') ?? '')
+      .split(';', 1)[0]!
+      .trim();
     if (request.method === 'HEAD' || reply.statusCode === 204 || reply.statusCode === 304) return payload;
     const media = response.content?.[type];
     if (!media) return (violations.push(`${where}: media type ${type || '(none)'} not documented`), payload);

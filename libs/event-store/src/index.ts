@@ -8,3 +8,6 @@ export * from './event-store';
 export * from './signing-keys';
 export * from './verify-log';
 export * from './to-recorded-event';
+export * from './idempotency/claim-idempotency-key';
+export * from './idempotency/settle-idempotency-key';
+export * from './idempotency/stored-answer';

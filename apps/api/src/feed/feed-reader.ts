@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { RecordedEvent } from '@tag-history/event-store';
-import { type FeedFilter, ReadFeedQuery } from '@tag-history/queries';
+import { type FeedFilter, ReadFeedQuery } from '../queries';
 import { FeedWaiter } from './feed-waiter';
 
 @Injectable()

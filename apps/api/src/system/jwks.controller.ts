@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { DATABASE, type Database } from '@tag-history/database';
+import { readSigningKeys } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
 import { Type } from '@sinclair/typebox';
 import { Api } from '../http/openapi/api';
@@ -18,9 +19,7 @@ export class JwksController {
   @Header('content-type', 'application/jwk-set+json')
   @Header('cache-control', 'public, max-age=300')
   async jwks() {
-    const rows = await this.db.selectFrom('signing_keys').select(['public_jwk', 'valid_from', 'valid_until']).orderBy('added_at').execute();
-    return {
-      keys: rows.map((r) => ({ ...r.public_jwk, valid_from: r.valid_from?.toISOString() ?? null, valid_until: r.valid_until?.toISOString() ?? null })),
-    };
+    const keys = await readSigningKeys(this.db);
+    return { keys: keys.map((k) => ({ ...k.jwk, valid_from: k.validFrom?.toISOString() ?? null, valid_until: k.validUntil?.toISOString() ?? null })) };
   }
 }

@@ -14,7 +14,10 @@ export class OpenApiController {
   constructor(private readonly host: HttpAdapterHost) {}
 
   @Get('v2/_openapi.json')
-  @Api({ summary: 'This OpenAPI 3.1 document', responses: { 200: { content: { 'application/json': Type.Object({ openapi: Type.Literal('3.1.0'), paths: Type.Object({}) }) } } } })
+  @Api({
+    summary: 'This OpenAPI 3.1 document',
+    responses: { 200: { content: { 'application/json': Type.Object({ openapi: Type.Literal('3.1.0'), paths: Type.Object({}) }) } } },
+  })
   openapi() {
     return (this.document ??= openApiDocument(servedRoutes(this.host.httpAdapter.getInstance<FastifyInstance>())));
   }

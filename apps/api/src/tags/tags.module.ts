@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { queryHandlers } from '@tag-history/queries';
+import { queryHandlers } from '../queries';
 import { DeleteTagController } from './delete-tag/delete-tag.controller';
 import { DeleteTagHandler } from './delete-tag/delete-tag.handler';
 import { GetTagController } from './get-tag/get-tag.controller';

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '@tag-history/queries';
+import type { AuditEvent } from '../../queries';
 
 export const AUDIT_CSV_HEADER = 'position,time,actor,type,repository,tag,from,target,stream,version,hash\r\n';
 

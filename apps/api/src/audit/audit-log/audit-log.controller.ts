@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { type AuditEvent, AuditEventsQuery, type AuditFilter } from '@tag-history/queries';
+import { type AuditEvent, AuditEventsQuery, type AuditFilter } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { nextLink } from '../../http/paging';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { TagHistoryError } from '@tag-history/domain';
-import { ReadEventQuery } from '@tag-history/queries';
+import { ReadEventQuery } from '../../queries';
 import { feedEvent } from '../../feed/feed-event';
 import { parseCount } from '../../http/point-in-time';
 import { Type } from '@sinclair/typebox';

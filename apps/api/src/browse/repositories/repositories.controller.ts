@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName } from '@tag-history/domain';
-import { ListRepositoriesQuery } from '@tag-history/queries';
+import { ListRepositoriesQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { nextLink, pageSize } from '../../http/paging';
 import { Type } from '@sinclair/typebox';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, TagHistoryError } from '@tag-history/domain';
-import { ListTagsQuery, RepositoryTimelineQuery, type TimelineEnd } from '@tag-history/queries';
+import { ListTagsQuery, RepositoryTimelineQuery, type TimelineEnd } from '../../queries';
 import { encodeCursor } from '../../feed/cursor';
 import { dateTime, pageSize } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName } from '@tag-history/domain';
-import { ListPinsQuery } from '@tag-history/queries';
+import { ListPinsQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { digest, pageSize } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';

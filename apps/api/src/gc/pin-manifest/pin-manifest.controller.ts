@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
 import { parsePinRequest, pinWriteBody } from '../pin-request';
-import { PinCommand } from './pin.command';
+import { PinCommand } from '../pin.command';
 import { Api } from '../../http/openapi/api';
 import { AnyJson, ERROR, json } from '../../http/openapi/schemas';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { effectiveRetention } from '@tag-history/domain';
-import { ReferencedSetQuery } from '@tag-history/queries';
+import { ReferencedSetQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { GC_SETTINGS, type GcSettings } from '../gc-settings';

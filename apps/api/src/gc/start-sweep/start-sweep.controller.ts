@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { TagHistoryError } from '@tag-history/domain';
-import { SweepLeasesQuery } from '@tag-history/queries';
+import { SweepLeasesQuery } from '../../queries';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
 import { count, duration } from '../../http/input/query-params';

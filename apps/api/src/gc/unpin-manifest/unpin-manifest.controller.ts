@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Headers, HttpCode, Param, Req } from '@nestjs
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
-import { PinCommand } from '../pin-manifest/pin.command';
+import { PinCommand } from '../pin.command';
 import { parsePinRequest, pinWriteBody } from '../pin-request';
 import { Api } from '../../http/openapi/api';
 import { AnyJson, json } from '../../http/openapi/schemas';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
-import { FindTagsByDigestQuery, GetTagQuery } from '@tag-history/queries';
+import { FindTagsByDigestQuery, GetTagQuery } from '../../queries';
 import { Type } from '@sinclair/typebox';
 import { Api } from '../../http/openapi/api';
 import { Digest, json, Name, Tag } from '../../http/openapi/schemas';

@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertDigest, assertRepositoryName } from '@tag-history/domain';
-import { DigestHistoryQuery, FindTagsByDigestQuery } from '@tag-history/queries';
+import { DigestHistoryQuery, FindTagsByDigestQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { boolean, pageSize, tagName } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { nextLink } from '../../http/paging';
-import { MAX_HISTORY_PAGE } from '../tag-history/tag-history.controller';
+import { MAX_HISTORY_PAGE } from '../history-page';
 import { Type } from '@sinclair/typebox';
 import { Api } from '../../http/openapi/api';
 import { Digest, Name, page, Tag } from '../../http/openapi/schemas';

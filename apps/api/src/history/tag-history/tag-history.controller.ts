@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { Type } from '@sinclair/typebox';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
-import { TagEventsQuery } from '@tag-history/queries';
+import { TagEventsQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { boolean, count, pageSize } from '../../http/input/query-params';
 import { parseQuery, type RawQuery } from '../../http/input/query-schema';
@@ -11,7 +11,7 @@ import { Name, page, Proofs, Tag, TagEvent } from '../../http/openapi/schemas';
 import { nextLink } from '../../http/paging';
 import { EventProofService } from '../../transparency/event-proofs';
 
-export const MAX_HISTORY_PAGE = 1_000;
+import { MAX_HISTORY_PAGE } from '../history-page';
 const QUERY = { n: pageSize(MAX_HISTORY_PAGE), last: count(), proof: boolean() };
 
 /** A tag's events newest first, each with its JWS; still answers after the tag is deleted. */

@@ -90,7 +90,8 @@ function operation(route: ServedRoute, pathParams: string[]): object {
   const success = Object.keys(declared).some((status) => Number(status) < 400) ? {} : { 200: {} };
   for (const [status, response] of Object.entries({ ...success, ...declared })) responses[status] = responseObject(Number(status), response, head);
   const errors = { ...COMMON_ERRORS, ...(doc.body ? BODY_ERRORS : {}) };
-  for (const [status, description] of Object.entries(errors)) responses[status] ??= responseObject(Number(status), { description, content: { 'application/json': OciError } }, head);
+  for (const [status, description] of Object.entries(errors))
+    responses[status] ??= responseObject(Number(status), { description, content: { 'application/json': OciError } }, head);
   return {
     operationId: `${route.method.toLowerCase()}${route.url.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     ...(doc.summary ? { summary: doc.summary } : {}),

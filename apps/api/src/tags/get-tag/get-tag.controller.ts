@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/com
 import { Type } from '@sinclair/typebox';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName, TagHistoryError } from '@tag-history/domain';
-import { GetTagAtQuery, GetTagQuery } from '@tag-history/queries';
+import { GetTagAtQuery, GetTagQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { boolean, count, dateTime } from '../../http/input/query-params';
 import { parseQuery, type RawQuery } from '../../http/input/query-schema';

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseReference, TagHistoryError } from '@tag-history/domain';
-import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery, type TagView } from '@tag-history/queries';
+import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery, type TagView } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { boolean, dateTime } from '../../http/input/query-params';
 import { parseQuery, type QueryParam, type RawQuery } from '../../http/input/query-schema';

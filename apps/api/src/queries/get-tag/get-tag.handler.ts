@@ -3,8 +3,8 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
-import type { TagView } from '../tag-view';
-import { CoalescedTagLookups } from './coalesced-tag-lookups';
+import type { TagView } from '@tag-history/queries';
+import { CoalescedTagLookups } from '@tag-history/queries';
 import { GetTagQuery } from './get-tag.query';
 
 @QueryHandler(GetTagQuery)

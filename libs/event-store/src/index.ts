@@ -1,4 +1,4 @@
-export * from './recorded-event';
+export { type EventJson, type RecordedEvent, toEventJson } from '@tag-history/signing';
 export * from './stream-head';
 export * from './stream-head-cache';
 export * from './write-operation';

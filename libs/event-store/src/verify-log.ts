@@ -1,6 +1,7 @@
-import type { Database, EventsTable } from '@tag-history/database';
-import { type LoggedEvent, LogVerifier, type LogVerification } from '@tag-history/signing';
-import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '@tag-history/database';
+import { LogVerifier, type LogVerification } from '@tag-history/signing';
+import { toRecordedEvent } from './to-recorded-event';
+import type { Kysely } from 'kysely';
 import { readKeyRing } from './signing-keys';
 
 export interface VerifyLogOptions {
@@ -27,7 +28,7 @@ export async function verifyLog(db: Kysely<Database>, options: VerifyLogOptions 
     const rows = await next;
     if (rows.length === 0) break;
     next = rows.length < pageSize ? Promise.resolve([]) : page(rows[rows.length - 1]!.position);
-    await verifier.add(rows.map(toLoggedEvent));
+    await verifier.add(rows.map(toRecordedEvent));
     done += rows.length;
     onProgress?.(done, total);
   }
@@ -37,19 +38,4 @@ export async function verifyLog(db: Kysely<Database>, options: VerifyLogOptions 
     streams: streams.map((s) => ({ stream: s.stream_id, version: s.version, hash: s.last_hash })),
     lastPosition: head.position,
   });
-}
-
-export function toLoggedEvent(row: Selectable<EventsTable>): LoggedEvent {
-  return {
-    position: Number(row.position),
-    stream: row.stream_id,
-    version: row.version,
-    type: row.type,
-    data: row.data,
-    actor: row.actor,
-    time: row.recorded_at,
-    jws: row.jws,
-    hash: row.hash,
-    prev: row.prev_hash,
-  };
 }

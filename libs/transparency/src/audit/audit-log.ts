@@ -1,4 +1,4 @@
-import { KeyRing, LogVerifier } from '@tag-history/signing';
+import { fromEventJson, KeyRing, LogVerifier } from '@tag-history/signing';
 import { ProofError, verifyConsistency } from '../verify-proofs';
 import type { LogClient } from './log-client';
 import { BadSignatureError, type OpenedCheckpoint, openCheckpoint, type PinnedKeys } from './open-checkpoint';
@@ -97,7 +97,7 @@ async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, 
     const more = page.events.length > 0 && events.length === page.events.length;
     if (more) next = client.events(repository, page.cursor);
     await Promise.all(events.map((e) => tiles.checkLeaf(e.position - 1, e.jws)));
-    await verifier.add(events.map((e) => ({ ...e, time: new Date(e.time) })));
+    await verifier.add(events.map(fromEventJson));
     count += events.length;
     if (!more) break;
   }

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { type AuditEvent, AuditEventsQuery, type AuditFilter } from '../../queries';
+import { type EventJson, toEventJson } from '@tag-history/event-store';
+import { AuditEventsQuery, type AuditFilter } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { nextLink } from '../../http/paging';
@@ -36,19 +37,19 @@ export class AuditLogController {
       const page = await this.queryBus.execute(new AuditEventsQuery(filter, size, before));
       const last = page.events[page.events.length - 1];
       if (page.more && last) void reply.header('link', nextLink('/v2/_audit', linkQuery(query, size, last.position)));
-      return reply.send({ events: page.events });
+      return reply.send({ events: page.events.map(toEventJson) });
     }
     const limit = n ?? Infinity;
-    const line = format === 'csv' ? auditCsvLine : (e: AuditEvent) => `${JSON.stringify(e)}\n`;
+    const line = format === 'csv' ? auditCsvLine : (e: EventJson) => `${JSON.stringify(e)}\n`;
     return reply.send(Readable.from(this.export(filter, before, limit, format === 'csv' ? AUDIT_CSV_HEADER : '', line)));
   }
 
-  private async *export(filter: AuditFilter, before: number | undefined, limit: number, header: string, line: (e: AuditEvent) => string) {
+  private async *export(filter: AuditFilter, before: number | undefined, limit: number, header: string, line: (e: EventJson) => string) {
     if (header) yield header;
     let sent = 0;
     for (let cursor = before; sent < limit; ) {
       const page = await this.queryBus.execute(new AuditEventsQuery(filter, Math.min(EXPORT_PAGE, limit - sent), cursor));
-      if (page.events.length > 0) yield page.events.map(line).join('');
+      if (page.events.length > 0) yield page.events.map((e) => line(toEventJson(e))).join('');
       sent += page.events.length;
       if (!page.more) return;
       cursor = page.events[page.events.length - 1]!.position;

@@ -102,7 +102,7 @@ function operation(route: ServedRoute, pathParams: string[]): object {
 }
 
 function responseObject(status: number, response: ResponseDoc, head: boolean): object {
-  const content: Record<string, TSchema> = response.content ?? (status === 204 ? {} : { 'application/json': AnyJson });
+  const content: Record<string, TSchema> = response.content ?? (status === 204 ? {} : { 'application/json': status >= 400 ? OciError : AnyJson });
   const headers = Object.fromEntries((response.headers ?? []).map((h) => [h, { description: RESPONSE_HEADERS[h] ?? h, schema: { type: 'string' } }]));
   return {
     description: response.description ?? STATUS_CODES[status] ?? String(status),

@@ -1,6 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { DATABASE, type Database } from '@tag-history/database';
-import { assertRepositoryName } from '@tag-history/domain';
 import { verifyLog } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
 import { verifyTree } from '../../infrastructure/transparency/verify-tree';
@@ -8,6 +7,9 @@ import { Type } from '@sinclair/typebox';
 import { Api } from '../../http/openapi/api';
 import { json } from '../../http/openapi/schemas';
 import { repositoryName } from '../../http/input/query-params';
+import { parseQuery, type RawQuery } from '../../http/input/query-schema';
+
+const QUERY = { repository: repositoryName() };
 
 /**
  * Checks every event's signature (retired keys included), its columns and
@@ -18,9 +20,9 @@ export class VerifyLogController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   @Get('v2/_log/verify')
-  @Api({ summary: 'Checks every signature and hash link of the log (or of one repository)', query: { repository: repositoryName() }, responses: { 200: json(Type.Object({ ok: Type.Boolean() })) } })
-  async verify(@Query('repository') repository: string | undefined) {
-    if (repository !== undefined) assertRepositoryName(repository);
+  @Api({ summary: 'Checks every signature and hash link of the log (or of one repository)', query: QUERY, responses: { 200: json(Type.Object({ ok: Type.Boolean() })) } })
+  async verify(@Query() query: RawQuery) {
+    const { repository } = parseQuery(query, QUERY);
     const log = await verifyLog(this.db, { repository });
     if (repository !== undefined) return log;
     const tree = await verifyTree(this.db);

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEvent } from '@tag-history/queries';
+import type { EventJson as AuditEvent } from '@tag-history/event-store';
 import { sql } from 'kysely';
 import { verifyExportCommand } from '../../apps/cli/src/verify-export.command';
 import { digest, putTag } from '../support/fixtures';

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { sql } from 'kysely';
-import { MAX_REFERENCED_STREAMS } from '../../libs/queries/src/gc-referenced/referenced-set.handler';
+import { MAX_REFERENCED_STREAMS } from '../../apps/api/src/queries/gc-referenced/referenced-set.handler';
 import { putTag } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { onPostgres } from '../support/test-infrastructure';

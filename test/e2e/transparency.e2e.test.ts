@@ -26,7 +26,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 const witness = parseSignerKey(generateSignerKey('witness.example/w1', COSIGNATURE_V1));
 let t: TestApp;
 let keyLines: string;
-let dirs: string[] = [];
+const dirs: string[] = [];
 
 beforeAll(async () => {
   t = await startTestApp();

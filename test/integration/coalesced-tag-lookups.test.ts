@@ -1,4 +1,4 @@
-import { CoalescedTagLookups } from '@tag-history/queries';
+import { CoalescedTagLookups } from '../../apps/api/src/queries';
 import { digest, putTag } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 

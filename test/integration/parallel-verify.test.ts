@@ -1,5 +1,5 @@
 import { verifyLog } from '@tag-history/event-store';
-import { type EventPayload, KeyRing, type LoggedEvent, LogVerifier, ParallelLogVerifier, signEvent } from '@tag-history/signing';
+import { type EventPayload, KeyRing, LogVerifier, ParallelLogVerifier, type RecordedEvent, signEvent } from '@tag-history/signing';
 import { sql } from 'kysely';
 import { target } from '../support/fixtures';
 import { createTestInfrastructure, type TestInfrastructure } from '../support/test-infrastructure';
@@ -67,7 +67,7 @@ async function sequentialVerification(repository?: string) {
   const rows = await infra.db.selectFrom('events').selectAll().$if(repository !== undefined, (q) => q.where(sql`data->>'repository'`, '=', repository)).orderBy('position').execute();
   const keys = await infra.db.selectFrom('signing_keys').select(['kid', 'public_jwk', 'valid_from', 'valid_until']).execute();
   const verifier = new LogVerifier(new KeyRing(keys.map((k) => ({ kid: k.kid, jwk: k.public_jwk as never, validFrom: k.valid_from, validUntil: k.valid_until }))), repository === undefined);
-  await verifier.add(rows.map((r): LoggedEvent => ({ position: r.position, stream: r.stream_id, version: r.version, type: r.type, data: r.data, actor: r.actor, time: r.recorded_at, jws: r.jws, hash: r.hash, prev: r.prev_hash })));
+  await verifier.add(rows.map((r): RecordedEvent => ({ position: r.position, streamId: r.stream_id, version: r.version, type: r.type, data: r.data, actor: r.actor, recordedAt: r.recorded_at, jws: r.jws, hash: r.hash, prevHash: r.prev_hash })));
   const streams = await infra.db.selectFrom('streams').select(['stream_id', 'version', 'last_hash']).where('version', '>', 0).execute();
   streams.sort((a, b) => (a.stream_id < b.stream_id ? -1 : 1));
   return verifier.finish({ streams: streams.map((s) => ({ stream: s.stream_id, version: s.version, hash: s.last_hash })), lastPosition: EVENTS });

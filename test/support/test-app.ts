@@ -3,6 +3,7 @@ import type { AccessOptions } from '../../apps/api/src/auth/access-options';
 import type { Clock } from '../../apps/api/src/infrastructure/clock';
 import { createApp } from '../../apps/api/src/create-app';
 import type { RegistryConfig } from '@tag-history/config';
+import { checkAnswers } from './contract';
 import { createTestInfrastructure, type TestInfrastructure } from './test-infrastructure';
 
 export interface TestApp {
@@ -16,6 +17,7 @@ export interface TestApp {
 export async function startTestApp(options: { clock?: Clock; access?: AccessOptions; uiDir?: string; registry?: RegistryConfig } = {}): Promise<TestApp> {
   const infrastructure = await createTestInfrastructure();
   const app = await createApp(infrastructure, { clock: options.clock, logger: false, access: options.access, uiDir: options.uiDir, registry: options.registry });
+  const violations = checkAnswers(app.getHttpAdapter().getInstance());
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {
@@ -25,6 +27,7 @@ export async function startTestApp(options: { clock?: Clock; access?: AccessOpti
     close: async () => {
       await app.close();
       await infrastructure.close();
+      if (violations().length > 0) throw new Error(`answers that break the OpenAPI document:\n${[...new Set(violations())].join('\n')}`);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { KeyRing, type LoggedEvent, LogVerifier } from '@tag-history/signing';
+import { type EventJson, fromEventJson, KeyRing, LogVerifier, type RecordedEvent } from '@tag-history/signing';
 
 /**
  * `verify-export <jwks.json> <events.ndjson>`: an auditor's offline check of
@@ -9,11 +9,10 @@ import { KeyRing, type LoggedEvent, LogVerifier } from '@tag-history/signing';
  */
 export async function verifyExportCommand(jwksFile: string, eventsFile: string): Promise<void> {
   const keys = KeyRing.fromJwks(JSON.parse(readFileSync(jwksFile, 'utf8')));
-  const events: LoggedEvent[] = [];
+  const events: RecordedEvent[] = [];
   for await (const line of createInterface({ input: createReadStream(eventsFile) })) {
     if (line.trim() === '') continue;
-    const e = JSON.parse(line) as Omit<LoggedEvent, 'time'> & { time: string };
-    events.push({ ...e, time: new Date(e.time) });
+    events.push(fromEventJson(JSON.parse(line) as EventJson));
   }
   // The export is newest first; chains are checked oldest first.
   events.sort((a, b) => a.position - b.position);

@@ -3,7 +3,7 @@ import { TagHistoryError } from '@tag-history/domain';
 import { type SignedEvent, type SigningKey, signEvent } from '@tag-history/signing';
 import type { Kysely } from 'kysely';
 import { type AppendOutcome, appendBatch, type BatchEvent, type BatchKey, type BatchStream, type LeaseHit } from './append-batch';
-import type { RecordedEvent } from './recorded-event';
+import type { RecordedEvent } from '@tag-history/signing';
 import { replayOutcome } from './replay-outcome';
 import { readStreamHeads, type StreamHead } from './stream-head';
 import { StreamHeadCache } from './stream-head-cache';

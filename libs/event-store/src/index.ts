@@ -1,4 +1,4 @@
-export * from './recorded-event';
+export { type EventJson, type RecordedEvent, toEventJson } from '@tag-history/signing';
 export * from './stream-head';
 export * from './stream-head-cache';
 export * from './write-operation';
@@ -8,3 +8,6 @@ export * from './event-store';
 export * from './signing-keys';
 export * from './verify-log';
 export * from './to-recorded-event';
+export * from './idempotency/claim-idempotency-key';
+export * from './idempotency/settle-idempotency-key';
+export * from './idempotency/stored-answer';

@@ -1,6 +1,6 @@
 import type { EventsTable } from '@tag-history/database';
 import type { Selectable } from 'kysely';
-import type { RecordedEvent } from './recorded-event';
+import type { RecordedEvent } from '@tag-history/signing';
 
 export type EventRow = Selectable<EventsTable>;
 

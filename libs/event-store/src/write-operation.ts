@@ -1,5 +1,5 @@
 import type { Decider } from '@tag-history/domain';
-import type { RecordedEvent } from './recorded-event';
+import type { RecordedEvent } from '@tag-history/signing';
 
 /** An event as a decider makes it: a type and its data. */
 export interface NewEvent {

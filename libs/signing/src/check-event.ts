@@ -3,7 +3,7 @@ import { compactVerify, decodeProtectedHeader } from 'jose';
 import { eventHash } from './event-hash';
 import type { EventPayload } from './event-payload';
 import type { KeyRing } from './key-ring';
-import type { LoggedEvent } from './logged-event';
+import type { RecordedEvent } from './recorded-event';
 
 const decoder = new TextDecoder();
 
@@ -12,7 +12,7 @@ const decoder = new TextDecoder();
  * key valid at its time, its hash is the JWS's, and the signed payload says
  * exactly what its columns say. The chain across rows is the caller's.
  */
-export async function checkEvent(event: LoggedEvent, keys: KeyRing): Promise<string[]> {
+export async function checkEvent(event: RecordedEvent, keys: KeyRing): Promise<string[]> {
   const reasons: string[] = [];
   if (eventHash(event.jws) !== event.hash) reasons.push('hash is not the digest of the JWS');
   let kid: string | undefined;
@@ -21,7 +21,7 @@ export async function checkEvent(event: LoggedEvent, keys: KeyRing): Promise<str
   } catch {
     return [...reasons, 'JWS is malformed'];
   }
-  const found = keys.keyAt(kid, event.time);
+  const found = keys.keyAt(kid, event.recordedAt);
   if ('reason' in found) return [...reasons, found.reason];
   let payload: EventPayload;
   try {
@@ -31,12 +31,12 @@ export async function checkEvent(event: LoggedEvent, keys: KeyRing): Promise<str
     return [...reasons, 'signature does not verify'];
   }
   const differs = (field: string, same: boolean) => same || reasons.push(`${field} differs from the signed event`);
-  differs('stream', payload.stream === event.stream);
+  differs('stream', payload.stream === event.streamId);
   differs('version', payload.version === event.version);
   differs('type', payload.type === event.type);
   differs('data', isDeepStrictEqual(payload.data, event.data));
   differs('actor', payload.actor === event.actor);
-  differs('time', new Date(payload.time).getTime() === event.time.getTime());
-  differs('prev', payload.prev === event.prev);
+  differs('time', new Date(payload.time).getTime() === event.recordedAt.getTime());
+  differs('prev', payload.prev === event.prevHash);
   return reasons;
 }

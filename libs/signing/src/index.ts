@@ -4,6 +4,7 @@ export * from './event-hash';
 export * from './sign-event';
 export * from './verify-event';
 export * from './key-ring';
+export * from './recorded-event';
 export * from './logged-event';
 export * from './check-event';
 export * from './log-verifier';

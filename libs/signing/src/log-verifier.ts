@@ -1,6 +1,7 @@
 import { checkEvent } from './check-event';
 import type { KeyRing } from './key-ring';
-import type { BrokenEvent, LoggedEvent, LogVerification } from './logged-event';
+import type { BrokenEvent, LogVerification } from './logged-event';
+import type { RecordedEvent } from './recorded-event';
 
 export interface StreamHeadRecord {
   stream: string;
@@ -25,25 +26,25 @@ export class LogVerifier {
     private readonly wholeLog: boolean,
   ) {}
 
-  async add(page: LoggedEvent[]): Promise<void> {
+  async add(page: RecordedEvent[]): Promise<void> {
     // Signatures are independent: checked together, reported in position order.
     const reasons = await Promise.all(page.map((e) => checkEvent(e, this.keys)));
     page.forEach((event, i) => {
       this.events++;
-      for (const reason of reasons[i]!) this.report(event.position, event.stream, reason);
+      for (const reason of reasons[i]!) this.report(event.position, event.streamId, reason);
       if (this.wholeLog && event.position !== this.lastPosition + 1) {
         this.report(this.lastPosition + 1, null, `positions ${this.lastPosition + 1} to ${event.position - 1} are missing`);
       }
       this.lastPosition = event.position;
-      const head = this.heads.get(event.stream);
+      const head = this.heads.get(event.streamId);
       const expected = (head?.version ?? 0) + 1;
       if (event.version !== expected) {
-        this.report(event.position, event.stream, `version ${event.version} follows version ${expected - 1}: events are missing`);
+        this.report(event.position, event.streamId, `version ${event.version} follows version ${expected - 1}: events are missing`);
       }
-      if (event.prev !== (head?.hash ?? null) && event.version === expected) {
-        this.report(event.position, event.stream, "prev is not the previous event's hash");
+      if (event.prevHash !== (head?.hash ?? null) && event.version === expected) {
+        this.report(event.position, event.streamId, "prev is not the previous event's hash");
       }
-      this.heads.set(event.stream, { version: event.version, hash: event.hash });
+      this.heads.set(event.streamId, { version: event.version, hash: event.hash });
     });
   }
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { auditQueryHandlers } from '@tag-history/queries';
+import { auditQueryHandlers } from '../queries';
 import { AuditLogController } from './audit-log/audit-log.controller';
 import { VerifyLogController } from './verify-log/verify-log.controller';
 

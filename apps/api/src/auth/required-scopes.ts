@@ -1,16 +1,14 @@
-import { parseReference } from '@tag-history/domain';
+import { parseReference, REPOSITORY_NAME } from '@tag-history/domain';
 import { CATALOG, type Scope } from './scope';
 
 /** What a request needs: nothing, or every listed scope (none: any valid token), or else `orElse` when given. */
 export type Requirement = { kind: 'public' } | { kind: 'scopes'; scopes: Scope[]; orElse?: Scope };
 
 // `/metrics` checks METRICS_TOKEN itself: a scraper sends a static header (observability/metrics-access.ts).
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/.well-known/jwks.json', '/metrics']);
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/.well-known/jwks.json', '/metrics', '/v2/_openapi.json']);
 // The transparency log's checkpoint, key, proofs and hash tiles are hashes only, for auditors without an account;
 // witnesses authenticate by their signatures. Entry bundles (the events themselves) need the catalog scope.
 const PUBLIC_LOG_PATH = /^\/v2\/_log\/(checkpoint|key|proof\/inclusion|proof\/consistency|cosignatures|tile\/\d\/.*)$/;
-// Names as the grammar allows them; anything else is not a repository path, so it falls to the catalog scope.
-const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 /**
  * The one access policy, derived from the method and the rewritten path the
@@ -45,7 +43,7 @@ export function requiredScopes(method: string, url: string, body?: unknown): Req
   const [first, marker] = segments;
   if (path === '/v2/_resolve') return resolveRequirement(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)).get('reference'));
   if (path === '/v2/_batch' && method.toUpperCase() === 'POST') return batchRequirement(body);
-  if (first === undefined || marker === undefined || segments.includes(undefined) || first.startsWith('_') || !NAME.test(first)) {
+  if (first === undefined || marker === undefined || segments.includes(undefined) || first.startsWith('_') || !REPOSITORY_NAME.test(first)) {
     return { kind: 'scopes', scopes: [CATALOG] };
   }
   return { kind: 'scopes', scopes: [{ type: 'repository', name: first, action: actionFor(method.toUpperCase(), marker) }] };
@@ -85,7 +83,7 @@ function batchRequirement(body: unknown): Requirement {
   const scopes = new Map<string, Scope>();
   for (const operation of operations as { op?: unknown; name?: unknown }[]) {
     const action = typeof operation?.op === 'string' ? BATCH_ACTIONS.get(operation.op) : undefined;
-    if (!action || typeof operation.name !== 'string' || !NAME.test(operation.name)) return catalogOnly;
+    if (!action || typeof operation.name !== 'string' || !REPOSITORY_NAME.test(operation.name)) return catalogOnly;
     scopes.set(`${operation.name}:${action}`, { type: 'repository', name: operation.name, action });
   }
   return { kind: 'scopes', scopes: [...scopes.values()], orElse: CATALOG };

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { browseQueryHandlers } from '@tag-history/queries';
+import { browseQueryHandlers } from '../queries';
 import { ReadEventController } from './read-event/read-event.controller';
 import { RepositoriesController } from './repositories/repositories.controller';
 import { TimelineController } from './timeline/timeline.controller';

@@ -1,8 +1,7 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { RestoreTagCommand } from '../history/restore-tag/restore-tag.command';
-import { DeleteTagCommand } from '../tags/delete-tag/delete-tag.command';
-import { PutTagCommand } from '../tags/put-tag/put-tag.command';
+import { TagWriteCommand } from '../tags/execute-tag-command';
 
 /** The time the next command is recorded at: the demo writes weeks of history in a moment. */
 export interface DemoClock {
@@ -77,9 +76,9 @@ export async function seedDemo(commandBus: CommandBus, clock: DemoClock, end: Da
     const data = { repository: s.repository, tag: s.tag };
     const result =
       s.op === 'put'
-        ? await commandBus.execute(new PutTagCommand({ type: 'PutTag', data: { ...data, target: target(s.image) } }, { actor: s.actor }))
+        ? await commandBus.execute(new TagWriteCommand({ type: 'PutTag', data: { ...data, target: target(s.image) } }, { actor: s.actor }))
         : s.op === 'delete'
-          ? await commandBus.execute(new DeleteTagCommand({ type: 'DeleteTag', data }, { actor: s.actor }))
+          ? await commandBus.execute(new TagWriteCommand({ type: 'DeleteTag', data }, { actor: s.actor }))
           : await commandBus.execute(new RestoreTagCommand(s.repository, s.tag, { digest: demoDigest(s.image) }, undefined, { actor: s.actor }));
     written += result.events.length;
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { withRequiredPosition } from '@tag-history/database';
 import type { RecordedEvent } from '@tag-history/event-store';
-import { type FeedFilter, ReadFeedQuery } from '@tag-history/queries';
+import { type FeedFilter, ReadFeedQuery } from '../queries';
 import { ServiceMetrics } from '../observability/service-metrics';
 import { FeedWaiter } from './feed-waiter';
 

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ReadFeedHandler } from '@tag-history/queries';
+import { ReadFeedHandler } from '../queries';
 import type { Infrastructure } from '../infrastructure/open-infrastructure';
 import { FeedReader } from './feed-reader';
 import { FeedWaiter } from './feed-waiter';

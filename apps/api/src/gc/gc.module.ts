@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { gcQueryHandlers } from '@tag-history/queries';
+import { gcQueryHandlers } from '../queries';
 import { CloseSweepController } from './close-sweep/close-sweep.controller';
 import { CloseSweepHandler } from './close-sweep/close-sweep.handler';
 import { GC_SETTINGS, loadGcSettings } from '@tag-history/config';
 import { ListPinsController } from './list-pins/list-pins.controller';
 import { PinManifestController } from './pin-manifest/pin-manifest.controller';
-import { PinHandler } from './pin-manifest/pin.handler';
+import { PinHandler } from './pin.handler';
 import { ReferencedController } from './referenced/referenced.controller';
 import { StartSweepController } from './start-sweep/start-sweep.controller';
 import { StartSweepHandler } from './start-sweep/start-sweep.handler';

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TagHistoryError } from '@tag-history/domain';
 import { checkQuery, type QuerySchema } from './input/query-schema';
 import { toOciError } from './oci-error';
+import { collectRoutes } from './openapi/route-catalog';
 
 const logger = new Logger('http');
 
@@ -38,6 +39,7 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
  * through Nest's Fastify error handler.
  */
 export function installEdge(fastify: FastifyInstance): void {
+  collectRoutes(fastify);
   // While the service shuts down, a request on a connection that is still open is refused with the OCI body
   // (Fastify's own 503 has another shape; its return503OnClosing is off) and that connection is closed.
   let closing = false;

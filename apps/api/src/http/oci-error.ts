@@ -7,7 +7,7 @@ export interface OciErrorBody {
   errors: { code: ErrorCode; message: string; detail?: Record<string, FlatValue> }[];
 }
 
-const STATUS: Record<ErrorCode, number> = {
+export const STATUS: Record<ErrorCode, number> = {
   NAME_INVALID: 400,
   TAG_INVALID: 400,
   DIGEST_INVALID: 400,

@@ -1,17 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallHandler, type ExecutionContext, Inject, Injectable, Logger, type NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { DATABASE, type Database } from '@tag-history/database';
+import { type Claim, claimIdempotencyKey, releaseIdempotencyKey, type StoredAnswer, storeIdempotentAnswer } from '@tag-history/event-store';
 import { TagHistoryError } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { catchError, from, mergeMap, type Observable, of, throwError } from 'rxjs';
 import { actorOf } from '../http/actor';
 import { toOciError } from '../http/oci-error';
-import { type Claim, claimIdempotencyKey } from './claim-idempotency-key';
 import { setIdempotencyClaim } from './idempotency-claim';
 import { requestFingerprint } from './request-fingerprint';
-import { releaseIdempotencyKey, storeIdempotentAnswer } from './settle-idempotency-key';
-import type { StoredAnswer } from './stored-answer';
 
 /** The answer headers a retry gets back; the rest are made fresh for every response. */
 const KEPT_HEADERS = ['etag', 'location', 'content-type', 'link', 'tag-history-position'];

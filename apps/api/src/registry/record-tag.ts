@@ -3,8 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@tag-history/database';
 import { sameTarget, TagHistoryError, type TagProvenance, type Target } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
-import { DeleteTagCommand } from '../tags/delete-tag/delete-tag.command';
-import { PutTagCommand } from '../tags/put-tag/put-tag.command';
+import { TagWriteCommand } from '../tags/execute-tag-command';
 import { KeyedMutex } from './keyed-mutex';
 import { RegistryClient } from './registry-client';
 
@@ -43,7 +42,7 @@ export class RecordTag {
     if (sameTarget(current, actual)) return 'unchanged';
     if (actual === null) {
       try {
-        await this.commandBus.execute(new DeleteTagCommand({ type: 'DeleteTag', data: { repository, tag, provenance } }, { actor }));
+        await this.commandBus.execute(new TagWriteCommand({ type: 'DeleteTag', data: { repository, tag, provenance } }, { actor }));
       } catch (error) {
         // Deleted in between (by another check): nothing left to record.
         if (error instanceof TagHistoryError && error.code === 'TAG_UNKNOWN') return 'unchanged';
@@ -51,7 +50,7 @@ export class RecordTag {
       }
       return 'deleted';
     }
-    const result = await this.commandBus.execute(new PutTagCommand({ type: 'PutTag', data: { repository, tag, target: actual, provenance } }, { actor }));
+    const result = await this.commandBus.execute(new TagWriteCommand({ type: 'PutTag', data: { repository, tag, target: actual, provenance } }, { actor }));
     const type = result.events[0]?.type;
     return type === 'TagCreated' ? 'created' : type === 'TagMoved' ? 'moved' : 'unchanged';
   }

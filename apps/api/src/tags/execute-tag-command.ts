@@ -1,5 +1,9 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type Policy, policyRefusals, type TagCommand, tagDeciderUnder, type TagEvent, type TagState, tagStreamId, violationDecider, violationOf, violationStreamId } from '@tag-history/domain';
-import type { EventStore, OperationResult, RecordedEvent, Writer } from '@tag-history/event-store';
+import { EventStore, type OperationResult, type RecordedEvent, type Writer } from '@tag-history/event-store';
+import { CLOCK, type Clock } from '../infrastructure/clock';
+import { PolicyBook } from '../policies/policy-book';
 
 export type TagWriteResult = OperationResult<TagState>;
 
@@ -34,4 +38,27 @@ async function recordViolations(store: EventStore, { state, events }: TagWriteRe
   };
   const operations = refusals.map((r) => ({ streamId: violationStreamId(r.policy.id), decider: violationDecider, command: violationOf(r, data.repository, data.tag, change) }));
   await store.write(operations, { actor: writer.actor, ...(writer.tokenId !== undefined ? { tokenId: writer.tokenId } : {}), time: now() });
+}
+
+/** A create, move or delete of one tag, by whoever sends it: the API's PUT and DELETE, the registry watcher, the demo seed. */
+export class TagWriteCommand extends Command<TagWriteResult> {
+  constructor(
+    readonly command: TagCommand,
+    readonly writer: Writer,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(TagWriteCommand)
+export class TagWriteHandler implements ICommandHandler<TagWriteCommand, TagWriteResult> {
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly policies: PolicyBook,
+  ) {}
+
+  async execute({ command, writer }: TagWriteCommand): Promise<TagWriteResult> {
+    return executeTagCommand(this.store, command, writer, this.clock, await this.policies.current());
+  }
 }

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { READ_DATABASE, type Database } from '@tag-history/database';
-import { CurrentTags, queryHandlers } from '@tag-history/queries';
+import { CurrentTags } from '@tag-history/queries';
 import type { Kysely } from 'kysely';
+import { queryHandlers } from '../queries';
 import { TagCacheFollower } from './current-tags/tag-cache-follower';
 import { DeleteTagController } from './delete-tag/delete-tag.controller';
-import { DeleteTagHandler } from './delete-tag/delete-tag.handler';
+import { TagWriteHandler } from './execute-tag-command';
 import { GetTagController } from './get-tag/get-tag.controller';
 import { ListTagsController } from './list-tags/list-tags.controller';
 import { PutTagController } from './put-tag/put-tag.controller';
-import { PutTagHandler } from './put-tag/put-tag.handler';
 import { ResolveReferenceController } from './resolve-reference/resolve-reference.controller';
 import { SignedTags } from './tag-representation/signed-tags';
 
@@ -24,8 +24,7 @@ const CACHED_TAGS = 250_000;
 @Module({
   controllers: [PutTagController, DeleteTagController, GetTagController, ListTagsController, ResolveReferenceController],
   providers: [
-    PutTagHandler,
-    DeleteTagHandler,
+    TagWriteHandler,
     SignedTags,
     ...queryHandlers,
     { provide: CurrentTags, useFactory: (db: Kysely<Database>) => new CurrentTags(db, CACHED_TAGS), inject: [READ_DATABASE] },

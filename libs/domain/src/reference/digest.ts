@@ -2,7 +2,7 @@ import { TagHistoryError } from '../errors/tag-history-error';
 
 // The general OCI digest grammar; anything that matches it but is not one of
 // the two registered algorithms is a well-formed digest we do not support.
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+export const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
 
 export function assertDigest(value: unknown): asserts value is string {

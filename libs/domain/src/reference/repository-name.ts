@@ -3,7 +3,8 @@ import { TagHistoryError } from '../errors/tag-history-error';
 // distribution/reference: path components are lowercase alphanumerics
 // joined by ".", "_", "__" or runs of "-"; components are joined by "/".
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const NAME = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+/** The one name grammar: validation, the access policy and the OpenAPI document read it. */
+export const REPOSITORY_NAME = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
 export const MAX_NAME_LENGTH = 255;
 
 export function assertRepositoryName(value: unknown): asserts value is string {
@@ -15,7 +16,7 @@ export function assertRepositoryName(value: unknown): asserts value is string {
       name: value,
     });
   }
-  if (!NAME.test(value)) {
+  if (!REPOSITORY_NAME.test(value)) {
     const hint = /[A-Z]/.test(value) ? ' (it must be lowercase)' : '';
     throw new TagHistoryError('NAME_INVALID', `invalid repository name${hint}`, { name: value });
   }

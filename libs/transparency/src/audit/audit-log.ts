@@ -1,6 +1,6 @@
-import { type EventTuple, keyRecordsOf, ParallelLogVerifier, type PublishedJwks } from '@tag-history/signing';
+import { type EventJson, type EventTuple, keyRecordsOf, ParallelLogVerifier, type PublishedJwks } from '@tag-history/signing';
 import { ProofError, verifyConsistency } from '../verify-proofs';
-import type { FeedEvent, LogClient } from './log-client';
+import type { LogClient } from './log-client';
 import { BadSignatureError, type OpenedCheckpoint, openCheckpoint, type PinnedKeys } from './open-checkpoint';
 import { TileVerifier } from './tile-verifier';
 
@@ -131,6 +131,6 @@ async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, 
   }
 }
 
-function toTuple(e: FeedEvent): EventTuple {
+function toTuple(e: EventJson): EventTuple {
   return [e.position, e.stream, e.version, e.type, e.data, e.actor, new Date(e.time).getTime(), e.jws, e.hash, e.prev];
 }

@@ -1,18 +1,6 @@
+import type { EventJson } from '@tag-history/signing';
 import { splitHashes, tilePath } from '../tiles';
 
-/** An event as the feed serves it, with the JWS that is its leaf. */
-export interface FeedEvent {
-  position: number;
-  stream: string;
-  version: number;
-  type: string;
-  data: Record<string, unknown>;
-  actor: string;
-  time: string;
-  hash: string;
-  prev: string | null;
-  jws: string;
-}
 
 /** What an auditor reads from the service, all of it untrusted. */
 export interface LogClient {
@@ -20,7 +8,7 @@ export interface LogClient {
   consistency(from: number, to: number): Promise<{ hashes: string[] }>;
   tile(level: number, index: number, width: number): Promise<Uint8Array[]>;
   /** One page of the change feed for a repository, after a cursor. */
-  events(repository: string, after: string | undefined): Promise<{ events: FeedEvent[]; cursor: string }>;
+  events(repository: string, after: string | undefined): Promise<{ events: EventJson[]; cursor: string }>;
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
 }
 

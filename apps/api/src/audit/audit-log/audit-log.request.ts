@@ -1,4 +1,4 @@
-import type { AuditFilter } from '@tag-history/queries';
+import type { AuditFilter } from '../../queries';
 import { count, dateTime, eventType, pageSize, repositoryName, tagName, text } from '../../http/input/query-params';
 import { type ParsedQuery, parseQuery, type RawQuery } from '../../http/input/query-schema';
 

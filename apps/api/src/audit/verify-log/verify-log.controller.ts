@@ -1,9 +1,15 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { type Connection, DATABASE, DEDICATED_CONNECTION, type Database } from '@tag-history/database';
-import { assertRepositoryName } from '@tag-history/domain';
 import { verifyLog } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
 import { verifyTree } from '../../infrastructure/transparency/verify-tree';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { json } from '../../http/openapi/schemas';
+import { repositoryName } from '../../http/input/query-params';
+import { parseQuery, type RawQuery } from '../../http/input/query-schema';
+
+const QUERY = { repository: repositoryName() };
 
 /** The verification reads without pause; a connection that sits idle this long in its transaction is ended by the server. */
 const VERIFY_IDLE_MS = 60_000;
@@ -21,8 +27,9 @@ export class VerifyLogController {
   ) {}
 
   @Get('v2/_log/verify')
-  async verify(@Query('repository') repository: string | undefined) {
-    if (repository !== undefined) assertRepositoryName(repository);
+  @Api({ summary: 'Checks every signature and hash link of the log (or of one repository)', query: QUERY, responses: { 200: json(Type.Object({ ok: Type.Boolean() })) } })
+  async verify(@Query() query: RawQuery) {
+    const { repository } = parseQuery(query, QUERY);
     const connection = this.dedicated(VERIFY_IDLE_MS);
     let log;
     try {

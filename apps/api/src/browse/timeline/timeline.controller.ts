@@ -1,12 +1,16 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, TagHistoryError } from '@tag-history/domain';
-import { ListTagsQuery, RepositoryTimelineQuery, type TimelineEnd } from '@tag-history/queries';
+import { ListTagsQuery, RepositoryTimelineQuery, type TimelineEnd } from '../../queries';
 import { encodeCursor } from '../../feed/cursor';
-import { pageSize } from '../../http/paging';
-import { parseTime } from '../../http/point-in-time';
+import { dateTime, pageSize } from '../../http/input/query-params';
+import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { json, Name } from '../../http/openapi/schemas';
 
 export const MAX_TIMELINE = 5000;
+const QUERY = { since: dateTime(), until: dateTime(), n: pageSize(MAX_TIMELINE) };
 
 /** The intervals a timeline chart draws: every tag of a repository, one window of time. */
 @Controller()
@@ -14,17 +18,13 @@ export class TimelineController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_timeline')
-  async timeline(
-    @Param('name') name: string,
-    @Query('since') sinceText: string | undefined,
-    @Query('until') untilText: string | undefined,
-    @Query('n') n: string | undefined,
-  ) {
+  @Api({ summary: 'The intervals of every tag of a repository in a window of time', responses: { 200: json(Type.Object({ name: Name, intervals: Type.Array(Type.Object({})) })) } })
+  @QueryParams(QUERY)
+  async timeline(@Param('name') name: string, @Query() query: RawQuery) {
     assertRepositoryName(name);
-    const since = parseTime('since', sinceText);
-    const until = parseTime('until', untilText);
-    if (since && until && since >= until) throw new TagHistoryError('PARAMETER_INVALID', 'since must be before until', { since: sinceText, until: untilText });
-    const limit = Math.max(1, pageSize(n, MAX_TIMELINE));
+    const { since, until, n } = parseQuery(query, QUERY);
+    if (since && until && since >= until) throw new TagHistoryError('PARAMETER_INVALID', 'since must be before until', { since: query.since, until: query.until });
+    const limit = Math.max(1, n ?? MAX_TIMELINE);
     const timeline = await this.queryBus.execute(new RepositoryTimelineQuery(name, limit, since, until));
     if (timeline.intervals.length === 0) await this.assertKnown(name);
     return {

@@ -4,6 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { UI_DIR } from './ui-dir';
+import { Api } from '../../http/openapi/api';
+import { Text } from '../../http/openapi/schemas';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,11 +25,13 @@ export class UiController {
   constructor(@Inject(UI_DIR) private readonly dir: string) {}
 
   @Get('ui')
+  @Api({ summary: 'The audit page', responses: { 301: { description: 'To /ui/', headers: ['location'], content: {} } } })
   redirect(@Res() reply: FastifyReply): void {
     void reply.redirect('/ui/', 301);
   }
 
   @Get('ui/:file')
+  @Api({ summary: "The audit page's files", responses: { 200: { content: { 'text/html': Text, 'text/javascript': Text, 'text/css': Text } } } })
   asset(@Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
     return this.serve(file, reply);
   }

@@ -6,6 +6,9 @@ import { FeedReader } from '../feed-reader';
 import { serveEventStream } from './event-stream';
 import { QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { FEED_QUERY, parseReadFeedRequest } from './read-feed.request';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { RecordedEvent, Text } from '../../http/openapi/schemas';
 
 /** The change feed: every event of the log, in log order, after a cursor. */
 @Controller()
@@ -13,6 +16,7 @@ export class ReadFeedController {
   constructor(@Inject(FeedReader) private readonly reader: FeedReader) {}
 
   @Get('v2/_events')
+  @Api({ summary: 'The change feed: a page after a cursor (long-poll with wait), or Server-Sent Events', headers: ['accept', 'last-event-id'], responses: { 200: { content: { 'application/json': Type.Object({ events: Type.Array(RecordedEvent), cursor: Type.String() }), 'text/event-stream': Text }, headers: ['cache-control'] } } })
   @QueryParams(FEED_QUERY)
   async read(
     @Query() query: RawQuery,

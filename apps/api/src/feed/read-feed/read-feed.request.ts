@@ -1,5 +1,5 @@
 import { TagHistoryError } from '@tag-history/domain';
-import type { FeedFilter } from '@tag-history/queries';
+import type { FeedFilter } from '../../queries';
 import { count, eventType, many, pageSize, repositoryName, text } from '../../http/input/query-params';
 import { parseQuery, type QueryParam, type RawQuery, rawValues } from '../../http/input/query-schema';
 import { decodeCursor } from '../cursor';

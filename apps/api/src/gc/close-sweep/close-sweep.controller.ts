@@ -5,6 +5,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
 import { readManifestBody } from '../read-manifest-lines';
 import { CloseSweepCommand } from './close-sweep.command';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { Count, ERROR, json, Text } from '../../http/openapi/schemas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -14,6 +17,7 @@ export class CloseSweepController {
 
   /** The body lists what the job deleted (NDJSON); no body means it deleted nothing. */
   @Delete('v2/_gc/sweeps/:id')
+  @Api({ summary: 'Closes a sweep with what the job deleted', headers: ['content-type'], body: { 'application/x-ndjson': Text }, responses: { 200: json(Type.Object({ id: Type.String(), deleted: Count })), 409: ERROR, 410: ERROR } })
   async close(
     @Param('id') id: string,
     @Headers('content-type') contentType: string | undefined,

@@ -1,11 +1,14 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName } from '@tag-history/domain';
-import { ListPinsQuery } from '@tag-history/queries';
+import { ListPinsQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { digest, pageSize } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { nextLink } from '../../http/paging';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { Digest, Name, page } from '../../http/openapi/schemas';
 
 const MAX_PAGE = 10_000;
 const QUERY = { n: pageSize(MAX_PAGE), last: digest() };
@@ -15,6 +18,7 @@ export class ListPinsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_pins')
+  @Api({ summary: 'The pins of a repository', responses: { 200: page(Type.Object({ name: Name, pins: Type.Array(Type.Object({ digest: Digest })) })) } })
   @QueryParams(QUERY)
   async list(
     @Param('name') name: string,

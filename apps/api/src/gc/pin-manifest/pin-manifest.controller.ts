@@ -3,13 +3,16 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
 import { parsePinRequest, pinWriteBody } from '../pin-request';
-import { PinCommand } from './pin.command';
+import { PinCommand } from '../pin.command';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, ERROR, json } from '../../http/openapi/schemas';
 
 @Controller()
 export class PinManifestController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Put('v2/:name/_pins/:digest')
+  @Api({ summary: 'Pins a manifest: GC keeps it', headers: ['content-type'], body: { 'application/json': AnyJson }, responses: { 200: json(AnyJson), 201: json(AnyJson), 409: ERROR } })
   async pin(
     @Param('name') name: string,
     @Param('digest') digest: string,

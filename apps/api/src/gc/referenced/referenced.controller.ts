@@ -1,13 +1,15 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { effectiveRetention } from '@tag-history/domain';
-import { ReferencedSetQuery } from '@tag-history/queries';
+import { ReferencedSetQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { GC_SETTINGS, type GcSettings } from '@tag-history/config';
 import { boolean, duration, repositoryName } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { NDJSON } from '../read-manifest-lines';
+import { Api } from '../../http/openapi/api';
+import { ERROR, Text } from '../../http/openapi/schemas';
 
 const QUERY = { retention: duration(), repository: repositoryName(), reasons: boolean() };
 
@@ -20,6 +22,7 @@ export class ReferencedController {
   ) {}
 
   @Get('v2/_gc/referenced')
+  @Api({ summary: 'The referenced set, streamed as NDJSON', responses: { 200: { content: { [NDJSON]: Text }, headers: ['cache-control'] }, 429: ERROR } })
   @QueryParams(QUERY)
   async referenced(
     @Query() query: RawQuery,

@@ -1,13 +1,16 @@
 import { Body, Controller, Headers, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { TagHistoryError } from '@tag-history/domain';
-import { SweepLeasesQuery } from '@tag-history/queries';
+import { SweepLeasesQuery } from '../../queries';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
 import { count, duration } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { readManifestBody } from '../read-manifest-lines';
 import { StartSweepCommand } from './start-sweep.command';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { Count, ERROR, json, Text } from '../../http/openapi/schemas';
 
 const QUERY = { cursor: count(), retention: duration() };
 
@@ -19,6 +22,7 @@ export class StartSweepController {
   ) {}
 
   @Post('v2/_gc/sweeps')
+  @Api({ summary: 'Starts a sweep: leases the candidates nothing references', headers: ['content-type'], body: { 'application/x-ndjson': Text }, responses: { 201: json(Type.Object({ id: Type.String(), cursor: Count, candidates: Count }), ['location']), 409: ERROR, 413: ERROR } })
   @QueryParams(QUERY)
   async start(
     @Query() query: RawQuery,

@@ -2,14 +2,17 @@ import { Body, Controller, Delete, Headers, HttpCode, Param, Req } from '@nestjs
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
-import { PinCommand } from '../pin-manifest/pin.command';
+import { PinCommand } from '../pin.command';
 import { parsePinRequest, pinWriteBody } from '../pin-request';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, json } from '../../http/openapi/schemas';
 
 @Controller()
 export class UnpinManifestController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Delete('v2/:name/_pins/:digest')
+  @Api({ summary: 'Removes a pin', headers: ['content-type'], body: { 'application/json': AnyJson }, responses: { 202: json(AnyJson) } })
   @HttpCode(202)
   async unpin(
     @Param('name') name: string,

@@ -1,7 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
-import { FindTagsByDigestQuery, GetTagQuery } from '@tag-history/queries';
+import { FindTagsByDigestQuery, GetTagQuery } from '../../queries';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { Digest, json, Name, Tag } from '../../http/openapi/schemas';
 
 /** The alias group of a tag: the other tags of the repository that point at its digest now. */
 @Controller()
@@ -9,6 +12,7 @@ export class AliasesController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_tags/:tag/aliases')
+  @Api({ summary: 'The other tags pointing at the same digest now', responses: { 200: json(Type.Object({ name: Name, tag: Tag, digest: Digest, aliases: Type.Array(Tag) })) } })
   async aliases(@Param('name') name: string, @Param('tag') tag: string) {
     assertRepositoryName(name);
     assertTagName(tag);

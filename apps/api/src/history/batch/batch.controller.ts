@@ -10,6 +10,9 @@ import { tagWriteBody } from '../../tags/tag-write-body';
 import { BatchAdmission } from './batch-admission';
 import { BatchCommand } from './batch.command';
 import { atIndex, parseBatch } from './batch.request';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, json, TagWrite, WRITE_ERRORS } from '../../http/openapi/schemas';
 
 /** Create, move and delete many tags, in any repositories, in one transaction. */
 @Controller()
@@ -21,6 +24,7 @@ export class BatchController {
   ) {}
 
   @Post('v2/_batch')
+  @Api({ summary: 'Creates, moves and deletes many tags in one transaction', headers: ['content-type', 'idempotency-key'], body: { 'application/json': AnyJson }, responses: { 200: json(Type.Object({ operations: Type.Array(TagWrite) }), ['idempotent-replayed']), ...WRITE_ERRORS } })
   @Idempotent()
   @HttpCode(200)
   async batch(@Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Req() request: FastifyRequest) {

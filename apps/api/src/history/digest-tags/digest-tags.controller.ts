@@ -1,12 +1,15 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertDigest, assertRepositoryName } from '@tag-history/domain';
-import { DigestHistoryQuery, FindTagsByDigestQuery } from '@tag-history/queries';
+import { DigestHistoryQuery, FindTagsByDigestQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { boolean, pageSize, tagName } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { nextLink } from '../../http/paging';
-import { MAX_HISTORY_PAGE } from '../tag-history/tag-history.controller';
+import { MAX_HISTORY_PAGE } from '../history-page';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { Digest, Name, page, Tag } from '../../http/openapi/schemas';
 
 const QUERY = { history: boolean(), n: pageSize(MAX_HISTORY_PAGE), last: tagName() };
 
@@ -16,6 +19,7 @@ export class DigestTagsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_digests/:digest/tags')
+  @Api({ summary: 'Tags pointing at a digest now, or ever (history=true)', responses: { 200: page(Type.Object({ name: Name, digest: Digest, tags: Type.Array(Type.Object({ tag: Tag })) })) } })
   @QueryParams(QUERY)
   async tags(
     @Param('name') name: string,

@@ -1,12 +1,15 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
-import { type TagEventView, TagEventsQuery } from '@tag-history/queries';
+import { type TagEventView, TagEventsQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { count, dateTime, digest, pageSize } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { nextLink } from '../../http/paging';
-import { MAX_HISTORY_PAGE } from '../tag-history/tag-history.controller';
+import { MAX_HISTORY_PAGE } from '../history-page';
+import { Type } from '@sinclair/typebox';
+import { Api } from '../../http/openapi/api';
+import { Digest } from '../../http/openapi/schemas';
 
 export const OCI_INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
 const TIMESTAMP = 'org.opencontainers.distribution.tag.timestamp';
@@ -24,6 +27,7 @@ export class OciTagHistoryController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_oci/tag-history/:tag')
+  @Api({ summary: 'The history as an OCI image index (tag-history extension draft)', responses: { 200: { content: { [OCI_INDEX_MEDIA_TYPE]: Type.Object({ schemaVersion: Type.Literal(2), mediaType: Type.String(), manifests: Type.Array(Type.Object({ digest: Digest })) }) }, headers: ['link'] } } })
   @QueryParams(QUERY)
   async history(
     @Param('name') name: string,

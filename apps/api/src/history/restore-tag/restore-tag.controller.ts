@@ -10,6 +10,8 @@ import { readJsonBody } from '../../http/request-body';
 import { tagLocation, tagWriteBody } from '../../tags/tag-write-body';
 import { RestoreTagCommand } from './restore-tag.command';
 import { parseRestorePoint } from './restore-tag.request';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, json, TagWrite, WRITE_ERRORS, WRITE_HEADERS } from '../../http/openapi/schemas';
 
 @Controller()
 export class RestoreTagController {
@@ -19,6 +21,7 @@ export class RestoreTagController {
   ) {}
 
   @Post('v2/:name/_tags/:tag/restore')
+  @Api({ summary: 'Sets a tag back to the target it had at a version or time', headers: ['content-type', 'if-match', 'idempotency-key'], body: { 'application/json': AnyJson }, responses: { 200: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS } })
   @Idempotent()
   @HttpCode(200)
   async restore(

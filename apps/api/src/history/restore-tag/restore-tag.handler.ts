@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
 import { EventStore } from '@tag-history/event-store';
-import { lastTargetWithDigest, type PastTarget, targetAtVersion } from '@tag-history/queries';
+import { lastTargetWithDigest, type PastTarget, targetAtVersion } from '../../queries';
 import type { Kysely } from 'kysely';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { PolicyBook } from '../../policies/policy-book';

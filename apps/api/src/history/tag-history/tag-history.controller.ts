@@ -1,13 +1,18 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Type } from '@sinclair/typebox';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
-import { TagEventsQuery } from '@tag-history/queries';
+import { TagEventsQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
-import { nextLink, pageSize } from '../../http/paging';
-import { parseCount } from '../../http/point-in-time';
-import { EventProofService, parseProofFlag } from '../../transparency/event-proofs';
+import { boolean, count, pageSize } from '../../http/input/query-params';
+import { parseQuery, type RawQuery } from '../../http/input/query-schema';
+import { Api } from '../../http/openapi/api';
+import { Name, page, Proofs, Tag, TagEvent } from '../../http/openapi/schemas';
+import { nextLink } from '../../http/paging';
+import { EventProofService } from '../../transparency/event-proofs';
 
-export const MAX_HISTORY_PAGE = 1_000;
+import { MAX_HISTORY_PAGE } from '../history-page';
+const QUERY = { n: pageSize(MAX_HISTORY_PAGE), last: count(), proof: boolean() };
 
 /** A tag's events newest first, each with its JWS; still answers after the tag is deleted. */
 @Controller()
@@ -18,19 +23,22 @@ export class TagHistoryController {
   ) {}
 
   @Get('v2/:name/_tags/:tag/history')
+  @Api({
+    summary: "A tag's events, newest first, each with its JWS",
+    query: QUERY,
+    responses: { 200: page(Type.Object({ name: Name, tag: Tag, events: Type.Array(TagEvent), proof: Type.Optional(Proofs) })) },
+  })
   async history(
     @Param('name') name: string,
     @Param('tag') tag: string,
-    @Query('n') n: string | undefined,
-    @Query('last') last: string | undefined,
-    @Query('proof') proof: unknown,
+    @Query() query: RawQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertRepositoryName(name);
     assertTagName(tag);
-    const withProof = parseProofFlag(proof);
-    const size = pageSize(n, MAX_HISTORY_PAGE);
-    const page = await this.queryBus.execute(new TagEventsQuery(name, tag, size, { belowVersion: parseCount('last', last) }));
+    const { n, last, proof: withProof } = parseQuery(query, QUERY);
+    const size = n ?? MAX_HISTORY_PAGE;
+    const page = await this.queryBus.execute(new TagEventsQuery(name, tag, size, { belowVersion: last }));
     const oldest = page.events[page.events.length - 1];
     if (page.more && oldest) {
       void reply.header('link', nextLink(`/v2/${name}/_tags/${tag}/history`, { n: String(size), last: String(oldest.version) }));

@@ -1,4 +1,4 @@
-import { assertDigest, assertRepositoryName, assertTagName, parseDuration, TagHistoryError } from '@tag-history/domain';
+import { assertDigest, assertRepositoryName, assertTagName, DIGEST, MAX_NAME_LENGTH, parseDuration, REPOSITORY_NAME, TAG_NAME, TagHistoryError } from '@tag-history/domain';
 import { parseDateTime } from './date-time';
 import type { QueryParam } from './query-schema';
 
@@ -10,6 +10,7 @@ function invalid(name: string, message: string, raw: string): TagHistoryError {
 /** Text of 1 to `max` characters. */
 export const text = (max: number): QueryParam<string> => ({
   type: 'string',
+  maxLength: max,
   parse: (raw, name) => {
     if (raw === '' || raw.length > max) throw invalid(name, `must be 1 to ${max} characters`, raw);
     return raw;
@@ -48,16 +49,23 @@ export const duration = (): QueryParam<string> => ({
   parse: (raw, name) => (parseDuration(raw, name), raw),
 });
 
-export const repositoryName = (): QueryParam<string> => ({ type: 'string', format: 'repository-name', parse: (raw) => (assertRepositoryName(raw), raw) });
-export const tagName = (): QueryParam<string> => ({ type: 'string', format: 'tag', parse: (raw) => (assertTagName(raw), raw) });
-export const digest = (): QueryParam<string> => ({ type: 'string', format: 'digest', parse: (raw) => (assertDigest(raw), raw) });
+export const repositoryName = (): QueryParam<string> => ({
+  type: 'string',
+  pattern: REPOSITORY_NAME.source,
+  maxLength: MAX_NAME_LENGTH,
+  parse: (raw) => (assertRepositoryName(raw), raw),
+});
+export const tagName = (): QueryParam<string> => ({ type: 'string', pattern: TAG_NAME.source, parse: (raw) => (assertTagName(raw), raw) });
+export const digest = (): QueryParam<string> => ({ type: 'string', pattern: DIGEST.source, parse: (raw) => (assertDigest(raw), raw) });
+
+const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 
 /** An event type name such as TagMoved. */
 export const eventType = (): QueryParam<string> => ({
   type: 'string',
-  format: 'event-type',
+  pattern: EVENT_TYPE.source,
   parse: (raw, name) => {
-    if (!/^[A-Za-z][A-Za-z0-9]{0,63}$/.test(raw)) throw invalid(name, 'must be an event type such as TagMoved', raw);
+    if (!EVENT_TYPE.test(raw)) throw invalid(name, 'must be an event type such as TagMoved', raw);
     return raw;
   },
 });

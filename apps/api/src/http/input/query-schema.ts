@@ -1,6 +1,5 @@
-import { applyDecorators } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import { TagHistoryError } from '@tag-history/domain';
+import { Api } from '../openapi/api';
 import { excerpt } from './excerpt';
 import { isStorableText } from './text';
 
@@ -13,6 +12,9 @@ import { isStorableText } from './text';
 export interface QueryParam<T> {
   readonly type: 'string' | 'integer' | 'boolean';
   readonly format?: string;
+  /** The grammar a value must match, for the OpenAPI document (parse() is what checks it). */
+  readonly pattern?: string;
+  readonly maxLength?: number;
   readonly multi?: boolean;
   parse(raw: string, name: string): T;
 }
@@ -54,7 +56,7 @@ export function rawValues(query: RawQuery, name: string, param?: Pick<QueryParam
  * handler: text, and repetition.
  */
 export function QueryParams(schema: QuerySchema): MethodDecorator {
-  return applyDecorators(RouteConfig({ query: schema }));
+  return Api({ query: schema });
 }
 
 /** The edge check: each parameter given is storable text and given once unless the route's schema says `multi`. */

@@ -6,6 +6,8 @@ import { REGISTRY_CONFIG, type RegistryConfig } from '@tag-history/config';
 import { DISTRIBUTION_EVENTS_MEDIA_TYPE, parseDistributionEnvelope } from './distribution-envelope';
 import { NotificationInbox } from './notification-inbox';
 import { assertNotificationToken } from './notification-token';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, json } from '../../http/openapi/schemas';
 
 /**
  * Answers as soon as the hints are in Postgres, well under a registry's
@@ -19,6 +21,7 @@ export class ReceiveNotificationController {
   ) {}
 
   @Post('v2/_notifications/distribution')
+  @Api({ summary: 'Notifications of a CNCF Distribution registry', headers: ['content-type'], body: { 'application/vnd.docker.distribution.events.v1+json': AnyJson, 'application/json': AnyJson }, responses: { 202: json(AnyJson) } })
   @HttpCode(202)
   distribution(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
     assertNotificationToken(headers.authorization, this.config.notificationsToken);
@@ -27,6 +30,7 @@ export class ReceiveNotificationController {
   }
 
   @Post('v2/_notifications/harbor')
+  @Api({ summary: 'Webhooks of Harbor', headers: ['content-type'], body: { 'application/json': AnyJson }, responses: { 202: json(AnyJson) } })
   @HttpCode(202)
   harbor(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
     assertNotificationToken(headers.authorization, this.config.notificationsToken);
@@ -35,6 +39,7 @@ export class ReceiveNotificationController {
   }
 
   @Post('v2/_notifications/cloudevents')
+  @Api({ summary: 'CloudEvents (structured or binary mode)', headers: ['content-type'], body: { 'application/json': AnyJson, 'application/cloudevents+json': AnyJson }, responses: { 202: json(AnyJson) } })
   @HttpCode(202)
   cloudevents(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
     assertNotificationToken(headers.authorization, this.config.notificationsToken);

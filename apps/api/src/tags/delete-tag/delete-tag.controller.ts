@@ -6,13 +6,16 @@ import { writerOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { tagWriteBody } from '../tag-write-body';
-import { DeleteTagCommand } from './delete-tag.command';
+import { TagWriteCommand } from '../execute-tag-command';
+import { Api } from '../../http/openapi/api';
+import { json, TagWrite, WRITE_ERRORS, WRITE_HEADERS } from '../../http/openapi/schemas';
 
 @Controller()
 export class DeleteTagController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Delete('v2/:name/_tags/:tag')
+  @Api({ summary: 'Deletes a tag (its history is kept)', headers: ['if-match', 'idempotency-key'], responses: { 202: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS } })
   @Idempotent()
   @HttpCode(202)
   async delete(
@@ -25,7 +28,7 @@ export class DeleteTagController {
     assertRepositoryName(name);
     assertTagName(tag);
     const command = { type: 'DeleteTag', data: { repository: name, tag, expectedVersion: parseIfMatch(ifMatch) } } as const;
-    const result = await this.commandBus.execute(new DeleteTagCommand(command, writerOf(request)));
+    const result = await this.commandBus.execute(new TagWriteCommand(command, writerOf(request)));
     void reply.header('etag', etag(result.state.version));
     return tagWriteBody(name, tag, result);
   }

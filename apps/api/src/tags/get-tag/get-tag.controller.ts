@@ -1,14 +1,20 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Type } from '@sinclair/typebox';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName, TagHistoryError } from '@tag-history/domain';
-import { GetTagAtQuery, GetTagQuery } from '@tag-history/queries';
+import { GetTagAtQuery, GetTagQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
+import { boolean, count, dateTime } from '../../http/input/query-params';
+import { parseQuery, type RawQuery } from '../../http/input/query-schema';
 import { negotiate } from '../../http/negotiate';
-import { parseCount, parseTime } from '../../http/point-in-time';
+import { Api } from '../../http/openapi/api';
+import { GeneralJws, Proofs, TagView, Text } from '../../http/openapi/schemas';
 import { etag, noneMatchHits, wantsFresh } from '../../http/preconditions';
-import { EventProofService, parseProofFlag, withProofs } from '../../transparency/event-proofs';
+import { EventProofService, withProofs } from '../../transparency/event-proofs';
 import { representTag, TAG_REPRESENTATIONS } from '../tag-representation/represent-tag';
 import { SignedTags } from '../tag-representation/signed-tags';
+
+const QUERY = { at: dateTime(), position: count(), proof: boolean() };
 
 @Controller()
 export class GetTagController {
@@ -23,25 +29,33 @@ export class GetTagController {
    * The current tag comes from this instance's memory unless `Cache-Control: no-cache`; every answer has the version's ETag, and `If-None-Match` naming it answers 304.
    */
   @Get('v2/:name/_tags/:tag')
+  @Api({
+    summary: 'A tag now or at a point in time, as JSON or signed',
+    query: QUERY,
+    headers: ['accept'],
+    responses: {
+      200: {
+        content: { 'application/vnd.docker.distribution.tag.v1+json': TagView, 'application/json': Type.Intersect([TagView, Type.Object({ proof: Type.Optional(Proofs) })]), 'application/vnd.docker.distribution.tag.v1+jws': GeneralJws, 'application/vnd.docker.distribution.tag.v1+prettyjws': Text },
+        headers: ['etag', 'vary'],
+      },
+      406: { description: 'No media type in Accept is offered.' },
+    },
+  })
   async get(
     @Param('name') name: string,
     @Param('tag') tag: string,
-    @Query('at') at: string | undefined,
-    @Query('position') position: string | undefined,
+    @Query() query: RawQuery,
     @Headers('accept') accept: string | undefined,
     @Headers('cache-control') cacheControl: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Query('proof') proof: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     assertRepositoryName(name);
     assertTagName(tag);
-    const time = parseTime('at', at);
-    const pos = parseCount('position', position);
+    const { at: time, position: pos, proof: withProof } = parseQuery(query, QUERY);
     if (time !== undefined && pos !== undefined) {
-      throw new TagHistoryError('PARAMETER_INVALID', 'give at or position, not both', { at, position });
+      throw new TagHistoryError('PARAMETER_INVALID', 'give at or position, not both', { at: query.at, position: query.position });
     }
-    const withProof = parseProofFlag(proof);
     const mediaType = negotiate(accept, TAG_REPRESENTATIONS);
     const view =
       time !== undefined || pos !== undefined

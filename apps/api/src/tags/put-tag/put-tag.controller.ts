@@ -6,8 +6,10 @@ import { writerOf } from '../../http/actor';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
 import { etag } from '../../http/preconditions';
 import { tagLocation, tagWriteBody } from '../tag-write-body';
-import { PutTagCommand } from './put-tag.command';
+import { TagWriteCommand } from '../execute-tag-command';
 import { parsePutTagRequest } from './put-tag.request';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, json, TagWrite, Text, WRITE_ERRORS, WRITE_HEADERS } from '../../http/openapi/schemas';
 
 @Controller()
 export class PutTagController {
@@ -17,6 +19,7 @@ export class PutTagController {
   ) {}
 
   @Put('v2/:name/_tags/:tag')
+  @Api({ summary: 'Creates or moves a tag', headers: ['content-type', 'if-match', 'if-none-match', 'idempotency-key'], body: { 'application/vnd.docker.distribution.tag.v1+json': AnyJson, 'application/json': AnyJson, 'application/vnd.docker.distribution.tag.v1+jws': AnyJson, 'application/vnd.docker.distribution.tag.v1+prettyjws': Text }, responses: { 200: json(TagWrite, WRITE_HEADERS), 201: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS } })
   @Idempotent()
   async put(
     @Param('name') name: string,
@@ -27,7 +30,7 @@ export class PutTagController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const command = await parsePutTagRequest({ name, tag, headers, body }, this.trust);
-    const result = await this.commandBus.execute(new PutTagCommand(command, writerOf(request)));
+    const result = await this.commandBus.execute(new TagWriteCommand(command, writerOf(request)));
     const created = result.events[0]?.type === 'TagCreated';
     void reply.status(created ? 201 : 200).header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
     return tagWriteBody(name, tag, result);

@@ -1,15 +1,21 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { parseReference, TagHistoryError } from '@tag-history/domain';
-import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery, type TagView } from '@tag-history/queries';
+import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery, type TagView } from '../../queries';
 import type { FastifyReply } from 'fastify';
+import { boolean, dateTime } from '../../http/input/query-params';
+import { parseQuery, type QueryParam, type RawQuery } from '../../http/input/query-schema';
 import { negotiate } from '../../http/negotiate';
-import { parseTime } from '../../http/point-in-time';
-import { EventProofService, parseProofFlag, withProofs } from '../../transparency/event-proofs';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, GeneralJws, Text } from '../../http/openapi/schemas';
+import { EventProofService, withProofs } from '../../transparency/event-proofs';
 import { representTag, TAG_REPRESENTATIONS } from '../tag-representation/represent-tag';
 import { SignedTags } from '../tag-representation/signed-tags';
 
 const RESOLUTION = 'application/json';
+/** `name[:tag][@digest]`, parsed by parseReference (the domain's grammar). */
+const reference: QueryParam<string> = { type: 'string', parse: (raw) => raw };
+const QUERY = { reference, at: dateTime(), proof: boolean() };
 /** A reference with a tag resolves to a tag version, which has every representation of a tag object too. */
 const WITH_TAG = [RESOLUTION, ...TAG_REPRESENTATIONS.filter((t) => t !== RESOLUTION)];
 
@@ -27,25 +33,30 @@ export class ResolveReferenceController {
   ) {}
 
   @Get('v2/_resolve')
-  async resolve(
-    @Query('reference') reference: string | undefined,
-    @Query('at') atParam: string | undefined,
-    @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Query('proof') proof: unknown,
-  ) {
-    const withProof = parseProofFlag(proof);
-    const { body, positions } = await this.answer(reference, atParam, accept, reply);
+  @Api({
+    summary: 'Resolves name:tag, name@digest or name:tag@digest, now or at a time',
+    query: QUERY,
+    headers: ['accept'],
+    responses: {
+      200: {
+        content: { 'application/json': AnyJson, 'application/vnd.docker.distribution.tag.v1+json': AnyJson, 'application/vnd.docker.distribution.tag.v1+jws': GeneralJws, 'application/vnd.docker.distribution.tag.v1+prettyjws': Text },
+        headers: ['vary'],
+      },
+      406: { description: 'No media type in Accept is offered.' },
+    },
+  })
+  async resolve(@Query() query: RawQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { reference, at, proof: withProof } = parseQuery(query, QUERY);
+    const { body, positions } = await this.answer(reference, at, accept, reply);
     return withProof ? withProofs(body, await this.proofs.prove(positions)) : body;
   }
 
   /** The answer, and the positions of the events it rests on (for `proof=true`). */
-  private async answer(reference: string | undefined, atParam: string | undefined, accept: string | undefined, reply: FastifyReply): Promise<{ body: unknown; positions: number[] }> {
+  private async answer(reference: string | undefined, at: Date | undefined, accept: string | undefined, reply: FastifyReply): Promise<{ body: unknown; positions: number[] }> {
     if (typeof reference !== 'string' || reference === '') {
       throw new TagHistoryError('PARAMETER_INVALID', 'the reference query parameter is required', {});
     }
     const parts = parseReference(reference);
-    const at = parseTime('at', atParam);
     const mediaType = negotiate(accept, parts.tag !== undefined ? WITH_TAG : [RESOLUTION]);
     if (parts.tag !== undefined && parts.digest !== undefined) {
       // name:tag@digest: pinned to a digest the tag has (or had) as its target.

@@ -1,5 +1,5 @@
 import { TAG_JWS_MEDIA_TYPE, TAG_MEDIA_TYPE, TAG_PRETTY_JWS_MEDIA_TYPE } from '@tag-history/domain';
-import type { TagView } from '@tag-history/queries';
+import type { TagView } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import type { SignedTags } from './signed-tags';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '@tag-history/database';
 import { encodePrettyJws, jsonFormat, signedFormat, type TagJws, tagObjectPayload } from '@tag-history/domain';
-import { clientJwsAt, type TagView } from '@tag-history/queries';
+import { clientJwsAt, type TagView } from '../../queries';
 import { type SigningKey, signTagStatement } from '@tag-history/signing';
 import type { Kysely } from 'kysely';
 import { CLOCK, type Clock } from '../../infrastructure/clock';

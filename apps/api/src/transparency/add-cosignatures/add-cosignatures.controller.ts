@@ -4,6 +4,8 @@ import { NoteError, parseNote, parseSignatureLine } from '@tag-history/transpare
 import { LOG_KEYS, type LogKeys } from '../../infrastructure/transparency/log-keys';
 import { LogReader } from '../../infrastructure/transparency/log-reader';
 import { addCosignatures } from './add-cosignatures';
+import { Api } from '../../http/openapi/api';
+import { ERROR, Text } from '../../http/openapi/schemas';
 
 /**
  * A witness's cosignature over a checkpoint: its signature lines alone (over
@@ -18,6 +20,7 @@ export class AddCosignaturesController {
   ) {}
 
   @Post('v2/_log/cosignatures')
+  @Api({ summary: "Adds witnesses' cosignatures to a checkpoint", headers: ['content-type'], body: { 'text/plain': Text }, responses: { 204: { description: 'Added' }, 409: ERROR } })
   @HttpCode(204)
   async add(@Body() body: unknown, @Headers('content-type') contentType: string | undefined): Promise<void> {
     if (!contentType?.toLowerCase().startsWith('text/plain')) {

@@ -2,6 +2,8 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { TagHistoryError } from '@tag-history/domain';
 import { IntegratorLoop } from '../../infrastructure/transparency/integrator-loop';
 import { LogReader } from '../../infrastructure/transparency/log-reader';
+import { Api } from '../../http/openapi/api';
+import { Text } from '../../http/openapi/schemas';
 
 /** The latest signed checkpoint (C2SP tlog-checkpoint in a signed note), with its timestamp and witness cosignatures. */
 @Controller()
@@ -12,6 +14,7 @@ export class GetCheckpointController {
   ) {}
 
   @Get('v2/_log/checkpoint')
+  @Api({ summary: 'The latest signed checkpoint (C2SP signed note)', responses: { 200: { content: { 'text/plain': Text }, headers: ['cache-control'] } } })
   @Header('content-type', 'text/plain; charset=utf-8')
   @Header('cache-control', 'no-store')
   async checkpoint(): Promise<string> {

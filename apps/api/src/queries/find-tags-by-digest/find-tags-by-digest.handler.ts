@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
-import { type TagView, toTagView } from '../tag-view';
+import { type TagView, toTagView } from '@tag-history/queries';
 import { FindTagsByDigestQuery } from './find-tags-by-digest.query';
 
 @QueryHandler(FindTagsByDigestQuery)

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { IntervalView } from './interval-view';
+import type { IntervalView } from '@tag-history/queries';
 
 export interface DigestHistoryPage {
   tags: { tag: string; current: boolean; intervals: IntervalView[] }[];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@tag-history/database';
 import { type Kysely, sql } from 'kysely';
 import type { StoredAnswer } from './stored-answer';
-import type { RecordedOutcome } from '@tag-history/event-store';
+import type { RecordedOutcome } from '../write-operation';
 
 /** How long a claim stays with its request; after that a retry may take it over. */
 export const CLAIM_LEASE_SECONDS = 60;

@@ -3,7 +3,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
 import { type DigestHistoryPage, DigestHistoryQuery } from './digest-history.query';
-import { type IntervalView, toIntervalView } from './interval-view';
+import { type IntervalView, toIntervalView } from '@tag-history/queries';
 
 @QueryHandler(DigestHistoryQuery)
 export class DigestHistoryHandler implements IQueryHandler<DigestHistoryQuery, DigestHistoryPage> {

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { IntervalView } from './interval-view';
+import type { IntervalView } from '@tag-history/queries';
 
 export interface TagDigestAnswer {
   /** Every interval in which the tag pointed at the digest, oldest first (only the one containing `at`, when given). */

@@ -3,10 +3,10 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
-import type { TagView } from '../tag-view';
+import type { TagView } from '@tag-history/queries';
 import { GetTagAtQuery } from './get-tag-at.query';
-import { intervalAt } from './interval-at';
-import { targetOf } from './interval-view';
+import { intervalAt } from '@tag-history/queries';
+import { targetOf } from '@tag-history/queries';
 
 @QueryHandler(GetTagAtQuery)
 export class GetTagAtHandler implements IQueryHandler<GetTagAtQuery, TagView> {

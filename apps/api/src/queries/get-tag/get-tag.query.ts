@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { TagView } from '../tag-view';
+import type { TagView } from '@tag-history/queries';
 
 export class GetTagQuery extends Query<TagView> {
   constructor(

@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { RecordedEvent } from '@tag-history/event-store';
 
 export interface AuditFilter {
   repository?: string;
@@ -11,22 +12,8 @@ export interface AuditFilter {
   until?: Date;
 }
 
-/** An event as the audit shows it: the row, and the JWS and chain links to check it with. */
-export interface AuditEvent {
-  position: number;
-  stream: string;
-  version: number;
-  type: string;
-  actor: string;
-  time: string;
-  data: Record<string, unknown>;
-  hash: string;
-  prev: string | null;
-  jws: string;
-}
-
 export interface AuditPage {
-  events: AuditEvent[];
+  events: RecordedEvent[];
   more: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { TagEventView } from './tag-event-view';
+import type { TagEventView } from '@tag-history/queries';
 
 export interface TagEventsPage {
   events: TagEventView[];

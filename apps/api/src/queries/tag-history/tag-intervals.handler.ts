@@ -3,7 +3,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
-import { toIntervalView } from './interval-view';
+import { toIntervalView } from '@tag-history/queries';
 import { type TagDigestAnswer, TagIntervalsQuery } from './tag-intervals.query';
 
 @QueryHandler(TagIntervalsQuery)

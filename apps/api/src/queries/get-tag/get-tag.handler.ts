@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { TagHistoryError } from '@tag-history/domain';
-import type { TagView } from '../tag-view';
-import { CurrentTags } from './current-tags';
+import { CurrentTags, type TagView } from '@tag-history/queries';
 import { GetTagQuery } from './get-tag.query';
 
 @QueryHandler(GetTagQuery)

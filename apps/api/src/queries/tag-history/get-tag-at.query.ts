@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
-import type { TagView } from '../tag-view';
-import type { PointInTime } from './point-in-time';
+import type { TagView } from '@tag-history/queries';
+import type { PointInTime } from '@tag-history/queries';
 
 /** The tag as it was at a point in the past. */
 export class GetTagAtQuery extends Query<TagView> {

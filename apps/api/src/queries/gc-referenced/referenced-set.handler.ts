@@ -4,8 +4,8 @@ import { type Connection, READ_DEDICATED_CONNECTION, type Database } from '@tag-
 import { TagHistoryError } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import { PassThrough, type Readable } from 'node:stream';
-import { PagedCursor } from './paged-cursor';
-import { referencedSources } from './referenced-rows';
+import { PagedCursor } from '@tag-history/queries';
+import { referencedSources } from '@tag-history/queries';
 import { ReferencedSetQuery } from './referenced-set.query';
 
 // Rows per FETCH from each cursor, and the size of a write to the client.

@@ -3,9 +3,9 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError, tagStreamId } from '@tag-history/domain';
 import { type Kysely, sql } from 'kysely';
-import { toTagEventView } from './tag-event-view';
+import { toTagEventView } from '@tag-history/queries';
 import { type TagEventsPage, TagEventsQuery } from './tag-events.query';
-import { versionAt } from './version-at';
+import { versionAt } from '@tag-history/queries';
 
 /**
  * Reads the log itself: it holds each event's JWS. The scan walks the

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { pinDecider, type PinState, pinStreamId } from '@tag-history/domain';
 import { EventStore, type OperationResult } from '@tag-history/event-store';
-import { CLOCK, type Clock } from '../../infrastructure/clock';
+import { CLOCK, type Clock } from '../infrastructure/clock';
 import { PinCommand } from './pin.command';
 
 @CommandHandler(PinCommand)

@@ -2,7 +2,8 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
 import type { Kysely } from 'kysely';
-import { type AuditEvent, AuditEventsQuery, type AuditPage } from './audit-events.query';
+import { toRecordedEvent } from '@tag-history/event-store';
+import { AuditEventsQuery, type AuditPage } from './audit-events.query';
 
 /** Reads the log itself: the audit answers from what was signed, not from a projection of it. */
 @QueryHandler(AuditEventsQuery)
@@ -24,18 +25,6 @@ export class AuditEventsHandler implements IQueryHandler<AuditEventsQuery, Audit
       .orderBy('position', 'desc')
       .limit(n + 1)
       .execute();
-    const events: AuditEvent[] = rows.slice(0, n).map((r) => ({
-      position: Number(r.position),
-      stream: r.stream_id,
-      version: r.version,
-      type: r.type,
-      actor: r.actor,
-      time: r.recorded_at.toISOString(),
-      data: r.data,
-      hash: r.hash,
-      prev: r.prev_hash,
-      jws: r.jws,
-    }));
-    return { events, more: rows.length > n };
+    return { events: rows.slice(0, n).map(toRecordedEvent), more: rows.length > n };
   }
 }

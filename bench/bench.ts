@@ -64,7 +64,16 @@ export class Bench {
     const service = options.service ?? this.service;
     let cpuBefore = 0;
     let commitsBefore: Promise<number> | undefined;
-    const spec = { kind: 'http', url: service.url, connections: clients, seconds: options.seconds ?? this.options.seconds, warmupSeconds: this.warmup(), requests, expect, rate: options.rate } as const;
+    const spec = {
+      kind: 'http',
+      url: service.url,
+      connections: clients,
+      seconds: options.seconds ?? this.options.seconds,
+      warmupSeconds: this.warmup(),
+      requests,
+      expect,
+      rate: options.rate,
+    } as const;
     const measurement = await runLoad(spec, () => {
       cpuBefore = service.cpuMicros();
       commitsBefore = this.commits();
@@ -84,12 +93,28 @@ export class Bench {
    * its PUT's 2xx to its arrival at the follower (one clock: one process).
    */
   feed(follower: FeedFollower, repository: string, writers: number): Promise<Measurement> {
-    return runLoad({ kind: 'feed', url: this.service.url, follower, repository, connections: writers, seconds: this.options.seconds, warmupSeconds: this.warmup() });
+    return runLoad({
+      kind: 'feed',
+      url: this.service.url,
+      follower,
+      repository,
+      connections: writers,
+      seconds: this.options.seconds,
+      warmupSeconds: this.warmup(),
+    });
   }
 
   /** Another instance's write (on the bench's service) until `reader` shows it: see driver/visibility-delay.ts. */
   visibility(reader: ServiceProcess, repository: string, writers: number): Promise<Measurement> {
-    return runLoad({ kind: 'visibility', writeUrl: this.service.url, readUrl: reader.url, repository, connections: writers, seconds: this.options.seconds, warmupSeconds: this.warmup() });
+    return runLoad({
+      kind: 'visibility',
+      writeUrl: this.service.url,
+      readUrl: reader.url,
+      repository,
+      connections: writers,
+      seconds: this.options.seconds,
+      warmupSeconds: this.warmup(),
+    });
   }
 
   /** The raw Postgres baseline the ratios use: pgbench on the same database. */

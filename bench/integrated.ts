@@ -14,4 +14,3 @@ export async function integrated(bench: Bench): Promise<void> {
   }
   throw new Error(`the transparency log did not integrate ${head} events in 10 minutes`);
 }
-

@@ -69,7 +69,12 @@ export async function loadSignedEvents(pool: pg.Pool, key: SigningKey, { reposit
     await client.query(
       `insert into streams (stream_id, version, last_hash, snapshot)
        select * from unnest($1::text[], $2::int[], $3::text[], $4::jsonb[])`,
-      [streams.map(([s]) => s), streams.map(([, h]) => h.version), streams.map(([, h]) => h.hash), streams.map(([, h]) => JSON.stringify({ version: h.version, target: h.target }))],
+      [
+        streams.map(([s]) => s),
+        streams.map(([, h]) => h.version),
+        streams.map(([, h]) => h.hash),
+        streams.map(([, h]) => JSON.stringify({ version: h.version, target: h.target })),
+      ],
     );
     await client.query('select tag_history_project($1::bigint, $2::bigint)', [head, head + count]);
     await client.query('update log_head set position = $1 where id = 1', [head + count]);

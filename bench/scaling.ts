@@ -48,7 +48,9 @@ interface Run {
 
 async function main(): Promise<void> {
   const started = new Date();
-  const primary = await startPrivatePostgres({ settings: ['max_connections=200', 'shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] });
+  const primary = await startPrivatePostgres({
+    settings: ['max_connections=200', 'shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'],
+  });
   const replica = await startPrivatePostgres({ replicaOf: primary, settings: ['max_connections=200'] });
   const bouncer = await startPgBouncer(primary.port, 16);
   const keyDir = mkdtempSync(join(tmpdir(), 'tag-history-scaling-'));
@@ -57,7 +59,11 @@ async function main(): Promise<void> {
   try {
     await admin.query('create extension pg_stat_statements');
     const service = async (storage: StorageConfig) => {
-      const infrastructure = await openInfrastructure({ storage, signingKey: { kind: 'file', path: join(keyDir, 'key.jwk'), generateIfMissing: true }, transparency: loadTransparencyConfig({}, keyDir) });
+      const infrastructure = await openInfrastructure({
+        storage,
+        signingKey: { kind: 'file', path: join(keyDir, 'key.jwk'), generateIfMissing: true },
+        transparency: loadTransparencyConfig({}, keyDir),
+      });
       const app = await createApp(infrastructure, { logger: false });
       await app.listen(0, '127.0.0.1');
       closers.push(async () => {
@@ -85,7 +91,15 @@ async function main(): Promise<void> {
         `select coalesce(sum(calls), 0) as calls, coalesce(sum(total_exec_time), 0) as ms from pg_stat_statements
          where query not ilike '%pg_stat_statements%' and query not ilike '%pg_stat_replication%' and query not ilike '%log_head h%'`,
       );
-      const run = { label, load, ...m, primaryStatements: Number(rows[0]!.calls), primaryExecMs: Number(rows[0]!.ms), primaryCpuMs: primaryCpuMs(primary) - cpu, loadAverage: loadAverage() };
+      const run = {
+        label,
+        load,
+        ...m,
+        primaryStatements: Number(rows[0]!.calls),
+        primaryExecMs: Number(rows[0]!.ms),
+        primaryCpuMs: primaryCpuMs(primary) - cpu,
+        loadAverage: loadAverage(),
+      };
       runs.push(run);
       console.log(JSON.stringify(run));
       return run;
@@ -95,7 +109,9 @@ async function main(): Promise<void> {
     // the primary in a run's time with no requests: subtracted from every run, so a run counts what its requests cost.
     const idle = await measure('idle (background work of the three services)', 'none', '', []);
 
-    const history = [{ method: 'GET' as const, setupRequest: (r: autocannon.Request) => ({ ...r, path: `/v2/bench/history/_tags/t${pick(TAGS)}/history?n=10` }) }];
+    const history = [
+      { method: 'GET' as const, setupRequest: (r: autocannon.Request) => ({ ...r, path: `/v2/bench/history/_tags/t${pick(TAGS)}/history?n=10` }) },
+    ];
     const withoutReplica = await measure('history reads, no replica', 'history', direct, history);
     const withReplica = await measure('history reads, with a replica', 'history', replicated, history);
 
@@ -106,7 +122,11 @@ async function main(): Promise<void> {
         setupRequest: (r: autocannon.Request) => {
           const tag = `t${pick(1_000)}`;
           const digest = `sha256:${randomBytes(32).toString('hex')}`;
-          return { ...r, path: `/v2/${repository}/_tags/${tag}`, body: JSON.stringify({ name: repository, tag, target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1234, digest } }) };
+          return {
+            ...r,
+            path: `/v2/${repository}/_tags/${tag}`,
+            body: JSON.stringify({ name: repository, tag, target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1234, digest } }),
+          };
         },
       },
     ];
@@ -148,7 +168,9 @@ async function main(): Promise<void> {
       await pool.end();
       const target = await service({ kind: 'postgres', url, poolSize: 16 });
       const lookups = [{ method: 'GET' as const, setupRequest: (r: autocannon.Request) => ({ ...r, path: `/v2/bench/log/_tags/t${pick(1_000)}` }) }];
-      const tagHistory = [{ method: 'GET' as const, setupRequest: (r: autocannon.Request) => ({ ...r, path: `/v2/bench/log/_tags/t${pick(1_000)}/history?n=10` }) }];
+      const tagHistory = [
+        { method: 'GET' as const, setupRequest: (r: autocannon.Request) => ({ ...r, path: `/v2/bench/log/_tags/t${pick(1_000)}/history?n=10` }) },
+      ];
       const label = partitioned ? `in 10 partitions of ${partitionEvents / 10}` : 'in one partition';
       logs[label] = [
         await measure(`lookups, ${partitionEvents} events ${label}`, 'lookups', target, lookups),
@@ -169,13 +191,30 @@ async function main(): Promise<void> {
         cpu: perOp(withReplica, 'primaryCpuMs') / perOp(withoutReplica, 'primaryCpuMs'),
         execTime: perOp(withReplica, 'primaryExecMs') / perOp(withoutReplica, 'primaryExecMs'),
       },
-      replicationDelayMs: { samples: lags.length, p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: lags[lags.length - 1] ?? 0, during: movesReplicated.label },
-      pgbouncerMoves: { opsPerSecRatio: movesPooled.opsPerSec / movesDirect.opsPerSec, p50Ratio: movesPooled.p50Ms / movesDirect.p50Ms, p99Ratio: movesPooled.p99Ms / movesDirect.p99Ms },
+      replicationDelayMs: {
+        samples: lags.length,
+        p50: quantile(lags, 0.5),
+        p99: quantile(lags, 0.99),
+        max: lags[lags.length - 1] ?? 0,
+        during: movesReplicated.label,
+      },
+      pgbouncerMoves: {
+        opsPerSecRatio: movesPooled.opsPerSec / movesDirect.opsPerSec,
+        p50Ratio: movesPooled.p50Ms / movesDirect.p50Ms,
+        p99Ratio: movesPooled.p99Ms / movesDirect.p99Ms,
+      },
       /** The log in ten partitions over the same log in one. */
       tenPartitionsOverOne: Object.fromEntries(
         ['lookups', 'history', 'moves'].map((load, i) => {
           const [unpartitioned, partitioned] = Object.values(logs).map((runs) => runs[i]!);
-          return [load, { opsPerSecRatio: partitioned!.opsPerSec / unpartitioned!.opsPerSec, p50Ratio: partitioned!.p50Ms / unpartitioned!.p50Ms, p99Ratio: partitioned!.p99Ms / unpartitioned!.p99Ms }];
+          return [
+            load,
+            {
+              opsPerSecRatio: partitioned!.opsPerSec / unpartitioned!.opsPerSec,
+              p50Ratio: partitioned!.p50Ms / unpartitioned!.p50Ms,
+              p99Ratio: partitioned!.p99Ms / unpartitioned!.p99Ms,
+            },
+          ];
         }),
       ),
       loadAverage: loadAverage(),
@@ -203,7 +242,13 @@ async function drive(url: string, requests: autocannon.Request[]) {
   const result = await instance;
   latencies.sort((a, b) => a - b);
   const ok = Object.entries(result.statusCodeStats ?? {}).reduce((sum, [code, { count }]) => (code.startsWith('2') ? sum + Number(count) : sum), 0);
-  return { ops: ok, opsPerSec: ok / result.duration, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), errors: result.errors + result.timeouts + result.non2xx };
+  return {
+    ops: ok,
+    opsPerSec: ok / result.duration,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
 }
 
 /** Waits until the replica shows the primary's log head. */
@@ -220,8 +265,14 @@ async function caughtUp(admin: pg.Pool, replica: PrivatePostgres): Promise<void>
 
 /** CPU time of the primary's processes (its postmaster, live backends and walsender, and those that exited), from /proc. */
 function primaryCpuMs(cluster: PrivatePostgres): number {
-  const postmaster = readFileSync(join(cluster.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', postmaster]).toString().split('\n').map((s) => s.trim()).filter(Boolean);
+  const postmaster = readFileSync(join(cluster.dir, 'data', 'postmaster.pid'), 'utf8')
+    .split('\n')[0]!
+    .trim();
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', postmaster])
+    .toString()
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const ticks = (pid: string, withChildren: boolean) => {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

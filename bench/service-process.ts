@@ -88,7 +88,9 @@ export async function startService(databaseUrl: string | undefined, options: Ser
     terminate: () => {
       stopping = true;
       const started = Date.now();
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((r) => child.once('exit', (code, signal) => r({ code, signal, ms: Date.now() - started })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((r) =>
+        child.once('exit', (code, signal) => r({ code, signal, ms: Date.now() - started })),
+      );
       child.kill('SIGTERM');
       return exited;
     },

@@ -8,7 +8,10 @@ if (!existsSync(main)) {
   console.error('tag-history: dist/ is missing; run `npm run build` first');
   process.exit(1);
 }
-require(main).cli().parseAsync().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+require(main)
+  .cli()
+  .parseAsync()
+  .catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });

@@ -11,7 +11,13 @@ export async function runHttp(spec: HttpLoad, seconds: number): Promise<Measurem
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const factory = require(spec.requests.module)[spec.requests.name] as (params: unknown) => autocannon.Request[];
   const latencies: number[] = [];
-  const instance = autocannon({ url: spec.url, connections: spec.connections, duration: seconds, overallRate: spec.rate, requests: factory(spec.requests.params) });
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    duration: seconds,
+    overallRate: spec.rate,
+    requests: factory(spec.requests.params),
+  });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   const result = await instance;
   latencies.sort((a, b) => a - b);

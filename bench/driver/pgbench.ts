@@ -62,7 +62,9 @@ function pgbench(args: string[]): Promise<PgbenchOutput> {
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', (error) => reject(new Error(`pgbench could not start (it comes with PostgreSQL: Debian's postgresql-<version> or postgresql-client-<version>): ${error.message}`)));
+    child.once('error', (error) =>
+      reject(new Error(`pgbench could not start (it comes with PostgreSQL: Debian's postgresql-<version> or postgresql-client-<version>): ${error.message}`)),
+    );
     child.once('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
@@ -88,7 +90,14 @@ function measurement(out: PgbenchOutput, latencies: number[]): Measurement {
   const aborted = (out.stderr.match(/aborted in command/g) ?? []).length;
   if (out.code !== 0 && aborted === 0) throw new Error(`pgbench exited with ${out.code}:\n${out.stderr}${out.stdout}`);
   if (aborted > 0 || ops === 0) console.error(`pgbench: ${ops} transactions, ${aborted} clients aborted:\n${out.stderr.split('\n').slice(0, 6).join('\n')}`);
-  return { ops, seconds: tps === 0 ? 0 : ops / tps, opsPerSec: tps, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), errors: failed + aborted + (ops === 0 ? 1 : 0) };
+  return {
+    ops,
+    seconds: tps === 0 ? 0 : ops / tps,
+    opsPerSec: tps,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+    errors: failed + aborted + (ops === 0 ? 1 : 0),
+  };
 }
 
 const digest = (n: string) => `'sha256:' || lpad(to_hex(${n}), 64, '0')`;
@@ -143,7 +152,9 @@ async function historyPageScript(pool: pg.Pool, n: number): Promise<string> {
   const [repository, tag] = stream.split(':');
   return [
     `\\set last random(${Math.min(n + 1, version + 1)}, ${version + 1})`,
-    `${HISTORY_PAGE_SQL.replace('$1', `'${repository}' || chr(58) || '${tag}'`).replace('$2', ':last').replace('$3', String(n + 1))};`,
+    `${HISTORY_PAGE_SQL.replace('$1', `'${repository}' || chr(58) || '${tag}'`)
+      .replace('$2', ':last')
+      .replace('$3', String(n + 1))};`,
   ].join('\n');
 }
 

@@ -40,7 +40,13 @@ export async function longestHistory(db: { query: pg.Pool['query'] }): Promise<{
 }
 
 /** One client's loop body: one statement, one transaction. */
-export function rawOperation(statement: RawStatement, client: pg.Client, clientIndex: number, keys: string[][], history = { stream: '', version: 0 }): () => Promise<void> {
+export function rawOperation(
+  statement: RawStatement,
+  client: pg.Client,
+  clientIndex: number,
+  keys: string[][],
+  history = { stream: '', version: 0 },
+): () => Promise<void> {
   switch (statement) {
     case 'insert-event': {
       const stream = `raw/${randomBytes(4).toString('hex')}/c${clientIndex}:t`;
@@ -50,7 +56,17 @@ export function rawOperation(statement: RawStatement, client: pg.Client, clientI
         const data = { repository: stream.slice(0, -2), tag: 't', from: target(`${version - 1}`), target: target(`${version}`) };
         await client.query(
           'insert into raw_events (stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-          [stream, version, 'TagMoved', JSON.stringify(data), 'anonymous', new Date(), EVENT_SIZED_JWS, hash(`${stream}${version}`), hash(`${stream}${version - 1}`)],
+          [
+            stream,
+            version,
+            'TagMoved',
+            JSON.stringify(data),
+            'anonymous',
+            new Date(),
+            EVENT_SIZED_JWS,
+            hash(`${stream}${version}`),
+            hash(`${stream}${version - 1}`),
+          ],
         );
       };
     }
@@ -62,7 +78,11 @@ export function rawOperation(statement: RawStatement, client: pg.Client, clientI
         batch++;
         const rows = Array.from({ length: 100 }, (_, i) => {
           const seed = `${batch}-${i}`;
-          return { stream: `${stream}${i}`, data: JSON.stringify({ repository: stream.slice(0, -2), tag: `t${i}`, from: target(`${seed}-`), target: target(seed) }), hash: hash(seed) };
+          return {
+            stream: `${stream}${i}`,
+            data: JSON.stringify({ repository: stream.slice(0, -2), tag: `t${i}`, from: target(`${seed}-`), target: target(seed) }),
+            hash: hash(seed),
+          };
         });
         await client.query(
           `insert into raw_events (stream_id, version, type, data, actor, recorded_at, jws, hash, prev_hash)
@@ -125,7 +145,14 @@ export async function runRaw(url: string, statement: RawStatement, connections: 
     );
     const elapsed = (performance.now() - start) / 1000;
     latencies.sort((a, b) => a - b);
-    return { ops: latencies.length, seconds: elapsed, opsPerSec: latencies.length / elapsed, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), errors };
+    return {
+      ops: latencies.length,
+      seconds: elapsed,
+      opsPerSec: latencies.length / elapsed,
+      p50Ms: quantile(latencies, 0.5),
+      p99Ms: quantile(latencies, 0.99),
+      errors,
+    };
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }

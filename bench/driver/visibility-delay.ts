@@ -28,8 +28,16 @@ export async function runVisibility(spec: VisibilityLoad, seconds: number): Prom
       for (let n = 0; performance.now() < end; n++) {
         try {
           await fetch(`${spec.readUrl}${path}`).then((r) => r.arrayBuffer());
-          const target = { mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1234, digest: `sha256:${createHash('sha256').update(`${salt}-${w}-${n}`).digest('hex')}` };
-          const res = await fetch(`${spec.writeUrl}${path}`, { method: 'PUT', headers: { 'content-type': TAG_MEDIA_TYPE }, body: JSON.stringify({ name: spec.repository, tag, target }) });
+          const target = {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            size: 1234,
+            digest: `sha256:${createHash('sha256').update(`${salt}-${w}-${n}`).digest('hex')}`,
+          };
+          const res = await fetch(`${spec.writeUrl}${path}`, {
+            method: 'PUT',
+            headers: { 'content-type': TAG_MEDIA_TYPE },
+            body: JSON.stringify({ name: spec.repository, tag, target }),
+          });
           const acknowledged = performance.now();
           await res.arrayBuffer();
           writes++;

@@ -10,7 +10,11 @@ const CLIENTS = 8;
 // so batches (almost) never conflict. autocannon keeps no per-connection state to do better.
 const GROUPS = 4 * CLIENTS;
 
-const target = (seed: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1234, digest: `sha256:${createHash('sha256').update(seed).digest('hex')}` });
+const target = (seed: string) => ({
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  size: 1234,
+  digest: `sha256:${createHash('sha256').update(seed).digest('hex')}`,
+});
 const operations = (op: 'create' | 'move', group: number, seed: string) =>
   Array.from({ length: MOVES }, (_, i) => ({ op, name: repository, tag: `g${group}-t${i}`, target: target(`${seed}-${group}-${i}`) }));
 

@@ -37,7 +37,14 @@ export const gc: Workload = {
         workload: 'gc',
         case: `GC referenced set (retention=${RETENTION}), ${tags.toLocaleString('en-US')} current tags`,
         clients: 1,
-        service: { ops: read.lines, seconds, opsPerSec: read.lines / seconds, p50Ms: read.firstByteMs, p99Ms: read.totalMs, errors: read.status === 200 ? 0 : 1 },
+        service: {
+          ops: read.lines,
+          seconds,
+          opsPerSec: read.lines / seconds,
+          p50Ms: read.firstByteMs,
+          p99Ms: read.totalMs,
+          errors: read.status === 200 ? 0 : 1,
+        },
         unit: 'line',
         ...(size === 1_000_000
           ? { target: { text: `≤ ${TARGET_SECONDS} s, RSS growth < ${TARGET_RSS_MIB} MB`, met: seconds <= TARGET_SECONDS && growthMiB < TARGET_RSS_MIB } }

@@ -67,7 +67,10 @@ export const history: Workload = {
     console.log(`  loaded tags with 10 and ${long} moves in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const requests = (tag: LongTag, read: HistoryRead) => ({ module: __filename, name: 'historyRequests', params: { tag, read } });
     // Issue 12: a page costs about what reading its rows costs: the same rows, by the same index, from pgbench.
-    for (const [read, statement] of [['page10', 'history-page-10'], ['page100', 'history-page-100']] as const) {
+    for (const [read, statement] of [
+      ['page10', 'history-page-10'],
+      ['page100', 'history-page-100'],
+    ] as const) {
       await bench.compare({
         workload: 'history',
         case: `history page of ${read === 'page10' ? 10 : 100} events from a random version of a ${long.toLocaleString('en-US')}-move tag vs a raw select of its rows, ${CLIENTS} clients`,

@@ -16,7 +16,9 @@ export function inclusionRequests({ size }: LogProofParams): autocannon.Request[
 
 /** A consistency proof from a random signed size to the latest. */
 export function consistencyRequests({ size, from }: LogProofParams): autocannon.Request[] {
-  return [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `/v2/_log/proof/consistency?from=${from[Math.floor(Math.random() * from.length)]}&to=${size}` }) }];
+  return [
+    { method: 'GET', setupRequest: (r) => ({ ...r, path: `/v2/_log/proof/consistency?from=${from[Math.floor(Math.random() * from.length)]}&to=${size}` }) },
+  ];
 }
 
 export const logRequests = (name: 'inclusionRequests' | 'consistencyRequests', params: LogProofParams) => ({ module: __filename, name, params });

@@ -42,7 +42,11 @@ export const logSize: Workload = {
         curves[key]!.points.push({ events, microsPerOp: microsPerOp(m) });
         if (m.errors > 0) bench.results.errors.push(`log-size ${key} at ${events} events: ${m.errors} failed operations`);
       }
-      console.log(`  ${events} events: ${Object.entries(runs).map(([k, m]) => `${k} ${microsPerOp(m).toFixed(0)} µs/op`).join(', ')}`);
+      console.log(
+        `  ${events} events: ${Object.entries(runs)
+          .map(([k, m]) => `${k} ${microsPerOp(m).toFixed(0)} µs/op`)
+          .join(', ')}`,
+      );
     }
     bench.results.series.push(...Object.values(curves));
   },

@@ -30,7 +30,18 @@ export const projections: Workload = {
         const result = await work();
         const seconds = (performance.now() - started) / 1000;
         const cpu = backendCpuMicros(rows[0]!.pid) - cpuBefore;
-        return [result, { ops: result.events, seconds, opsPerSec: result.events / seconds, p50Ms: 0, p99Ms: 0, errors: 0, ...(Number.isFinite(cpu) && result.events > 0 ? { serviceCpuMicrosPerOp: cpu / result.events } : {}) }];
+        return [
+          result,
+          {
+            ops: result.events,
+            seconds,
+            opsPerSec: result.events / seconds,
+            p50Ms: 0,
+            p99Ms: 0,
+            errors: 0,
+            ...(Number.isFinite(cpu) && result.events > 0 ? { serviceCpuMicrosPerOp: cpu / result.events } : {}),
+          },
+        ];
       };
       if (bench.options.quick) {
         const [checked, check] = await timed(() => checkProjections(db));
@@ -38,7 +49,9 @@ export const projections: Workload = {
         // created the repository, a rebuild the earliest of its first page, and those differ when concurrent creates
         // commit out of clock order (reported to the lead; libs/projections is not this workload's to change).
         for (const d of checked.differences) {
-          bench.results.notes.push(`projection check: ${d.table} differs from a rebuild (${d.onlyLive} rows only live, ${d.onlyRebuilt} only rebuilt), e.g. ${d.examples.map((e) => `${e.side} ${JSON.stringify(e.row)}`).join(', ')}`);
+          bench.results.notes.push(
+            `projection check: ${d.table} differs from a rebuild (${d.onlyLive} rows only live, ${d.onlyRebuilt} only rebuilt), e.g. ${d.examples.map((e) => `${e.side} ${JSON.stringify(e.row)}`).join(', ')}`,
+          );
         }
         bench.record({
           workload: 'projections',

@@ -28,34 +28,39 @@ export const transparency: Workload = {
     const { db } = connect({ kind: 'postgres', url: bench.databaseUrl, poolSize: 2 });
     try {
       const lag = async () => {
-        const row = await db.selectFrom('log_head').select((eb) => ['position', eb.selectFrom('log_tree').select('size').as('size')]).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom('log_head')
+          .select((eb) => ['position', eb.selectFrom('log_tree').select('size').as('size')])
+          .executeTakeFirstOrThrow();
         return { head: Number(row.position), size: Number(row.size) };
       };
       // Integration speed when behind: the checkpoints of full batches (INTEGRATION_BATCH leaves each) say how long each took.
-      const batches = await db
-        .selectFrom('log_checkpoints')
-        .select(['size', 'signed_at'])
-        .orderBy('size')
-        .execute();
+      const batches = await db.selectFrom('log_checkpoints').select(['size', 'signed_at']).orderBy('size').execute();
       let leaves = 0;
       let seconds = 0;
       batches.forEach((b, i) => {
         const previous = batches[i - 1];
-        if (previous && Number(b.size) - Number(previous.size) === INTEGRATION_BATCH && i > 1 && Number(previous.size) - Number(batches[i - 2]!.size) === INTEGRATION_BATCH) {
+        if (
+          previous &&
+          Number(b.size) - Number(previous.size) === INTEGRATION_BATCH &&
+          i > 1 &&
+          Number(previous.size) - Number(batches[i - 2]!.size) === INTEGRATION_BATCH
+        ) {
           leaves += INTEGRATION_BATCH;
           seconds += (b.signed_at.getTime() - previous.signed_at.getTime()) / 1000;
         }
       });
       const behind = await lag();
       if (leaves === 0) console.log('  integration: no catch-up of full batches in this run to measure (the log-size workload makes one)');
-      else bench.record({
-        workload: 'transparency',
-        case: 'integration while catching up (batches of 10,000 after a bulk load)',
-        clients: 1,
-        service: { ops: leaves, seconds, opsPerSec: seconds > 0 ? leaves / seconds : 0, p50Ms: 0, p99Ms: 0, errors: 0 },
-        unit: 'event',
-        detail: `${leaves.toLocaleString('en-US')} events in consecutive full batches; the tree is ${behind.head - behind.size} events behind the log at ${behind.head.toLocaleString('en-US')}`,
-      });
+      else
+        bench.record({
+          workload: 'transparency',
+          case: 'integration while catching up (batches of 10,000 after a bulk load)',
+          clients: 1,
+          service: { ops: leaves, seconds, opsPerSec: seconds > 0 ? leaves / seconds : 0, p50Ms: 0, p99Ms: 0, errors: 0 },
+          unit: 'event',
+          detail: `${leaves.toLocaleString('en-US')} events in consecutive full batches; the tree is ${behind.head - behind.size} events behind the log at ${behind.head.toLocaleString('en-US')}`,
+        });
 
       // The tree's cost on writes: moves with the integrator running, against moves while the bench holds
       // log_tree's row lock, so that the service's integrator waits on it and integrates nothing. After each
@@ -104,7 +109,9 @@ export const transparency: Workload = {
 
       // Proofs against the latest checkpoint, beside the cheapest read (a current-tag lookup) in the same rounds:
       // at 32 clients as fast as answered (p99 is then mostly queueing: 32 / throughput), and at a fixed rate.
-      const sizes = (await db.selectFrom('log_checkpoints').select('size').where('size', '>', 0).orderBy('size', 'desc').limit(1000).execute()).map((r) => Number(r.size));
+      const sizes = (await db.selectFrom('log_checkpoints').select('size').where('size', '>', 0).orderBy('size', 'desc').limit(1000).execute()).map((r) =>
+        Number(r.size),
+      );
       const params = { size: sizes[0]!, from: sizes.slice(1).length > 0 ? sizes.slice(1) : [sizes[0]!] };
       const lookups = tagRequests('lookupRequests', { repository: 'bench/transparency', tags: 1000 });
       for (const rate of [undefined, PROOF_RATE]) {
@@ -132,7 +139,8 @@ export const transparency: Workload = {
       }
 
       if (bench.options.profile) {
-        for (const name of ['inclusion', 'consistency'] as const) await bench.profile(`${name} proofs, 32 clients`, logRequests(`${name}Requests`, params), 32, [200]);
+        for (const name of ['inclusion', 'consistency'] as const)
+          await bench.profile(`${name} proofs, 32 clients`, logRequests(`${name}Requests`, params), 32, [200]);
       }
 
       const rebuildStarted = performance.now();

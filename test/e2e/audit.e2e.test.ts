@@ -46,10 +46,10 @@ describe('GET /v2/_audit', () => {
 
   it('pages with a Link to the next page', async () => {
     const first = await get('/v2/_audit?repository=shop/web&n=2');
-    expect((((await first.json()) as { events: AuditEvent[] }).events).map((e) => e.position)).toEqual([5, 3]);
+    expect(((await first.json()) as { events: AuditEvent[] }).events.map((e) => e.position)).toEqual([5, 3]);
     expect(first.headers.get('link')).toBe('</v2/_audit?repository=shop%2Fweb&n=2&last=3>; rel="next"');
     const second = await get('/v2/_audit?repository=shop/web&n=2&last=3');
-    expect((((await second.json()) as { events: AuditEvent[] }).events).map((e) => e.position)).toEqual([2, 1]);
+    expect(((await second.json()) as { events: AuditEvent[] }).events.map((e) => e.position)).toEqual([2, 1]);
     expect(second.headers.get('link')).toBeNull();
   });
 
@@ -65,7 +65,10 @@ describe('GET /v2/_audit', () => {
   it('exports NDJSON, one event per line', async () => {
     const res = await get('/v2/_audit', 'application/x-ndjson');
     expect(res.headers.get('content-type')).toBe('application/x-ndjson');
-    const events = (await res.text()).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const events = (await res.text())
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.position)).toEqual([5, 4, 3, 2, 1]);
   });
 

@@ -17,7 +17,15 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const eventCount = async () => Number((await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.infrastructure.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -71,7 +79,11 @@ describe('bearer tokens', () => {
     const anonymous = await fetch(`${t.url}/v2/team/app/_tags/vary`, { headers: { accept } });
     expect({ status: anonymous.status, vary: anonymous.headers.get('vary') }).toEqual({ status: 401, vary: 'Accept' });
     const read = await fetch(`${t.url}/v2/team/app/_tags/vary`, { headers: { accept, ...bearer(await issuer.mint([pull('team/app')])) } });
-    expect({ status: read.status, type: read.headers.get('content-type'), vary: read.headers.get('vary') }).toEqual({ status: 200, type: accept, vary: 'Accept' });
+    expect({ status: read.status, type: read.headers.get('content-type'), vary: read.headers.get('vary') }).toEqual({
+      status: 200,
+      type: accept,
+      vary: 'Accept',
+    });
   });
 
   it('refuses alg none', async () => {

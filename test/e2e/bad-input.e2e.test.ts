@@ -38,7 +38,12 @@ const cases: Case[] = [
   { name: 'an uppercase digest', body: withTarget({ digest: `sha256:${'A'.repeat(64)}` }), status: 400, code: 'DIGEST_INVALID' },
   { name: 'an unsupported digest algorithm', body: withTarget({ digest: `md5:${'a'.repeat(32)}` }), status: 400, code: 'DIGEST_INVALID' },
   { name: 'digest and digests[0] that differ', body: withTarget({ digests: [digest('other')] }), status: 400, code: 'DIGEST_INVALID' },
-  { name: 'an empty digests array', body: JSON.stringify({ ...good, target: { mediaType: MANIFEST_MEDIA_TYPE, size: 1, digests: [] } }), status: 400, code: 'BODY_INVALID' },
+  {
+    name: 'an empty digests array',
+    body: JSON.stringify({ ...good, target: { mediaType: MANIFEST_MEDIA_TYPE, size: 1, digests: [] } }),
+    status: 400,
+    code: 'BODY_INVALID',
+  },
   { name: 'a negative size', body: withTarget({ size: -1 }), status: 400, code: 'SIZE_INVALID' },
   { name: 'a fractional size', body: withTarget({ size: 1.5 }), status: 400, code: 'SIZE_INVALID' },
   { name: 'a size as a string', body: withTarget({ size: '12' }), status: 400, code: 'SIZE_INVALID' },

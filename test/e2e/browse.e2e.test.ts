@@ -68,7 +68,11 @@ describe('browse endpoints', () => {
     at('2026-04-03T00:00:00Z');
     await del('browse/t', 'p');
     at('2026-04-04T00:00:00Z');
-    await fetch(`${t.url}/v2/browse/t/_tags/p/restore`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1 }) });
+    await fetch(`${t.url}/v2/browse/t/_tags/p/restore`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 1 }),
+    });
 
     const { status, body } = await get<Timeline>('/v2/browse/t/_timeline');
     expect(status).toBe(200);
@@ -112,7 +116,10 @@ describe('browse endpoints', () => {
     const history = (await get<{ events: { version: number; position: number }[] }>('/v2/browse/t/_tags/p/history')).body.events;
     const second = history.find((e) => e.version === 2)!;
     const first = history.find((e) => e.version === 1)!;
-    const { body } = await get<{ event: { position: number; version: number; jws: string; prev: string }; previous: { position: number; hash: string } | null }>(`/v2/_events/${second.position}`);
+    const { body } = await get<{
+      event: { position: number; version: number; jws: string; prev: string };
+      previous: { position: number; hash: string } | null;
+    }>(`/v2/_events/${second.position}`);
     expect(body.event.position).toBe(second.position);
     expect(body.previous!.position).toBe(first.position);
     expect(body.event.prev).toBe(body.previous!.hash);

@@ -17,7 +17,11 @@ afterAll(async () => {
   await t.close();
 });
 
-const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const lines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('operator CLI: gc referenced and gc sweep over the HTTP API', () => {
   it('writes the referenced set to a file, sweeps candidates through a delete command, and records the deletion', async () => {
@@ -38,7 +42,7 @@ describe('operator CLI: gc referenced and gc sweep over the HTTP API', () => {
     expect(closed.data).toMatchObject({ count: 1, deleted: { 'cli/app': [digest('gone')] } });
   });
 
-  it('fails with the service\'s OCI error', async () => {
+  it("fails with the service's OCI error", async () => {
     await expect(gcReferenced({ url: t.url, retention: 'P1Y', output: join(dir, 'x') })).rejects.toThrow(/400 PARAMETER_INVALID/);
     await expect(gcSweep({ url: t.url, candidates: '-', close: '00000000-0000-4000-8000-000000000000' })).rejects.toThrow(/404 SWEEP_UNKNOWN/);
   });

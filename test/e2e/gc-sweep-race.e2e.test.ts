@@ -14,7 +14,10 @@ const TAGS = Array.from({ length: 10 }, (_, i) => `t${i}`);
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
 async function referencedDigests(): Promise<{ cursor: number; digests: Set<string> }> {
-  const lines = (await (await fetch(`${t.url}/v2/_gc/referenced?repository=${repository}`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (await (await fetch(`${t.url}/v2/_gc/referenced?repository=${repository}`)).text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   return { cursor: lines[0].cursor, digests: new Set(lines.slice(1, -1).map((l: { digest: string }) => l.digest)) };
 }
 

@@ -20,7 +20,10 @@ async function referenced(query = '') {
   const res = await fetch(`${t.url}/v2/_gc/referenced${query}`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe(NDJSON);
-  const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   return { header: lines[0], rows: lines.slice(1, -1), footer: lines[lines.length - 1] };
 }
 
@@ -128,7 +131,12 @@ describe('pins', () => {
     const unpin = await pin('pin/app', 'p1', 'audit closed', 'DELETE');
     expect(unpin.status).toBe(202);
     expect((await referenced('?repository=pin/app')).rows).toEqual([]);
-    const events = await t.infrastructure.db.selectFrom('events').select(['type', 'data', 'actor']).where('stream_id', '=', `pin/app@${digest('p1')}`).orderBy('position').execute();
+    const events = await t.infrastructure.db
+      .selectFrom('events')
+      .select(['type', 'data', 'actor'])
+      .where('stream_id', '=', `pin/app@${digest('p1')}`)
+      .orderBy('position')
+      .execute();
     expect(events).toEqual([
       { type: 'ManifestPinned', data: { repository: 'pin/app', digest: digest('p1'), reason: 'audit 2026-Q1' }, actor: 'anonymous' },
       { type: 'ManifestUnpinned', data: { repository: 'pin/app', digest: digest('p1'), reason: 'audit closed' }, actor: 'anonymous' },
@@ -142,7 +150,11 @@ describe('pins', () => {
     const bare = await fetch(`${t.url}/v2/pin/none/_pins/${digest('p2')}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(bare.status).toBe(400);
     expect((await json(bare)).errors[0].code).toBe('BODY_INVALID');
-    const badDigest = await fetch(`${t.url}/v2/pin/none/_pins/sha256:nothex`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"reason":"r"}' });
+    const badDigest = await fetch(`${t.url}/v2/pin/none/_pins/sha256:nothex`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"reason":"r"}',
+    });
     expect(badDigest.status).toBe(400);
   });
 });
@@ -179,7 +191,11 @@ describe('sweeps', () => {
       expect((await json(refused)).errors[0]).toMatchObject({ code: 'DIGEST_NOT_LEASED', detail: { repository: 'gc/app', digest: notLeased.digest } });
     }
 
-    const close = await fetch(`${t.url}/v2/_gc/sweeps/${body.id}`, { method: 'DELETE', headers: { 'content-type': NDJSON }, body: ndjson([ref('gc/app', 'stale')]) });
+    const close = await fetch(`${t.url}/v2/_gc/sweeps/${body.id}`, {
+      method: 'DELETE',
+      headers: { 'content-type': NDJSON },
+      body: ndjson([ref('gc/app', 'stale')]),
+    });
     expect(close.status).toBe(200);
     expect(await json(close)).toMatchObject({ id: body.id, deleted: 1, event: { type: 'GcSweepClosed' } });
     const closed = await t.infrastructure.db.selectFrom('events').select(['data']).where('type', '=', 'GcSweepClosed').executeTakeFirstOrThrow();
@@ -285,13 +301,19 @@ describe('sweeps', () => {
     expect(events.map((e) => e.type)).toEqual(['GcSweepStarted', 'GcSweepExtended', 'GcSweepExtended', 'GcSweepExtended']);
     for (const e of events) expect((e.data as { candidates: Record<string, string[]> }).candidates['gc/big']).toHaveLength(5_000);
     // Each chunk committed in a transaction of its own: the log head lock was let go between them.
-    const { rows: transactions } = await sql<{ xmin: string }>`select xmin::text from events where stream_id = ${`_gc/sweeps/${body.id}`}`.execute(t.infrastructure.db);
+    const { rows: transactions } = await sql<{ xmin: string }>`select xmin::text from events where stream_id = ${`_gc/sweeps/${body.id}`}`.execute(
+      t.infrastructure.db,
+    );
     expect(new Set(transactions.map((r) => r.xmin)).size).toBe(4);
     // On Postgres the writes running alongside got in between (PGlite has one connection, so there it depends on timing).
     const [first, last] = [events[0]!.position, events[events.length - 1]!.position];
     if (onPostgres) expect(writes.some((p) => p > first && p < last)).toBe(true);
     // The last chunk's leases close like the first's; the tagged digest in it was not leased.
-    const close = await fetch(`${t.url}/v2/_gc/sweeps/${body.id}`, { method: 'DELETE', headers: { 'content-type': NDJSON }, body: ndjson([ref('gc/big', 'big0'), ref('gc/big', 'big19998')]) });
+    const close = await fetch(`${t.url}/v2/_gc/sweeps/${body.id}`, {
+      method: 'DELETE',
+      headers: { 'content-type': NDJSON },
+      body: ndjson([ref('gc/big', 'big0'), ref('gc/big', 'big19998')]),
+    });
     expect(close.status).toBe(200);
   });
 
@@ -300,13 +322,20 @@ describe('sweeps', () => {
     const line = `${JSON.stringify(ref('gc/many', 'm'))}\n`;
     const block = line.repeat(10_000);
     let sent = 0;
-    const body = Readable.from((function* () {
-      while (sent < 1_000_001) {
-        sent += 10_000;
-        yield Buffer.from(block);
-      }
-    })());
-    const res = await fetch(`${t.url}/v2/_gc/sweeps?cursor=0`, { method: 'POST', headers: { 'content-type': NDJSON }, body: Readable.toWeb(body) as ReadableStream, duplex: 'half' } as RequestInit);
+    const body = Readable.from(
+      (function* () {
+        while (sent < 1_000_001) {
+          sent += 10_000;
+          yield Buffer.from(block);
+        }
+      })(),
+    );
+    const res = await fetch(`${t.url}/v2/_gc/sweeps?cursor=0`, {
+      method: 'POST',
+      headers: { 'content-type': NDJSON },
+      body: Readable.toWeb(body) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect((await json(res)).errors[0]).toMatchObject({ code: 'TOO_MANY_CANDIDATES', detail: { line: 1_000_001 } });
     expect(await countSweepEvents()).toBe(sweepsBefore);

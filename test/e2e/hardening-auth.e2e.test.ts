@@ -16,14 +16,26 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const eventCount = async () => Number((await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.infrastructure.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const now = () => Math.floor(Date.now() / 1000);
 const json = { 'content-type': 'application/json' };
 
 describe('finding 2: authorization decides on the decoded path the router uses', () => {
   it('refuses an unpin without push however the _pins marker and the name are encoded', async () => {
     const owner = await issuer.mint([push('team/a')], {}, 'alice');
-    const pinned = await fetch(`${t.url}/v2/team/a/_pins/${digest('d3')}`, { method: 'PUT', headers: { ...json, ...bearer(owner) }, body: '{"reason":"keep"}' });
+    const pinned = await fetch(`${t.url}/v2/team/a/_pins/${digest('d3')}`, {
+      method: 'PUT',
+      headers: { ...json, ...bearer(owner) },
+      body: '{"reason":"keep"}',
+    });
     expect(pinned.status).toBe(201);
     const carol = await issuer.mint([{ type: 'repository', name: 'team/a', actions: ['pull', 'delete'] }], {}, 'carol');
     const before = await eventCount();
@@ -48,7 +60,15 @@ describe('finding 3 (and 1): sub and jti are checked before they are signed into
     ['an empty jti', { jti: '' }],
     ['U+0000 in jti', { jti: 'j\u0000' }],
   ])('refuses %s with 401 invalid_token and stores nothing', async (_what, claims) => {
-    const token = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'alice', iat: now(), exp: now() + 600, access: [push('team/z')], ...claims } as JWTPayload)
+    const token = await new SignJWT({
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: 'alice',
+      iat: now(),
+      exp: now() + 600,
+      access: [push('team/z')],
+      ...claims,
+    } as JWTPayload)
       .setProtectedHeader({ alg: 'ES256', kid: 'issuer-key-1' })
       .sign(issuer.privateKey);
     const before = await eventCount();
@@ -77,15 +97,18 @@ describe('finding 11: iat beyond the clock tolerance is refused', () => {
 });
 
 describe('finding 14: a batch op is looked up without the prototype chain', () => {
-  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('treats op %s as unreadable: catalog scope needed, nothing of Object in the message', async (op) => {
-    const token = await issuer.mint([{ type: 'repository', name: 'team/b', actions: ['*'] }], {}, 'alice');
-    const body = `{"operations":[{"op":"${op}","name":"team/b","tag":"x"}]}`;
-    const res = await fetch(`${t.url}/v2/_batch`, { method: 'POST', headers: { ...json, ...bearer(token) }, body });
-    const text = await res.text();
-    expect(res.status).toBe(403);
-    expect(JSON.parse(text)).toMatchObject({ errors: [{ code: 'DENIED', detail: { scopes: ['registry:catalog:*'] } }] });
-    expect(text).not.toMatch(/function|native code|object Object/);
-  });
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'treats op %s as unreadable: catalog scope needed, nothing of Object in the message',
+    async (op) => {
+      const token = await issuer.mint([{ type: 'repository', name: 'team/b', actions: ['*'] }], {}, 'alice');
+      const body = `{"operations":[{"op":"${op}","name":"team/b","tag":"x"}]}`;
+      const res = await fetch(`${t.url}/v2/_batch`, { method: 'POST', headers: { ...json, ...bearer(token) }, body });
+      const text = await res.text();
+      expect(res.status).toBe(403);
+      expect(JSON.parse(text)).toMatchObject({ errors: [{ code: 'DENIED', detail: { scopes: ['registry:catalog:*'] } }] });
+      expect(text).not.toMatch(/function|native code|object Object/);
+    },
+  );
 });
 
 describe('finding 4: a remote key set is used while the issuer fails, within a bound', () => {

@@ -77,7 +77,8 @@ describe('finding 7: fairness between principals', () => {
   });
 
   it('answers 429 to a token with more batches running or waiting than its limit', async () => {
-    const operations = (b: number) => Array.from({ length: 1_000 }, (_, i) => ({ op: 'create', name: 'fair/alice', tag: `q${b}-${i}`, target: target(`q${b}-${i}`) }));
+    const operations = (b: number) =>
+      Array.from({ length: 1_000 }, (_, i) => ({ op: 'create', name: 'fair/alice', tag: `q${b}-${i}`, target: target(`q${b}-${i}`) }));
     const responses = await Promise.all(
       Array.from({ length: 8 }, (_, b) =>
         fetch(`${t.url}/v2/_batch`, {

@@ -11,7 +11,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const eventCount = async () => Number((await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.infrastructure.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const json = { 'content-type': 'application/json' };
 const pin = (name: string, seed: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${t.url}/v2/${name}/_pins/${digest(seed)}`, { method: 'PUT', headers: { ...json, ...headers }, body });
@@ -39,14 +47,15 @@ describe('finding 1: strings that reach the database or a signed payload are sto
   });
 
   it('refuses U+0000 in a field name, in a signed tag header and in raw bytes that are not UTF-8', async () => {
-    const put = (body: string | Buffer, type = TAG_MEDIA_TYPE) => fetch(`${t.url}/v2/edge/app/_tags/v2`, { method: 'PUT', headers: { 'content-type': type }, body });
+    const put = (body: string | Buffer, type = TAG_MEDIA_TYPE) =>
+      fetch(`${t.url}/v2/edge/app/_tags/v2`, { method: 'PUT', headers: { 'content-type': type }, body });
     await expectError(await put(JSON.stringify({ ...tagObject('edge/app', 'v2', 'x'), 'a\u0000': 1 })), 400, 'BODY_INVALID');
     const jws = { payload: 'e30', signatures: [{ protected: 'e30', header: { kid: 'k\u0000' }, signature: 'AA' }] };
     await expectError(await put(JSON.stringify(jws), 'application/vnd.docker.distribution.tag.v1+jws'), 400, 'BODY_INVALID');
     await expectError(await put(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])), 400, 'BODY_INVALID');
   });
 
-  it('another repository\'s writes all succeed while one caller sends such pins', async () => {
+  it("another repository's writes all succeed while one caller sends such pins", async () => {
     const poison = Array.from({ length: 24 }, (_, i) => pin('edge/poison', `p${i}`, i % 2 ? '{"reason":"x\\u0000y"}' : '{"reason":"x\\ud800y"}'));
     const writes = Array.from({ length: 24 }, (_, i) => putTag(t.url, 'edge/other', `t${i}`, `o${i}`));
     const [bad, good] = await Promise.all([Promise.all(poison), Promise.all(writes)]);
@@ -60,7 +69,8 @@ describe('finding 8: deep JSON is a 400 with a short detail, and the Idempotency
 
   it('answers 400 for 32,000-deep arrays in target.digest, and a retry with the same key gets that answer at once', async () => {
     const body = `{"name":"edge/app","tag":"deep","target":{"mediaType":"${MANIFEST_MEDIA_TYPE}","size":1,"digest":${deep(32_000)}}}`;
-    const send = () => fetch(`${t.url}/v2/edge/app/_tags/deep`, { method: 'PUT', headers: { 'content-type': TAG_MEDIA_TYPE, 'idempotency-key': 'deep-1' }, body });
+    const send = () =>
+      fetch(`${t.url}/v2/edge/app/_tags/deep`, { method: 'PUT', headers: { 'content-type': TAG_MEDIA_TYPE, 'idempotency-key': 'deep-1' }, body });
     const { text } = await expectError(await send(), 400, 'BODY_INVALID');
     expect(text.length).toBeLessThan(1_024);
     const retry = await send();
@@ -118,7 +128,14 @@ describe('finding 9: repeated single-valued parameters and U+0000 in parameters 
 
 describe('finding 10: dates are RFC 3339 exactly, the same on every route', () => {
   const impossible = ['2026-02-30T00:00:00Z', '2026-01-01T24:00:00Z', '2026-04-31T12:00:00Z', '2026-01-01T00:00:00+24:00', '2026-01-31'];
-  const routes = ['/v2/edge/app/_tags/v1?at=', '/v2/_resolve?reference=edge/app:v1&at=', '/v2/edge/app/_oci/tag-history/v1?since=', '/v2/edge/app/_oci/tag-history/v1?before=', '/v2/_audit?since=', '/v2/_audit?until='];
+  const routes = [
+    '/v2/edge/app/_tags/v1?at=',
+    '/v2/_resolve?reference=edge/app:v1&at=',
+    '/v2/edge/app/_oci/tag-history/v1?since=',
+    '/v2/edge/app/_oci/tag-history/v1?before=',
+    '/v2/_audit?since=',
+    '/v2/_audit?until=',
+  ];
   it.each(routes.flatMap((route) => impossible.map((date) => [route, date])))('%s%s is 400', async (route, date) => {
     await expectError(await fetch(`${t.url}${route}${encodeURIComponent(date)}`), 400, 'PARAMETER_INVALID');
   });
@@ -128,8 +145,8 @@ describe('finding 10: dates are RFC 3339 exactly, the same on every route', () =
   });
 });
 
-describe('finding 13: the router\'s and Node\'s errors carry the OCI body', () => {
-  it('answers a path over the router\'s parameter limit with 414 and the OCI body', async () => {
+describe("finding 13: the router's and Node's errors carry the OCI body", () => {
+  it("answers a path over the router's parameter limit with 414 and the OCI body", async () => {
     const res = await fetch(`${t.url}/v2/${'team/'.repeat(600)}a/_tags/v1`);
     await expectError(res, 414, 'NAME_INVALID');
   });
@@ -141,7 +158,7 @@ describe('finding 13: the router\'s and Node\'s errors carry the OCI body', () =
     expect(await res.json()).toMatchObject({ errors: [{ code: expect.any(String) }] });
   });
 
-  it('answers headers over Node\'s limit with 431 and the OCI body', async () => {
+  it("answers headers over Node's limit with 431 and the OCI body", async () => {
     const res = await rawRequest(t.url, `GET /v2/edge/app/_tags/v1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(res.status).toBe(431);
     expect(JSON.parse(res.body)).toMatchObject({ errors: [{ code: 'PARAMETER_INVALID' }] });

@@ -298,7 +298,9 @@ describe('POST /v2/_batch', () => {
   });
 
   it('applies several operations on one tag in order', async () => {
-    const res = await post('/v2/_batch', { operations: [op('create', 'bt/seq', 'a', 'x'), op('move', 'bt/seq', 'a', 'y'), op('delete', 'bt/seq', 'a'), op('create', 'bt/seq', 'a', 'z')] });
+    const res = await post('/v2/_batch', {
+      operations: [op('create', 'bt/seq', 'a', 'x'), op('move', 'bt/seq', 'a', 'y'), op('delete', 'bt/seq', 'a'), op('create', 'bt/seq', 'a', 'z')],
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { operations: { version: number }[] };
     expect(body.operations.map((o) => o.version)).toEqual([1, 2, 3, 4]);

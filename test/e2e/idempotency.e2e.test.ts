@@ -43,9 +43,7 @@ describe('Idempotency-Key on writes', () => {
   });
 
   it('runs concurrent requests with one key once, and gives all of them the one answer', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 8 }, () => putTag(t.url, 'idem/race', 'v1', 'one', { 'idempotency-key': 'race-1' }).then(answer)),
-    );
+    const answers = await Promise.all(Array.from({ length: 8 }, () => putTag(t.url, 'idem/race', 'v1', 'one', { 'idempotency-key': 'race-1' }).then(answer)));
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
     expect(answers[0]!.status).toBe(201);
     expect(await eventsOf('idem/race:v1')).toHaveLength(1);
@@ -99,7 +97,11 @@ describe('Idempotency-Key on writes', () => {
       }).then(answer);
     const first = await batch();
     expect(first.status).toBe(200);
-    await t.infrastructure.db.updateTable('idempotency_keys').set({ status: null, headers: null, body: null, owner: 'dead' }).where('key', '=', 'crash-b').execute();
+    await t.infrastructure.db
+      .updateTable('idempotency_keys')
+      .set({ status: null, headers: null, body: null, owner: 'dead' })
+      .where('key', '=', 'crash-b')
+      .execute();
     expect(await batch()).toEqual(first);
     expect(await eventsOf('idem/crashb:a')).toHaveLength(3);
   });
@@ -114,7 +116,12 @@ describe('Idempotency-Key on writes', () => {
   it('covers the other writes too: a retried batch and a retried restore run once', async () => {
     const post = (path: string, body: unknown, key: string) =>
       fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
-    const batch = { operations: [{ op: 'create', name: 'idem/batch', tag: 'a', target: target('b1') }, { op: 'create', name: 'idem/batch', tag: 'b', target: target('b1') }] };
+    const batch = {
+      operations: [
+        { op: 'create', name: 'idem/batch', tag: 'a', target: target('b1') },
+        { op: 'create', name: 'idem/batch', tag: 'b', target: target('b1') },
+      ],
+    };
     const first = await answer(await post('/v2/_batch', batch, 'batch-1'));
     expect(first.status).toBe(200);
     expect(await answer(await post('/v2/_batch', batch, 'batch-1'))).toEqual(first);

@@ -93,7 +93,9 @@ describeOnPostgres('three instances on one database', () => {
 
     const answers = await Promise.all(
       instances.map(async (instance) => ({
-        tags: await Promise.all(tags.map(async (tag) => (await fetch(`${instance.url}/v2/multi/app/_tags/${tag}`, { headers: { 'cache-control': 'no-cache' } })).text())),
+        tags: await Promise.all(
+          tags.map(async (tag) => (await fetch(`${instance.url}/v2/multi/app/_tags/${tag}`, { headers: { 'cache-control': 'no-cache' } })).text()),
+        ),
         list: await (await fetch(`${instance.url}/v2/multi/app/tags/list`)).text(),
         feed: await readFeedPage(instance.url, 'limit=1000'),
       })),

@@ -100,12 +100,14 @@ describe('metrics and logs, without authentication', () => {
     await new Promise((r) => down.close(r));
   });
 
-  it('echoes the caller\'s X-Request-Id and writes one JSON line for the request with it', async () => {
+  it("echoes the caller's X-Request-Id and writes one JSON line for the request with it", async () => {
     const res = await put(s.url, 'obs/app', 'latest', { 'x-request-id': 'req-42', authorization: `Bearer ${CALLER_TOKEN}` });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-request-id')).toBe('req-42');
     const mine = lines.filter((l) => l.requestId === 'req-42');
-    expect(mine).toEqual([expect.objectContaining({ msg: 'request', method: 'PUT', route: '/v2/:name/_tags/:tag', status: 201, url: '/v2/obs/app/_tags/latest', level: 30 })]);
+    expect(mine).toEqual([
+      expect.objectContaining({ msg: 'request', method: 'PUT', route: '/v2/:name/_tags/:tag', status: 201, url: '/v2/obs/app/_tags/latest', level: 30 }),
+    ]);
     expect(typeof mine[0]!.ms).toBe('number');
   });
 
@@ -135,7 +137,12 @@ describe('metrics and logs, without authentication', () => {
   });
 
   it('counts a batch as one round of its operations', async () => {
-    const operations = Array.from({ length: 5 }, (_, i) => ({ op: 'create', name: 'obs/batch', tag: `t${i}`, target: { mediaType: MANIFEST_MEDIA_TYPE, size: 1, digest: digest(`b${i}`) } }));
+    const operations = Array.from({ length: 5 }, (_, i) => ({
+      op: 'create',
+      name: 'obs/batch',
+      tag: `t${i}`,
+      target: { mediaType: MANIFEST_MEDIA_TYPE, size: 1, digest: digest(`b${i}`) },
+    }));
     const res = await fetch(`${s.url}/v2/_batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ operations }) });
     expect(res.status).toBe(200);
     const text = await metrics(s.url);
@@ -187,9 +194,13 @@ describe('metrics and logs, without authentication', () => {
   it('never logs a token, a password or a notification secret', async () => {
     // A failing request logs at error level with whatever Nest adds; the request line itself is there too.
     await fetch(`${s.url}/v2/obs/app/_tags/latest`, { headers: { authorization: `Basic ${Buffer.from(`reader:${REGISTRY_PASSWORD}`).toString('base64')}` } });
-    createLogger('info', new Writable({ write: (c: Buffer, _e, d) => ((raw += c.toString()), d()) })).info({ registry: { password: REGISTRY_PASSWORD, notificationsToken: NOTIFICATIONS_TOKEN } }, 'config');
+    createLogger('info', new Writable({ write: (c: Buffer, _e, d) => ((raw += c.toString()), d()) })).info(
+      { registry: { password: REGISTRY_PASSWORD, notificationsToken: NOTIFICATIONS_TOKEN } },
+      'config',
+    );
     expect(lines.length).toBeGreaterThan(5);
-    for (const secret of [CALLER_TOKEN, NOTIFICATIONS_TOKEN, REGISTRY_PASSWORD, Buffer.from(`reader:${REGISTRY_PASSWORD}`).toString('base64')]) expect(raw).not.toContain(secret);
+    for (const secret of [CALLER_TOKEN, NOTIFICATIONS_TOKEN, REGISTRY_PASSWORD, Buffer.from(`reader:${REGISTRY_PASSWORD}`).toString('base64')])
+      expect(raw).not.toContain(secret);
     expect(raw).toContain('[redacted]');
   });
 });
@@ -205,10 +216,17 @@ describe('GET /metrics with authentication on', () => {
   afterAll(() => stop(s));
 
   it('answers only Authorization: Bearer <METRICS_TOKEN>', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${jwt}` }, { authorization: 'Bearer wrong' }, { authorization: `Basic ${METRICS_TOKEN}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: `Bearer ${jwt}` },
+      { authorization: 'Bearer wrong' },
+      { authorization: `Basic ${METRICS_TOKEN}` },
+    ]) {
       const res = await fetch(`${s.url}/metrics`, { headers });
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ errors: [expect.objectContaining({ code: 'UNAUTHORIZED', message: 'metrics need Authorization: Bearer <METRICS_TOKEN>' })] });
+      expect(await res.json()).toEqual({
+        errors: [expect.objectContaining({ code: 'UNAUTHORIZED', message: 'metrics need Authorization: Bearer <METRICS_TOKEN>' })],
+      });
     }
     expect(await metrics(s.url, { authorization: `Bearer ${METRICS_TOKEN}` })).toContain('# TYPE http_request_duration_seconds histogram');
   });

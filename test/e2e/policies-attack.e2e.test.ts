@@ -32,7 +32,15 @@ const request = async (path: string, init: RequestInit = {}): Promise<{ status: 
 const json = { 'content-type': 'application/json' };
 const putPolicy = (id: string, policy: unknown, headers: Record<string, string> = {}) =>
   request(`/v2/_policies/${id}`, { method: 'PUT', headers: { ...json, ...headers }, body: typeof policy === 'string' ? policy : JSON.stringify(policy) });
-const eventCount = async () => Number((await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.infrastructure.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const current = async (name: string, tag: string) => (await request(`/v2/${name}/_tags/${tag}`)).body?.target?.digest ?? null;
 const immutable = { repositories: '**', tags: 'v*', rule: 'immutable' };
 
@@ -53,7 +61,13 @@ describe('bad input to the policy routes', () => {
     ['keep out of range of a double', 'PUT', '/v2/_policies/p', json, '{"repositories":"**","tags":"*","rule":"retain","keep":1e400}'],
     ['P0D', 'PUT', '/v2/_policies/p', json, JSON.stringify({ repositories: '**', tags: '*', rule: 'expire', after: 'P0D' })],
     ['P1000Y', 'PUT', '/v2/_policies/p', json, JSON.stringify({ repositories: '**', tags: '*', rule: 'expire', after: 'P1000Y' })],
-    ['a duration longer than any date', 'PUT', '/v2/_policies/p', json, JSON.stringify({ repositories: '**', tags: '*', rule: 'expire', after: 'P99999999999999999999D' })],
+    [
+      'a duration longer than any date',
+      'PUT',
+      '/v2/_policies/p',
+      json,
+      JSON.stringify({ repositories: '**', tags: '*', rule: 'expire', after: 'P99999999999999999999D' }),
+    ],
     ['a negative duration', 'PUT', '/v2/_policies/p', json, JSON.stringify({ repositories: '**', tags: '*', rule: 'expire', after: '-P1D' })],
     ['an id one over the maximum', 'PUT', `/v2/_policies/${'a'.repeat(65)}`, json, JSON.stringify(immutable)],
     ['an id with an encoded slash', 'PUT', '/v2/_policies/a%2Fb', json, JSON.stringify(immutable)],
@@ -90,7 +104,11 @@ describe('bad input to the policy routes', () => {
     expect((await putPolicy(id, { repositories, tags: `v${'?'.repeat(127)}`, rule: 'immutable' })).status).toBe(201);
     expect((await putPolicy('keep-max', { repositories, tags: 'n*', rule: 'retain', keep: 1_000_000 })).status).toBe(201);
     expect((await putTag(t.url, repositories, tag, 'one')).status).toBe(201);
-    const moved = await request(`/v2/${repositories}/_tags/${tag}`, { method: 'PUT', headers: { 'content-type': TAG_MEDIA_TYPE }, body: JSON.stringify(tagObject(repositories, tag, 'two')) });
+    const moved = await request(`/v2/${repositories}/_tags/${tag}`, {
+      method: 'PUT',
+      headers: { 'content-type': TAG_MEDIA_TYPE },
+      body: JSON.stringify(tagObject(repositories, tag, 'two')),
+    });
     expect(moved.body.errors[0]).toMatchObject({ code: 'TAG_IMMUTABLE', detail: { policy: id } });
     expect((await request(`/v2/_policies?repository=${repositories}&tag=${tag}`)).body.policies.map((p: Body) => p.id)).toEqual([id]);
     expect((await request('/v2/_policies/keep-max/preview')).body.deletes).toEqual([]);
@@ -127,17 +145,36 @@ describe('getting past an immutable policy', () => {
 
   it.each([
     ['a move with If-Match', () => putTag(t.url, 'imm/app', 'v1', 'x', { 'if-match': '"2"' })],
-    ['a move through an encoded name', () => fetch(`${t.url}/v2/imm%2Fapp/_tags/v1`, { method: 'PUT', headers: { 'content-type': TAG_MEDIA_TYPE }, body: JSON.stringify(tagObject('imm/app', 'v1', 'x')) })],
+    [
+      'a move through an encoded name',
+      () =>
+        fetch(`${t.url}/v2/imm%2Fapp/_tags/v1`, {
+          method: 'PUT',
+          headers: { 'content-type': TAG_MEDIA_TYPE },
+          body: JSON.stringify(tagObject('imm/app', 'v1', 'x')),
+        }),
+    ],
     ['a delete with If-Match', () => fetch(`${t.url}/v2/imm/app/_tags/v1`, { method: 'DELETE', headers: { 'if-match': '"2"' } })],
-    ['a restore of the first target', () => fetch(`${t.url}/v2/imm/app/_tags/v1/restore`, { method: 'POST', headers: json, body: JSON.stringify({ version: 1 }) })],
-    ['a restore by digest', () => fetch(`${t.url}/v2/imm/app/_tags/v1/restore`, { method: 'POST', headers: json, body: JSON.stringify({ digest: digest('first') }) })],
+    [
+      'a restore of the first target',
+      () => fetch(`${t.url}/v2/imm/app/_tags/v1/restore`, { method: 'POST', headers: json, body: JSON.stringify({ version: 1 }) }),
+    ],
+    [
+      'a restore by digest',
+      () => fetch(`${t.url}/v2/imm/app/_tags/v1/restore`, { method: 'POST', headers: json, body: JSON.stringify({ digest: digest('first') }) }),
+    ],
     [
       'a batch deleting and re-creating it',
       () =>
         fetch(`${t.url}/v2/_batch`, {
           method: 'POST',
           headers: json,
-          body: JSON.stringify({ operations: [{ op: 'delete', name: 'imm/app', tag: 'v1', expectedVersion: 2 }, { op: 'create', name: 'imm/app', tag: 'v1', target: target('x') }] }),
+          body: JSON.stringify({
+            operations: [
+              { op: 'delete', name: 'imm/app', tag: 'v1', expectedVersion: 2 },
+              { op: 'create', name: 'imm/app', tag: 'v1', target: target('x') },
+            ],
+          }),
         }),
     ],
   ])('%s is 409 TAG_IMMUTABLE and stores nothing', async (_what, write) => {
@@ -156,7 +193,11 @@ describe('getting past an immutable policy', () => {
     expect((await putPolicy('imm', { repositories: 'imm/**', tags: 'v*', rule: 'immutable' })).status).toBe(201);
     const before = await eventCount();
     expect((await putTag(t.url, 'imm/app/deep', 'v2', 'b')).status).toBe(409);
-    const batch = await request('/v2/_batch', { method: 'POST', headers: json, body: JSON.stringify({ operations: [{ op: 'create', name: 'imm/app/deep', tag: 'v2', target: target('b') }] }) });
+    const batch = await request('/v2/_batch', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ operations: [{ op: 'create', name: 'imm/app/deep', tag: 'v2', target: target('b') }] }),
+    });
     expect(batch.body.errors[0]).toMatchObject({ code: 'TAG_IMMUTABLE', detail: { index: 0 } });
     expect(await eventCount()).toBe(before);
   });
@@ -166,7 +207,12 @@ describe('getting past an immutable policy', () => {
     const res = await request('/v2/_batch', {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ operations: [{ op: 'create', name: 'imm/app', tag: 'v9', target: target('a') }, { op: 'move', name: 'imm/app', tag: 'v9', target: target('b'), expectedVersion: 1 }] }),
+      body: JSON.stringify({
+        operations: [
+          { op: 'create', name: 'imm/app', tag: 'v9', target: target('a') },
+          { op: 'move', name: 'imm/app', tag: 'v9', target: target('b'), expectedVersion: 1 },
+        ],
+      }),
     });
     expect(res.body.errors[0]).toMatchObject({ code: 'TAG_IMMUTABLE', detail: { index: 1 } });
     expect(await eventCount()).toBe(before);
@@ -175,9 +221,21 @@ describe('getting past an immutable policy', () => {
 
   it('an expire policy and a tag of its own expiry never delete it', async () => {
     expect((await putTag(t.url, 'imm/app', 'v8', 'a')).status).toBe(201);
-    const early = await request('/v2/imm/app/_tags/pr-1', { method: 'PUT', headers: { 'content-type': TAG_MEDIA_TYPE }, body: JSON.stringify({ ...tagObject('imm/app', 'v7', 'b'), expiresAt: '2000-01-01T00:00:00Z' }) });
+    const early = await request('/v2/imm/app/_tags/pr-1', {
+      method: 'PUT',
+      headers: { 'content-type': TAG_MEDIA_TYPE },
+      body: JSON.stringify({ ...tagObject('imm/app', 'v7', 'b'), expiresAt: '2000-01-01T00:00:00Z' }),
+    });
     expect(early.status).toBe(400); // the object names another tag
-    expect((await request('/v2/imm/app/_tags/v7', { method: 'PUT', headers: { 'content-type': TAG_MEDIA_TYPE }, body: JSON.stringify({ ...tagObject('imm/app', 'v7', 'b'), expiresAt: '2000-01-01T00:00:00Z' }) })).status).toBe(201);
+    expect(
+      (
+        await request('/v2/imm/app/_tags/v7', {
+          method: 'PUT',
+          headers: { 'content-type': TAG_MEDIA_TYPE },
+          body: JSON.stringify({ ...tagObject('imm/app', 'v7', 'b'), expiresAt: '2000-01-01T00:00:00Z' }),
+        })
+      ).status,
+    ).toBe(201);
     expect((await putPolicy('imm-expire', { repositories: '**', tags: '*', rule: 'expire', after: 'PT0.001S' })).status).toBe(201);
     const run = await request('/v2/_policies/_run', { method: 'POST' });
     expect(run.status).toBe(200);
@@ -218,7 +276,11 @@ describe('expiry at the extremes', () => {
     ['2026-12-31T23:59:60Z', 400],
   ])('expiresAt %s is answered %i', async (expiresAt, status) => {
     const before = await eventCount();
-    const res = await request('/v2/exp/app/_tags/scratch', { method: 'PUT', headers: { 'content-type': TAG_MEDIA_TYPE }, body: JSON.stringify({ ...tagObject('exp/app', 'scratch', expiresAt), expiresAt }) });
+    const res = await request('/v2/exp/app/_tags/scratch', {
+      method: 'PUT',
+      headers: { 'content-type': TAG_MEDIA_TYPE },
+      body: JSON.stringify({ ...tagObject('exp/app', 'scratch', expiresAt), expiresAt }),
+    });
     expect(res.status).toBe(status);
     if (status === 400) expect(await eventCount()).toBe(before);
     expect((await request('/v2/_policies/_run', { method: 'POST' })).status).toBe(200);
@@ -231,9 +293,17 @@ describe('with authentication', () => {
   beforeAll(async () => {
     const issuer = await createTokenIssuer();
     a = await startTestApp({ access: { tokens: TokenVerifier.open(issuer.config), trust: TrustPolicy.empty } });
-    reader = await issuer.mint([pull('team/app'), push('team/app'), { type: 'registry', name: 'catalog', actions: ['pull', 'push', 'delete'] }, { type: 'repository', name: '_policies', actions: ['*'] }]);
+    reader = await issuer.mint([
+      pull('team/app'),
+      push('team/app'),
+      { type: 'registry', name: 'catalog', actions: ['pull', 'push', 'delete'] },
+      { type: 'repository', name: '_policies', actions: ['*'] },
+    ]);
     const admin = await issuer.mint([catalog], {}, 'admin');
-    expect((await fetch(`${a.url}/v2/_policies/r`, { method: 'PUT', headers: { ...json, authorization: `Bearer ${admin}` }, body: JSON.stringify(immutable) })).status).toBe(201);
+    expect(
+      (await fetch(`${a.url}/v2/_policies/r`, { method: 'PUT', headers: { ...json, authorization: `Bearer ${admin}` }, body: JSON.stringify(immutable) }))
+        .status,
+    ).toBe(201);
   });
   afterAll(() => a.close());
 
@@ -246,7 +316,11 @@ describe('with authentication', () => {
     ['PUT', '/v2/_policies%2Fx'],
     ['PATCH', '/v2/_policies/r'],
   ])('%s %s without the catalog scope is refused and changes nothing', async (method, path) => {
-    const res = await fetch(`${a.url}${path}`, { method, headers: { ...json, authorization: `Bearer ${reader}` }, body: JSON.stringify({ ...immutable, tags: 'x*' }) });
+    const res = await fetch(`${a.url}${path}`, {
+      method,
+      headers: { ...json, authorization: `Bearer ${reader}` },
+      body: JSON.stringify({ ...immutable, tags: 'x*' }),
+    });
     expect([403, 404]).toContain(res.status);
     const policy = ((await (await fetch(`${a.url}/v2/_policies/r`, { headers: { authorization: `Bearer ${reader}` } })).json()) as Body).policy;
     expect(policy).toEqual(immutable);
@@ -275,13 +349,22 @@ describe('two instances', () => {
     try {
       for (let i = 0; i < 40; i++) expect((await putTag(t.url, 'two/app', `pr-${i}`, `pr-${i}`)).status).toBe(201);
       expect((await putPolicy('two', { repositories: 'two/*', tags: 'pr-*', rule: 'expire', after: 'PT1H' })).status).toBe(201);
-      const runs = await Promise.all(apps.flatMap(({ url }) => [1, 2, 3].map(() => fetch(`${url}/v2/_policies/_run`, { method: 'POST' }).then(async (r) => ({ status: r.status, body: (await r.json()) as Body })))));
+      const runs = await Promise.all(
+        apps.flatMap(({ url }) =>
+          [1, 2, 3].map(() => fetch(`${url}/v2/_policies/_run`, { method: 'POST' }).then(async (r) => ({ status: r.status, body: (await r.json()) as Body }))),
+        ),
+      );
       for (const { status } of runs) expect([200, 409]).toContain(status);
       const acted = runs.filter((r) => r.status === 200 && (r.body.deleted.length > 0 || r.body.kept.length > 0));
       expect(acted).toHaveLength(1);
       expect(acted[0]!.body.kept).toEqual([]);
       expect(acted[0]!.body.deleted.map((d: Body) => d.tag).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `pr-${i}`).sort());
-      const deletes = await t.infrastructure.db.selectFrom('events').select('stream_id').where('type', '=', 'TagDeleted').where('stream_id', 'like', 'two/app:%').execute();
+      const deletes = await t.infrastructure.db
+        .selectFrom('events')
+        .select('stream_id')
+        .where('type', '=', 'TagDeleted')
+        .where('stream_id', 'like', 'two/app:%')
+        .execute();
       expect(deletes).toHaveLength(40);
     } finally {
       await Promise.all(apps.map(({ app }) => app.close()));

@@ -28,14 +28,26 @@ const request = async (path: string, init: RequestInit = {}): Promise<{ status: 
 };
 const putPolicy = (id: string, policy: unknown, headers: Record<string, string> = {}) =>
   request(`/v2/_policies/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(policy) });
-const eventCount = async () => Number((await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.infrastructure.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const history = async (name: string, tag: string): Promise<Body[]> => (await request(`/v2/${name}/_tags/${tag}/history`)).body.events;
 const current = async (name: string, tag: string): Promise<string | null> => {
   const res = await request(`/v2/${name}/_tags/${tag}`);
   return res.status === 200 ? res.body.target.digest : null;
 };
 const put = (name: string, tag: string, seed: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-  fetch(`${t.url}/v2/${name}/_tags/${tag}`, { method: 'PUT', headers: { 'content-type': TAG_MEDIA_TYPE, ...headers }, body: JSON.stringify({ ...tagObject(name, tag, seed), ...extra }) });
+  fetch(`${t.url}/v2/${name}/_tags/${tag}`, {
+    method: 'PUT',
+    headers: { 'content-type': TAG_MEDIA_TYPE, ...headers },
+    body: JSON.stringify({ ...tagObject(name, tag, seed), ...extra }),
+  });
 
 describe('bad policies', () => {
   it.each([
@@ -129,12 +141,21 @@ describe('immutable', () => {
       expect(error.detail.policy).toBe('api-releases');
     }
     expect((await request('/v2/shop/api/_tags/v1.0', { method: 'DELETE' })).body.errors[0].code).toBe('TAG_IMMUTABLE');
-    const restore = await request('/v2/shop/api/_tags/v1.0/restore', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1 }) });
+    const restore = await request('/v2/shop/api/_tags/v1.0/restore', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 1 }),
+    });
     expect(restore.status).toBe(200); // the current target: nothing to restore, nothing refused
     const batch = await request('/v2/_batch', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ operations: [{ op: 'create', name: 'shop/api', tag: 'other', target: target('x') }, { op: 'move', name: 'shop/api', tag: 'v1.0', target: target('y') }] }),
+      body: JSON.stringify({
+        operations: [
+          { op: 'create', name: 'shop/api', tag: 'other', target: target('x') },
+          { op: 'move', name: 'shop/api', tag: 'v1.0', target: target('y') },
+        ],
+      }),
     });
     expect(batch.status).toBe(409);
     expect(batch.body.errors[0]).toMatchObject({ code: 'TAG_IMMUTABLE', detail: { index: 1 } });
@@ -156,7 +177,11 @@ describe('protected', () => {
     expect((await request('/v2/shop/web/_tags/prod', { method: 'DELETE' })).status).toBe(428);
     expect((await putTag(t.url, 'shop/web', 'prod', 'b', { 'if-match': '"1"' })).status).toBe(200);
     expect((await putTag(t.url, 'shop/web', 'prod', 'b')).status).toBe(200);
-    const restore = await request('/v2/shop/web/_tags/prod/restore', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1 }) });
+    const restore = await request('/v2/shop/web/_tags/prod/restore', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 1 }),
+    });
     expect(restore.status).toBe(428);
     expect((await request('/v2/shop/web/_tags/prod', { method: 'DELETE', headers: { 'if-match': '"2"' } })).status).toBe(202);
   });
@@ -242,7 +267,16 @@ describe('expire and retain', () => {
     const { checkProjections } = await import('@tag-history/projections');
     const check = await checkProjections(t.infrastructure.db);
     expect(check.differences).toEqual([]);
-    expect(Number((await t.infrastructure.db.selectFrom('policies').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(4);
+    expect(
+      Number(
+        (
+          await t.infrastructure.db
+            .selectFrom('policies')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(4);
   });
 });
 
@@ -258,7 +292,11 @@ describe('with authentication', () => {
   it('only an administrator changes policies; anyone with a token reads them', async () => {
     const policy = JSON.stringify({ repositories: 'team/*', tags: 'v*', rule: 'immutable' });
     const write = async (token: string) =>
-      fetch(`${a.url}/v2/_policies/releases`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: policy });
+      fetch(`${a.url}/v2/_policies/releases`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: policy,
+      });
     expect((await write(await issuer.mint([push('team/app')]))).status).toBe(403);
     expect((await fetch(`${a.url}/v2/_policies/releases`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: policy })).status).toBe(401);
     expect((await write(await issuer.mint([catalog], {}, 'release-manager'))).status).toBe(201);

@@ -1,7 +1,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DistributionRegistry, eventually, freePort, skopeoCopy, skopeoDelete, startDistributionRegistry, watchConfig } from '../support/distribution-registry';
+import {
+  type DistributionRegistry,
+  eventually,
+  freePort,
+  skopeoCopy,
+  skopeoDelete,
+  startDistributionRegistry,
+  watchConfig,
+} from '../support/distribution-registry';
 import { buildImage } from '../support/oci-layout';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -114,21 +122,44 @@ describe('Harbor and Zot payloads, checked against the real registry', () => {
     expect((await post('harbor', push)).body).toEqual({ queued: 1, duplicates: 0, ignored: 0 });
     expect((await post('harbor', push)).body).toEqual({ queued: 0, duplicates: 1, ignored: 0 });
     await eventually('the recorded tag', async () => (await current('hb/app', 'latest')) === image.digest);
-    expect(await latestEvent('hb/app', 'latest')).toMatchObject({ type: 'TagCreated', actor: 'carol', provenance: { source: 'notification', notificationId: expect.stringMatching(/^sha256:/) } });
+    expect(await latestEvent('hb/app', 'latest')).toMatchObject({
+      type: 'TagCreated',
+      actor: 'carol',
+      provenance: { source: 'notification', notificationId: expect.stringMatching(/^sha256:/) },
+    });
     // A push by digest names the digest as its tag: it changes no tag.
     expect((await post('harbor', harbor('PUSH_ARTIFACT', 'hb/app', image.digest, image.digest, 'carol'))).body).toMatchObject({ queued: 0, ignored: 1 });
 
     await skopeoDelete(registry!, `hb/app@${image.digest}`, 'alice');
-    const cloudEvent = { specversion: '1.0', id: 'harbor-ce-1', requestid: 'req-1', source: '/projects/2/webhook/policies/15', type: 'harbor.artifact.deleted', operator: 'carol', data: push.event_data };
+    const cloudEvent = {
+      specversion: '1.0',
+      id: 'harbor-ce-1',
+      requestid: 'req-1',
+      source: '/projects/2/webhook/policies/15',
+      type: 'harbor.artifact.deleted',
+      operator: 'carol',
+      data: push.event_data,
+    };
     expect((await post('harbor', cloudEvent, { 'content-type': 'application/cloudevents+json' })).status).toBe(202);
     await eventually('the recorded tag', async () => (await current('hb/app', 'latest')) === null);
-    expect(await latestEvent('hb/app', 'latest')).toMatchObject({ type: 'TagDeleted', actor: 'carol', provenance: { notificationId: 'harbor-ce-1', requestId: 'req-1' } });
+    expect(await latestEvent('hb/app', 'latest')).toMatchObject({
+      type: 'TagDeleted',
+      actor: 'carol',
+      provenance: { notificationId: 'harbor-ce-1', requestId: 'req-1' },
+    });
   });
 
   it('records Zot CloudEvents in binary mode (ce-* headers) with the actor', async () => {
     const image = buildImage(images);
     await skopeoCopy(image.layout, registry!, 'zot/app:v1', 'bob');
-    const data = { name: 'zot/app', reference: 'v1', digest: image.digest, mediaType: image.mediaType, actor: { name: 'dave' }, request: { addr: '192.0.2.1:1', method: 'PUT' } };
+    const data = {
+      name: 'zot/app',
+      reference: 'v1',
+      digest: image.digest,
+      mediaType: image.mediaType,
+      actor: { name: 'dave' },
+      request: { addr: '192.0.2.1:1', method: 'PUT' },
+    };
     const ce = (id: string, type: string) => ({ 'ce-id': id, 'ce-type': type, 'ce-source': 'zotregistry.dev', 'ce-specversion': '1.0' });
     expect((await post('cloudevents', data, ce('zot-1', 'zotregistry.image.updated'))).body).toEqual({ queued: 1, duplicates: 0, ignored: 0 });
     await eventually('the recorded tag', async () => (await current('zot/app', 'v1')) === image.digest);

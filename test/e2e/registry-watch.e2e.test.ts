@@ -74,7 +74,11 @@ const current = async (name: string, tag: string): Promise<string | null> => {
 };
 const history = async (name: string, tag: string): Promise<Body[]> => (await json(`/v2/${name}/_tags/${tag}/history`)).body.events ?? [];
 const pendingChecks = async (): Promise<number> => {
-  const row = await infrastructure.db.selectFrom('registry_checks').select((eb) => eb.fn.countAll<number>().as('n')).where('done_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await infrastructure.db
+    .selectFrom('registry_checks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('done_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 };
 
@@ -112,8 +116,19 @@ describe('a real Distribution registry pushed to with skopeo', () => {
 
     const provenance = { source: 'notification', registry: config.host, notificationId: expect.any(String), requestId: expect.any(String) };
     expect((await history('demo/app', 'latest')).reverse()).toEqual([
-      expect.objectContaining({ type: 'TagCreated', target: expect.objectContaining({ digest: a.digest, mediaType: a.mediaType, size: a.size }), actor: 'alice', provenance }),
-      expect.objectContaining({ type: 'TagMoved', previous: expect.objectContaining({ digest: a.digest }), target: expect.objectContaining({ digest: b.digest }), actor: 'bob', provenance }),
+      expect.objectContaining({
+        type: 'TagCreated',
+        target: expect.objectContaining({ digest: a.digest, mediaType: a.mediaType, size: a.size }),
+        actor: 'alice',
+        provenance,
+      }),
+      expect.objectContaining({
+        type: 'TagMoved',
+        previous: expect.objectContaining({ digest: a.digest }),
+        target: expect.objectContaining({ digest: b.digest }),
+        actor: 'bob',
+        provenance,
+      }),
       expect.objectContaining({ type: 'TagDeleted', previous: expect.objectContaining({ digest: b.digest }), actor: 'alice', provenance }),
     ]);
     expect((await history('demo/app', 'v1')).reverse()).toEqual([
@@ -139,7 +154,7 @@ describe('a real Distribution registry pushed to with skopeo', () => {
     expect((await history('demo/del', 'two'))[0]).toMatchObject({ type: 'TagDeleted', actor: 'bob' });
   });
 
-  it('ends at the registry\'s own answer after two clients push one tag at once, 20 rounds', async () => {
+  it("ends at the registry's own answer after two clients push one tag at once, 20 rounds", async () => {
     for (let round = 0; round < 20; round++) {
       const [x, y] = [image(), image()];
       await Promise.all([skopeoCopy(x.layout, registry, 'demo/race:latest', 'alice'), skopeoCopy(y.layout, registry, 'demo/race:latest', 'bob')]);
@@ -181,7 +196,13 @@ describe('a real Distribution registry pushed to with skopeo', () => {
     // Periodic reconciling is off here: the restarted registry's first notification is what triggers it.
     expect(await current('demo/lost', 'latest')).toBe(e.digest);
     await skopeoCopy(image().layout, registry, 'demo/other:latest', 'alice');
-    await eventually('the missed changes', async () => (await current('demo/lost', 'latest')) === f.digest && (await current('demo/lost', 'new')) === f.digest && (await current('demo/lost', 'gone')) === null);
+    await eventually(
+      'the missed changes',
+      async () =>
+        (await current('demo/lost', 'latest')) === f.digest &&
+        (await current('demo/lost', 'new')) === f.digest &&
+        (await current('demo/lost', 'gone')) === null,
+    );
 
     const reconciled = { source: 'reconcile', registry: config.host };
     expect((await history('demo/lost', 'latest'))[0]).toMatchObject({ type: 'TagMoved', actor: `registry:${config.host}`, provenance: reconciled });
@@ -201,7 +222,7 @@ describe('a real Distribution registry pushed to with skopeo', () => {
     await startService();
   });
 
-  it('POST /v2/_reconcile (and the CLI\'s reconcile) runs one now and answers its counts', async () => {
+  it("POST /v2/_reconcile (and the CLI's reconcile) runs one now and answers its counts", async () => {
     await settled();
     const one = await json('/v2/_reconcile?repository=demo/race', { method: 'POST' });
     expect(one).toEqual({ status: 200, body: { repositories: 1, tags: 1, created: 0, moved: 0, deleted: 0, errors: 0 } });
@@ -220,8 +241,20 @@ describe('a real Distribution registry pushed to with skopeo', () => {
 
   it('refuses notifications without the token, and bad envelopes with 400', async () => {
     const send = (body: string, headers: Record<string, string>) =>
-      json('/v2/_notifications/distribution', { method: 'POST', headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', ...headers }, body });
-    const envelope = JSON.stringify({ events: [{ id: 'x', action: 'push', target: { repository: 'demo/app', tag: 'latest', digest: `sha256:${'a'.repeat(64)}`, mediaType: 'application/vnd.oci.image.manifest.v1+json' } }] });
+      json('/v2/_notifications/distribution', {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.docker.distribution.events.v1+json', ...headers },
+        body,
+      });
+    const envelope = JSON.stringify({
+      events: [
+        {
+          id: 'x',
+          action: 'push',
+          target: { repository: 'demo/app', tag: 'latest', digest: `sha256:${'a'.repeat(64)}`, mediaType: 'application/vnd.oci.image.manifest.v1+json' },
+        },
+      ],
+    });
     expect((await send(envelope, {})).status).toBe(401);
     expect((await send(envelope, { authorization: 'Bearer wrong' })).body.errors[0].code).toBe('UNAUTHORIZED');
     const bad = await send('{"events": "no"}', { authorization: `Bearer ${TOKEN}` });

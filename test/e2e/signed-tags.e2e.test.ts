@@ -36,7 +36,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const eventCount = async () => Number((await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.infrastructure.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const putSigned = (name: string, tag: string, body: unknown) =>
   fetch(`${t.url}/v2/${name}/_tags/${tag}`, { method: 'PUT', headers: { 'content-type': TAG_JWS_MEDIA_TYPE }, body: JSON.stringify(body) });
 

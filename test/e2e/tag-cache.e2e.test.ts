@@ -94,7 +94,14 @@ describe('current tags from memory, one instance', () => {
       const answer = async (headers: Record<string, string>) => {
         const res = await fetch(tagUrl(instance.url, 'same'), { headers: { ...(accept ? { accept } : {}), ...headers } });
         const h = (name: string) => res.headers.get(name);
-        return { status: res.status, type: h('content-type'), etag: h('etag'), vary: h('vary'), length: h('content-length'), body: accept?.endsWith('jws') ? '' : await res.text() };
+        return {
+          status: res.status,
+          type: h('content-type'),
+          etag: h('etag'),
+          vary: h('vary'),
+          length: h('content-length'),
+          body: accept?.endsWith('jws') ? '' : await res.text(),
+        };
       };
       expect(await answer({})).toEqual(await answer({ 'cache-control': 'no-cache' }));
     }
@@ -107,7 +114,10 @@ describe('current tags from memory, one instance', () => {
     const fresh = await fetch(tagUrl(instance.url, 'nc'), { headers: { 'cache-control': 'no-cache' } });
     expect(versionOf(fresh)).toBe(2);
     expect(((await fresh.json()) as { target: unknown }).target).toEqual(target('second'));
-    await eventually(() => fetch(tagUrl(instance.url, 'nc')), (res) => versionOf(res) === 2);
+    await eventually(
+      () => fetch(tagUrl(instance.url, 'nc')),
+      (res) => versionOf(res) === 2,
+    );
   });
 
   it('answers another writer at once to a read that names its position (Tag-History-Min-Position), also for a tag it holds', async () => {
@@ -125,11 +135,17 @@ describe('current tags from memory, one instance', () => {
     expect((await fetch(tagUrl(instance.url, 'gone'))).status).toBe(200);
     await elsewhere(del('gone'));
     expect((await fetch(tagUrl(instance.url, 'gone'), { headers: { 'cache-control': 'no-cache' } })).status).toBe(404);
-    await eventually(() => fetch(tagUrl(instance.url, 'gone')), (res) => res.status === 404);
+    await eventually(
+      () => fetch(tagUrl(instance.url, 'gone')),
+      (res) => res.status === 404,
+    );
     // And a tag first read as missing is seen once another writer creates it.
     expect((await fetch(tagUrl(instance.url, 'later'))).status).toBe(404);
     await elsewhere(put('later', 'y'));
-    await eventually(() => fetch(tagUrl(instance.url, 'later')), (res) => res.status === 200);
+    await eventually(
+      () => fetch(tagUrl(instance.url, 'later')),
+      (res) => res.status === 200,
+    );
   });
 
   it('answers 304 to an If-None-Match naming the current ETag, 200 to an older one', async () => {
@@ -144,9 +160,13 @@ describe('current tags from memory, one instance', () => {
     const stale = await fetch(tagUrl(instance.url, 'cond'), { headers: { 'if-none-match': '"1"' } });
     expect([stale.status, stale.headers.get('etag')]).toEqual([200, current]);
     // A past version has its own ETag, and the same rule.
-    const past = await fetch(`${tagUrl(instance.url, 'cond')}?position=${((await stale.json()) as { position: number }).position - 1}`, { headers: { 'if-none-match': '"1"' } });
+    const past = await fetch(`${tagUrl(instance.url, 'cond')}?position=${((await stale.json()) as { position: number }).position - 1}`, {
+      headers: { 'if-none-match': '"1"' },
+    });
     expect([past.status, past.headers.get('etag')]).toEqual([304, '"1"']);
-    const signed = await fetch(tagUrl(instance.url, 'cond'), { headers: { 'if-none-match': current, accept: 'application/vnd.docker.distribution.tag.v1+jws' } });
+    const signed = await fetch(tagUrl(instance.url, 'cond'), {
+      headers: { 'if-none-match': current, accept: 'application/vnd.docker.distribution.tag.v1+jws' },
+    });
     expect(signed.status).toBe(304);
   });
 
@@ -226,15 +246,24 @@ describeOnPostgres('current tags from memory, two instances (Postgres: PGlite is
     for (let i = 0; i < 10; i++) {
       const written = await putTag(a.url, 'cache/app', 'ab', `ab-${i}`);
       const version = versionOf(written);
-      await eventually(() => fetch(tagUrl(b.url, 'ab')), (res) => versionOf(res) === version);
+      await eventually(
+        () => fetch(tagUrl(b.url, 'ab')),
+        (res) => versionOf(res) === version,
+      );
     }
     expect((await fetch(tagUrl(a.url, 'ab'), { method: 'DELETE' })).status).toBeLessThan(300);
-    await eventually(() => fetch(tagUrl(b.url, 'ab')), (res) => res.status === 404);
+    await eventually(
+      () => fetch(tagUrl(b.url, 'ab')),
+      (res) => res.status === 404,
+    );
   });
 
   it('does not stay stale when the LISTEN connection drops', async () => {
     await putTag(a.url, 'cache/app', 'drop', 'before');
-    await eventually(() => fetch(tagUrl(b.url, 'drop')), (res) => versionOf(res) === 1);
+    await eventually(
+      () => fetch(tagUrl(b.url, 'drop')),
+      (res) => versionOf(res) === 1,
+    );
     const admin = new pg.Client({ connectionString: (infra.database.config.storage as { url: string }).url });
     await admin.connect();
     try {
@@ -244,13 +273,20 @@ describeOnPostgres('current tags from memory, two instances (Postgres: PGlite is
       );
       expect(rowCount).toBeGreaterThanOrEqual(2);
       await putTag(a.url, 'cache/app', 'drop', 'during');
-      await eventually(() => fetch(tagUrl(b.url, 'drop')), (res) => versionOf(res) === 2);
+      await eventually(
+        () => fetch(tagUrl(b.url, 'drop')),
+        (res) => versionOf(res) === 2,
+      );
       // Once listening again, B follows A's writes as before.
-      const listening = async () => (await admin.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %'`)).rows[0].n;
-      for (const deadline = Date.now() + VISIBLE_WITHIN_MS; (await listening()) < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+      const listening = async () =>
+        (await admin.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen %'`)).rows[0].n;
+      for (const deadline = Date.now() + VISIBLE_WITHIN_MS; (await listening()) < 2 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
       for (let i = 0; i < 5; i++) {
         const version = versionOf(await putTag(a.url, 'cache/app', 'drop', `after-${i}`));
-        await eventually(() => fetch(tagUrl(b.url, 'drop')), (res) => versionOf(res) === version);
+        await eventually(
+          () => fetch(tagUrl(b.url, 'drop')),
+          (res) => versionOf(res) === version,
+        );
       }
     } finally {
       await admin.end();

@@ -47,7 +47,15 @@ afterAll(() => t.close());
 
 const mediaType = (res: Response) => res.headers.get('content-type')?.split(';')[0] ?? null;
 const get = (path: string, accept?: string, method = 'GET') => fetch(`${t.url}${path}`, { method, headers: accept === undefined ? {} : { accept } });
-const eventCount = async () => Number((await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.infrastructure.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const b64 = (bytes: string | Buffer) => Buffer.from(bytes).toString('base64url');
 
 /** The tag object a verified statement stands for, in the shape of the +json answer. */
@@ -83,7 +91,10 @@ function verifyWithNodeCrypto(payload: Buffer, signature: Signature): boolean {
 /** The bytes signed, rebuilt from a pretty JWS document as Docker's libtrust does: first formatLength bytes, then formatTail. */
 function rebuildPretty(document: Buffer): { payload: Buffer; signatures: Signature[]; content: Record<string, unknown> } {
   const { signatures, ...content } = JSON.parse(document.toString('utf8')) as { signatures: Signature[] };
-  const { formatLength, formatTail } = JSON.parse(Buffer.from(signatures[0]!.protected, 'base64url').toString()) as { formatLength: number; formatTail: string };
+  const { formatLength, formatTail } = JSON.parse(Buffer.from(signatures[0]!.protected, 'base64url').toString()) as {
+    formatLength: number;
+    formatTail: string;
+  };
   return { payload: Buffer.concat([document.subarray(0, formatLength), Buffer.from(formatTail, 'base64url')]), signatures, content };
 }
 
@@ -134,7 +145,9 @@ describe('GET /v2/<name>/_tags/<tag> in three media types', () => {
       const res = await get(path, accept);
       expect(res.status).toBe(406);
       expect(res.headers.get('vary')).toBe('Accept');
-      expect(await res.json()).toEqual({ errors: [{ code: 'NOT_ACCEPTABLE', message: expect.stringContaining(JWS_TYPE), detail: { accept, offered: OFFERED } }] });
+      expect(await res.json()).toEqual({
+        errors: [{ code: 'NOT_ACCEPTABLE', message: expect.stringContaining(JWS_TYPE), detail: { accept, offered: OFFERED } }],
+      });
     }
     const missing = await get('/v2/team/app/_tags/missing', JWS_TYPE);
     expect({ status: missing.status, vary: missing.headers.get('vary') }).toEqual({ status: 404, vary: 'Accept' });
@@ -235,7 +248,11 @@ describe('point-in-time reads and _resolve, signed', () => {
       expect(expected).toMatchObject({ version: 2, target: target('p2') });
       const jwsRes = await get(path, JWS_TYPE);
       // Every tag answer carries its version's ETag (issue 12), a past version's too.
-      expect({ type: mediaType(jwsRes), etag: jwsRes.headers.get('etag'), vary: jwsRes.headers.get('vary') }).toEqual({ type: JWS_TYPE, etag: '"2"', vary: 'Accept' });
+      expect({ type: mediaType(jwsRes), etag: jwsRes.headers.get('etag'), vary: jwsRes.headers.get('vary') }).toEqual({
+        type: JWS_TYPE,
+        etag: '"2"',
+        vary: 'Accept',
+      });
       expect(await verifyWithJose((await jwsRes.json()) as GeneralJws)).toEqual(expected);
       const pretty = rebuildPretty(Buffer.from(await (await get(path, PRETTY_TYPE)).arrayBuffer()));
       const { payload, protectedHeader } = await flattenedVerify({ payload: b64(pretty.payload), ...pretty.signatures[0]! }, createLocalJWKSet(jwks));
@@ -259,9 +276,7 @@ describe('point-in-time reads and _resolve, signed', () => {
     expect(mediaType(pinned)).toBe(PRETTY_TYPE);
     const pretty = rebuildPretty(Buffer.from(await pinned.arrayBuffer()));
     expect(verifyWithNodeCrypto(pretty.payload, pretty.signatures[0]!)).toBe(true);
-    expect(tagOf(pretty.payload, decodeProtectedHeader(pretty.signatures[0]!))).toEqual(
-      await jsonAnswer(`/v2/team/pit/_tags/live?at=${times[1]}`),
-    );
+    expect(tagOf(pretty.payload, decodeProtectedHeader(pretty.signatures[0]!))).toEqual(await jsonAnswer(`/v2/team/pit/_tags/live?at=${times[1]}`));
 
     // The resolution document stays the default, and is all a reference without a tag has.
     const plain = await get('/v2/_resolve?reference=team/pit:live');
@@ -285,7 +300,8 @@ describe('client-signed tags in the signed answers, and PUT +prettyjws', () => {
     const formatLength = payload.length - 2;
     const formatTail = b64('\n}');
     const sign = new GeneralSign(new TextEncoder().encode(payload));
-    for (const s of signers) sign.addSignature(s.privateKey).setProtectedHeader({ alg: 'ES256', kid: 'alice', formatLength, formatTail, time: new Date().toISOString() });
+    for (const s of signers)
+      sign.addSignature(s.privateKey).setProtectedHeader({ alg: 'ES256', kid: 'alice', formatLength, formatTail, time: new Date().toISOString() });
     const { signatures } = await sign.sign();
     const document = `${payload.slice(0, formatLength)},\n   "signatures": ${JSON.stringify(signatures, null, 3).replace(/\n/g, '\n   ')}\n}`;
     return { document, payload };
@@ -319,7 +335,9 @@ describe('client-signed tags in the signed answers, and PUT +prettyjws', () => {
     const rebuilt = rebuildPretty(served);
     expect(rebuilt.payload.toString()).toBe(payload);
     expect(verifyWithNodeCrypto(rebuilt.payload, rebuilt.signatures[0]!)).toBe(true);
-    await expect(flattenedVerify({ payload: b64(rebuilt.payload), ...rebuilt.signatures[1]! }, createLocalJWKSet({ keys: [alice.jwk] }))).resolves.toBeDefined();
+    await expect(
+      flattenedVerify({ payload: b64(rebuilt.payload), ...rebuilt.signatures[1]! }, createLocalJWKSet({ keys: [alice.jwk] })),
+    ).resolves.toBeDefined();
     expect(rebuilt.signatures[1]).toEqual((JSON.parse(document) as { signatures: Signature[] }).signatures[0]);
   });
 
@@ -343,7 +361,11 @@ describe('client-signed tags in the signed answers, and PUT +prettyjws', () => {
     const putMixed = (body: string) => fetch(`${t.url}/v2/mixed/app/_tags/r`, { method: 'PUT', headers: { 'content-type': PRETTY_TYPE }, body });
     expect((await putMixed((await prettySigned(tagObject('mixed/app', 'r', 'one'))).document)).status).toBe(201);
     expect((await putMixed((await prettySigned(tagObject('mixed/app', 'r', 'two'))).document)).status).toBe(200);
-    const restore = await fetch(`${t.url}/v2/mixed/app/_tags/r/restore`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"version":1}' });
+    const restore = await fetch(`${t.url}/v2/mixed/app/_tags/r/restore`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"version":1}',
+    });
     expect(restore.status).toBe(200);
     const jws = (await (await get('/v2/mixed/app/_tags/r', JWS_TYPE)).json()) as GeneralJws;
     expect(jws.signatures).toHaveLength(1);
@@ -378,7 +400,12 @@ describe('client-signed tags in the signed answers, and PUT +prettyjws', () => {
     flipped[0] = flipped[0]! ^ 1;
     await refused('bad', PRETTY_TYPE, withSignature({ ...sig, signature: flipped.toString('base64url') }), 'SIGNATURE_INVALID');
     // A +jws whose signatures carry a format that does not fit its payload could never be served pretty.
-    await refused('bad', JWS_TYPE, JSON.stringify({ payload: b64(payload), signatures: [{ ...sig, protected: b64(JSON.stringify({ ...header, formatLength: 3 })) }] }), 'BODY_INVALID');
+    await refused(
+      'bad',
+      JWS_TYPE,
+      JSON.stringify({ payload: b64(payload), signatures: [{ ...sig, protected: b64(JSON.stringify({ ...header, formatLength: 3 })) }] }),
+      'BODY_INVALID',
+    );
     expect((await get('/v2/signed/app/_tags/bad')).status).toBe(404);
   });
 });

@@ -124,7 +124,6 @@ describe('health', () => {
   });
 });
 
-
 describe('bad input', () => {
   it('answers a body over 64 KiB with 413 and the OCI error body', async () => {
     const res = await fetch(`${t.url}/v2/big/app/_tags/v1`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(70_000) });

@@ -74,7 +74,9 @@ describe('transparency log', () => {
     const res = await fetch(`${t.url}/v2/_log/checkpoint`);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     const note = await res.text();
-    expect(note).toMatch(/^localhost\/tag-history\n\d+\n[A-Za-z0-9+/]{43}=\n\n\u2014 localhost\/tag-history \S+\n\u2014 localhost\/tag-history\/timestamp \S+\n$/u);
+    expect(note).toMatch(
+      /^localhost\/tag-history\n\d+\n[A-Za-z0-9+/]{43}=\n\n\u2014 localhost\/tag-history \S+\n\u2014 localhost\/tag-history\/timestamp \S+\n$/u,
+    );
     const keys = keyLines.trim().split('\n');
     expect(keys[0]).toMatch(/^localhost\/tag-history\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/);
     expect(keys[1]).toMatch(/^localhost\/tag-history\/timestamp\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/);
@@ -92,7 +94,12 @@ describe('transparency log', () => {
     const second = await checkpoint();
     const events = await t.infrastructure.db.selectFrom('events').select(['position', 'jws']).orderBy('position').execute();
     for (const e of events.filter((e) => e.position <= second.size)) {
-      const proof = (await (await fetch(`${t.url}/v2/_log/proof/inclusion?position=${e.position}`)).json()) as { leafIndex: number; treeSize: number; leafHash: string; hashes: string[] };
+      const proof = (await (await fetch(`${t.url}/v2/_log/proof/inclusion?position=${e.position}`)).json()) as {
+        leafIndex: number;
+        treeSize: number;
+        leafHash: string;
+        hashes: string[];
+      };
       expect(proof).toMatchObject({ position: e.position, leafIndex: e.position - 1, treeSize: second.size, leafHash: leafHash(e.jws).toString('base64') });
       verifyInclusion(proof.leafIndex, proof.treeSize, b64(proof.leafHash), proof.hashes.map(b64), second.root);
     }
@@ -114,7 +121,16 @@ describe('transparency log', () => {
 
   it('answers 400 PARAMETER_INVALID for sizes no checkpoint signed and positions outside them', async () => {
     const { size } = await checkpoint();
-    for (const query of [`inclusion?position=1&size=${size + 1000}`, `inclusion?position=${size + 1}`, 'inclusion?position=0', 'inclusion', 'inclusion?position=abc', `consistency?from=0&to=${size}`, `consistency?from=${size + 5}`, `consistency?from=2&to=${size + 1000}`]) {
+    for (const query of [
+      `inclusion?position=1&size=${size + 1000}`,
+      `inclusion?position=${size + 1}`,
+      'inclusion?position=0',
+      'inclusion',
+      'inclusion?position=abc',
+      `consistency?from=0&to=${size}`,
+      `consistency?from=${size + 5}`,
+      `consistency?from=2&to=${size + 1000}`,
+    ]) {
       const res = await fetch(`${t.url}/v2/_log/proof/${query}`);
       expect([query, res.status]).toEqual([query, 400]);
       expect(((await res.json()) as { errors: { code: string }[] }).errors[0]!.code).toBe('PARAMETER_INVALID');
@@ -162,9 +178,14 @@ describe('transparency log', () => {
       }
     };
     try {
-      const history = (await (await fetch(`${t.url}/v2/tl/proof/_tags/latest/history?proof=true`)).json()) as Proved & { events: { position: number; jws: string }[] };
+      const history = (await (await fetch(`${t.url}/v2/tl/proof/_tags/latest/history?proof=true`)).json()) as Proved & {
+        events: { position: number; jws: string }[];
+      };
       expect(history.events).toHaveLength(2);
-      check(history, history.events.map((e) => e.position));
+      check(
+        history,
+        history.events.map((e) => e.position),
+      );
       for (const e of history.events) expect(history.proof.inclusion.find((p) => p.position === e.position)!.leafHash).toBe(leafHash(e.jws).toString('base64'));
       const at = (await (await fetch(`${t.url}/v2/tl/proof/_tags/latest?at=${new Date().toISOString()}&proof=true`)).json()) as Proved & { position: number };
       check(at, [at.position]);
@@ -196,8 +217,18 @@ describe('audit catches attacks', () => {
     const state = stateDir();
     await moves('tl/edited', 3);
     expect((await audit(state, { repository: 'tl/edited' })).exit).toBe(0);
-    const victim = await t.infrastructure.db.selectFrom('events').select(['position', 'jws']).where('stream_id', 'like', '%tl/edited%').orderBy('position').limit(1).executeTakeFirstOrThrow();
-    const other = await t.infrastructure.db.selectFrom('events').select('jws').where('position', '=', victim.position + 1).executeTakeFirstOrThrow();
+    const victim = await t.infrastructure.db
+      .selectFrom('events')
+      .select(['position', 'jws'])
+      .where('stream_id', 'like', '%tl/edited%')
+      .orderBy('position')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const other = await t.infrastructure.db
+      .selectFrom('events')
+      .select('jws')
+      .where('position', '=', victim.position + 1)
+      .executeTakeFirstOrThrow();
     try {
       await t.infrastructure.db.updateTable('events').set({ jws: other.jws }).where('position', '=', victim.position).execute();
       const result = await audit(state, { repository: 'tl/edited' });
@@ -220,7 +251,11 @@ describe('audit catches attacks', () => {
     const row = await t.infrastructure.db.selectFrom('log_checkpoints').select('note').where('size', '=', cp.size).executeTakeFirstOrThrow();
     await loop().stop();
     try {
-      await t.infrastructure.db.updateTable('log_checkpoints').set({ note: `${forged}\n${signText(keys.checkpoint, forged)}\n` }).where('size', '=', cp.size).execute();
+      await t.infrastructure.db
+        .updateTable('log_checkpoints')
+        .set({ note: `${forged}\n${signText(keys.checkpoint, forged)}\n` })
+        .where('size', '=', cp.size)
+        .execute();
       const result = await audit(state);
       expect(result.exit).toBe(3);
       expect(result.output).toContain('fork: two different roots');
@@ -234,7 +269,18 @@ describe('audit catches attacks', () => {
 
   it('the database restored from an older dump (a rollback): exit 3', async () => {
     const state = stateDir();
-    const tables = ['events', 'streams', 'log_head', 'tags', 'tag_history', 'repositories', 'log_tree', 'log_tiles', 'log_checkpoints', 'log_cosignatures'] as const;
+    const tables = [
+      'events',
+      'streams',
+      'log_head',
+      'tags',
+      'tag_history',
+      'repositories',
+      'log_tree',
+      'log_tiles',
+      'log_checkpoints',
+      'log_cosignatures',
+    ] as const;
     await loop().stop();
     await moves('tl/rollback', 2);
     const dump = new Map<string, unknown[]>();
@@ -246,7 +292,11 @@ describe('audit catches attacks', () => {
       for (const table of tables) {
         await tx.deleteFrom(table).execute();
         const rows = dump.get(table)!;
-        for (let i = 0; i < rows.length; i += 500) await tx.insertInto(table).values(rows.slice(i, i + 500) as never).execute();
+        for (let i = 0; i < rows.length; i += 500)
+          await tx
+            .insertInto(table)
+            .values(rows.slice(i, i + 500) as never)
+            .execute();
       }
     });
     const result = await audit(state);

@@ -20,14 +20,27 @@ type PageElement = {
   querySelector(selector: string): PageElement | null;
   classList: { contains(name: string): boolean };
 };
-declare const document: { activeElement: PageElement | null; querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): { length: number } };
+declare const document: {
+  activeElement: PageElement | null;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): { length: number };
+};
 declare const location: { hash: string };
 declare const sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 declare const window: Record<string, unknown>;
 
 // Debian's chromium from apt (.ci/run installs it), never a downloaded browser.
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ARTIFACTS = join(__dirname, '../../test-artifacts/ui');
 const ROOT = join(__dirname, '../..');
 
@@ -54,7 +67,12 @@ function buildUi(): string {
 
 async function launch(): Promise<{ context: BrowserContext; page: Page; profile: string }> {
   const profile = mkdtempSync(join(tmpdir(), 'tag-history-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 900 },
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20_000);
   return { context, page, profile };
@@ -145,7 +163,12 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
     expect(lanes).toEqual(tags);
 
     const segments = await page.$$eval('svg.timeline .segment', (rs) =>
-      rs.map((r) => ({ tag: (r as unknown as PageElement).dataset.tag!, digest: (r as unknown as PageElement).dataset.digest!, open: (r as unknown as PageElement).dataset.to === '', fill: r.getAttribute('fill')! })),
+      rs.map((r) => ({
+        tag: (r as unknown as PageElement).dataset.tag!,
+        digest: (r as unknown as PageElement).dataset.digest!,
+        open: (r as unknown as PageElement).dataset.to === '',
+        fill: r.getAttribute('fill')!,
+      })),
     );
     const fills = new Map<string, Set<string>>();
     for (const s of segments) fills.set(s.digest, (fills.get(s.digest) ?? new Set()).add(s.fill));
@@ -158,9 +181,22 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
       expect(segments.filter((s) => s.tag === tag && s.open).map((s) => s.digest)).toEqual([now]);
     }
 
-    const markers = await page.$$eval('svg.timeline .marker', (ms) => ms.map((m) => ({ tag: (m as unknown as PageElement).dataset.tag!, type: (m as unknown as PageElement).dataset.type!, position: Number((m as unknown as PageElement).dataset.position) })));
+    const markers = await page.$$eval('svg.timeline .marker', (ms) =>
+      ms.map((m) => ({
+        tag: (m as unknown as PageElement).dataset.tag!,
+        type: (m as unknown as PageElement).dataset.type!,
+        position: Number((m as unknown as PageElement).dataset.position),
+      })),
+    );
     const events = (
-      await Promise.all(tags.map(async (tag) => (await getJson<{ events: { position: number; type: string }[] }>(`${t.url}/v2/team/app/_tags/${tag}/history`)).body.events.map((e) => ({ tag, ...e }))))
+      await Promise.all(
+        tags.map(async (tag) =>
+          (await getJson<{ events: { position: number; type: string }[] }>(`${t.url}/v2/team/app/_tags/${tag}/history`)).body.events.map((e) => ({
+            tag,
+            ...e,
+          })),
+        ),
+      )
     ).flat();
     expect(markers.map((m) => m.position).sort((a, b) => a - b)).toEqual(events.map((e) => e.position).sort((a, b) => a - b));
     for (const m of markers) expect(m.type).toBe(events.find((e) => e.position === m.position)!.type);
@@ -175,7 +211,9 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
     await open('#/r/team%2Fapp');
     const check = async () => {
       const at = await page.$eval('#cursor-targets', (table) => (table as unknown as PageElement).dataset.at!);
-      const shown = await page.$$eval('#cursor-targets tr[data-tag]', (trs) => trs.map((tr) => [(tr as unknown as PageElement).dataset.tag!, (tr as unknown as PageElement).dataset.digest!]));
+      const shown = await page.$$eval('#cursor-targets tr[data-tag]', (trs) =>
+        trs.map((tr) => [(tr as unknown as PageElement).dataset.tag!, (tr as unknown as PageElement).dataset.digest!]),
+      );
       expect(shown.length).toBe(8);
       for (const [tag, shownDigest] of shown) {
         const answer = await getJson<{ target: { digest: string } }>(`${t.url}/v2/team/app/_tags/${tag}?at=${encodeURIComponent(at)}`);
@@ -210,7 +248,13 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const el = document.activeElement as unknown as PageElement;
-      return { marker: el.classList.contains('marker'), tag: el.dataset.tag, actor: el.dataset.actor, position: el.dataset.position, label: el.getAttribute('aria-label') };
+      return {
+        marker: el.classList.contains('marker'),
+        tag: el.dataset.tag,
+        actor: el.dataset.actor,
+        position: el.dataset.position,
+        label: el.getAttribute('aria-label'),
+      };
     });
     expect(focused.marker).toBe(true);
     expect(await page.isVisible('#tooltip')).toBe(true);
@@ -226,7 +270,13 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
 
   it('shows a tag history table with restores, aliases and links to each event', async () => {
     await open('#/t/team%2Fapp/v1.3');
-    const rows = await page.$$eval('#history-table tbody tr', (trs) => trs.map((tr) => ({ version: Number((tr as unknown as PageElement).dataset.version), type: (tr as unknown as PageElement).dataset.type, text: tr.textContent })));
+    const rows = await page.$$eval('#history-table tbody tr', (trs) =>
+      trs.map((tr) => ({
+        version: Number((tr as unknown as PageElement).dataset.version),
+        type: (tr as unknown as PageElement).dataset.type,
+        text: tr.textContent,
+      })),
+    );
     const { body } = await getJson<{ events: { version: number; type: string }[] }>(`${t.url}/v2/team/app/_tags/v1.3/history`);
     expect(rows.map((r) => [r.version, r.type])).toEqual(body.events.map((e) => [e.version, e.type]));
     expect(rows.map((r) => r.type)).toEqual(['TagRestored', 'TagDeleted', 'TagCreated']);
@@ -243,7 +293,9 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
   it('shows every tag that ever pointed at a digest, with its intervals', async () => {
     const d = demoDigest('app-1.2');
     await open(`#/d/team%2Fapp/${encodeURIComponent(d)}`);
-    const rows = await page.$$eval('#digest-table tbody tr', (trs) => trs.map((tr) => [(tr as unknown as PageElement).dataset.tag, (tr as unknown as PageElement).dataset.open]));
+    const rows = await page.$$eval('#digest-table tbody tr', (trs) =>
+      trs.map((tr) => [(tr as unknown as PageElement).dataset.tag, (tr as unknown as PageElement).dataset.open]),
+    );
     const { body } = await getJson<{ tags: { tag: string; intervals: { to: unknown }[] }[] }>(`${t.url}/v2/team/app/_digests/${d}/tags?history=true`);
     expect(rows).toEqual(body.tags.flatMap((x) => x.intervals.map((i) => [x.tag, i.to ? 'false' : 'true'])));
     // stable went to 1.2 twice (the release and the rollback).
@@ -255,7 +307,9 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
     const position = await positionOf('stable', 3);
     await open(`#/e/${position}`);
     expect(await page.getAttribute('#badge', 'data-verified')).toBe('true');
-    const checks = await page.$$eval('#checks li', (lis) => lis.map((li) => [(li as unknown as PageElement).dataset.check, (li as unknown as PageElement).dataset.ok]));
+    const checks = await page.$$eval('#checks li', (lis) =>
+      lis.map((li) => [(li as unknown as PageElement).dataset.check, (li as unknown as PageElement).dataset.ok]),
+    );
     expect(checks).toEqual([
       ['Signature', 'true'],
       ['Row matches the signed payload', 'true'],
@@ -266,7 +320,9 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
     await shot('event-verified');
 
     // The row says another target than the one signed.
-    await sql`update events set data = jsonb_set(data, '{target,digest}', to_jsonb(${digest('evil')}::text)) where position = ${position}`.execute(t.infrastructure.db);
+    await sql`update events set data = jsonb_set(data, '{target,digest}', to_jsonb(${digest('evil')}::text)) where position = ${position}`.execute(
+      t.infrastructure.db,
+    );
     await open(`#/e/${position}`);
     expect(await page.getAttribute('#badge', 'data-verified')).toBe('false');
     expect(await page.getAttribute('#checks li[data-check="Signature"]', 'data-ok')).toBe('true');
@@ -289,7 +345,7 @@ describeInBrowser('the audit page in a real browser (chromium)', () => {
 
   it('shows a new move live, without a reload', async () => {
     await open('#/r/team%2Fapp');
-    await page.evaluate(() => ((window.marked = true)));
+    await page.evaluate(() => (window.marked = true));
     const response = await putTag(t.url, 'team/app', 'latest', 'live-move');
     expect(response.status).toBe(200);
     const position = ((await response.json()) as { events: { position: number }[] }).events[0]!.position;

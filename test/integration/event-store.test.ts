@@ -78,7 +78,10 @@ describe('the write path', () => {
   it('keeps one write whose data the database refuses from failing the others of its round', async () => {
     // U+0000 cannot be stored in jsonb: the whole round fails, and each write then runs alone.
     const bad = { ...put('nul/app', 'bad', 'x'), data: { repository: 'nul/app', tag: 'bad', target: { ...target('x'), mediaType: 'a\u0000b' } } } as TagCommand;
-    const results = await Promise.allSettled([...Array.from({ length: 20 }, (_, i) => write(infra.eventStore, put('nul/app', `good${i}`, 'x'))), write(infra.eventStore, bad)]);
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 20 }, (_, i) => write(infra.eventStore, put('nul/app', `good${i}`, 'x'))),
+      write(infra.eventStore, bad),
+    ]);
     expect(results.slice(0, 20).filter((r) => r.status === 'rejected')).toEqual([]);
     expect(results[20]!.status).toBe('rejected');
   });

@@ -105,7 +105,9 @@ async function slowAppend(storage: { kind: string; url?: string }, repository: s
     const data = { repository, tag, target: target(tag) };
     const batch = {
       streams: [{ id: stream, expected: 0, version: 1, lastHash: 'sha256:slow', snapshot: { version: 1, target: data.target } }],
-      events: [{ i: 1, stream, version: 1, type: 'TagCreated', data, actor: 'slow', time: new Date().toISOString(), jws: 'unsigned', hash: 'sha256:slow', prev: null }],
+      events: [
+        { i: 1, stream, version: 1, type: 'TagCreated', data, actor: 'slow', time: new Date().toISOString(), jws: 'unsigned', hash: 'sha256:slow', prev: null },
+      ],
       keys: [],
     };
     await client.query('begin');

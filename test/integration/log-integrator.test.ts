@@ -43,11 +43,11 @@ describe('the integrator', () => {
     const edited = Buffer.from(tile.hashes);
     edited[40]! ^= 1;
     await db.updateTable('log_tiles').set({ hashes: edited }).where('level', '=', 0).where('index', '=', 0).execute();
-    expect((await verifyTree(db)).problems).toContain('tile 0/0 differs from the log\'s');
+    expect((await verifyTree(db)).problems).toContain("tile 0/0 differs from the log's");
     await db.updateTable('log_tiles').set({ hashes: tile.hashes }).where('level', '=', 0).where('index', '=', 0).execute();
   });
 
-  it('proofs from tiles kept in memory while the tree grows past them are a cold reader\'s, and verify against every checkpoint', async () => {
+  it("proofs from tiles kept in memory while the tree grows past them are a cold reader's, and verify against every checkpoint", async () => {
     const db = t.infrastructure.db;
     const b64 = (h: string) => Buffer.from(h, 'base64');
     const warm = new LogReader(db);
@@ -78,7 +78,7 @@ describe('the integrator', () => {
       await Promise.all(Array.from({ length: 10 }, (_, j) => putTag(t.url, 'race/app', `t${j}`, `w${i + j}`)));
     }
     const integrator = new LogIntegrator(db, t.infrastructure.logKeys, () => new Date(), 23, tiles);
-    for (let added = 1; added > 0; ) {
+    for (let added = 1; added > 0;) {
       ({ added } = await integrator.integrate());
       const signed = await db.selectFrom('log_checkpoints').select(['size', 'root']).orderBy('size', 'desc').limit(1).executeTakeFirstOrThrow();
       if (added > 0) await prove(Number(signed.size), Buffer.from(signed.root));

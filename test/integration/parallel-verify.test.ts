@@ -28,12 +28,34 @@ beforeAll(async () => {
     };
     const signed = await signEvent(infra.key, payload);
     hashes.set(stream, signed.hash);
-    rows.push({ position: i + 1, stream_id: stream, version, type: payload.type, data: JSON.stringify(payload.data), actor: payload.actor, recorded_at: payload.time, jws: signed.jws, hash: signed.hash, prev_hash: payload.prev });
+    rows.push({
+      position: i + 1,
+      stream_id: stream,
+      version,
+      type: payload.type,
+      data: JSON.stringify(payload.data),
+      actor: payload.actor,
+      recorded_at: payload.time,
+      jws: signed.jws,
+      hash: signed.hash,
+      prev_hash: payload.prev,
+    });
   }
-  for (let i = 0; i < rows.length; i += 500) await infra.db.insertInto('events').values(rows.slice(i, i + 500) as never[]).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await infra.db
+      .insertInto('events')
+      .values(rows.slice(i, i + 500) as never[])
+      .execute();
   await infra.db
     .insertInto('streams')
-    .values([...hashes].map(([stream_id, last_hash]) => ({ stream_id, last_hash, version: Math.max(...rows.filter((r) => r.stream_id === stream_id).map((r) => r.version as number)), snapshot: '{}' })) as never)
+    .values(
+      [...hashes].map(([stream_id, last_hash]) => ({
+        stream_id,
+        last_hash,
+        version: Math.max(...rows.filter((r) => r.stream_id === stream_id).map((r) => r.version as number)),
+        snapshot: '{}',
+      })) as never,
+    )
     .execute();
   await sql`update log_head set position = ${EVENTS}`.execute(infra.db);
   await tamper();
@@ -64,10 +86,31 @@ async function tamper(): Promise<void> {
 }
 
 async function sequentialVerification(repository?: string) {
-  const rows = await infra.db.selectFrom('events').selectAll().$if(repository !== undefined, (q) => q.where(sql`data->>'repository'`, '=', repository)).orderBy('position').execute();
+  const rows = await infra.db
+    .selectFrom('events')
+    .selectAll()
+    .$if(repository !== undefined, (q) => q.where(sql`data->>'repository'`, '=', repository))
+    .orderBy('position')
+    .execute();
   const keys = await infra.db.selectFrom('signing_keys').select(['kid', 'public_jwk', 'valid_from', 'valid_until']).execute();
-  const verifier = new LogVerifier(new KeyRing(keys.map((k) => ({ kid: k.kid, jwk: k.public_jwk as never, validFrom: k.valid_from, validUntil: k.valid_until }))), repository === undefined);
-  await verifier.add(rows.map((r): RecordedEvent => ({ position: r.position, streamId: r.stream_id, version: r.version, type: r.type, data: r.data, actor: r.actor, recordedAt: r.recorded_at, jws: r.jws, hash: r.hash, prevHash: r.prev_hash })));
+  const verifier = new LogVerifier(
+    new KeyRing(keys.map((k) => ({ kid: k.kid, jwk: k.public_jwk as never, validFrom: k.valid_from, validUntil: k.valid_until }))),
+    repository === undefined,
+  );
+  await verifier.add(
+    rows.map((r): RecordedEvent => ({
+      position: r.position,
+      streamId: r.stream_id,
+      version: r.version,
+      type: r.type,
+      data: r.data,
+      actor: r.actor,
+      recordedAt: r.recorded_at,
+      jws: r.jws,
+      hash: r.hash,
+      prevHash: r.prev_hash,
+    })),
+  );
   const streams = await infra.db.selectFrom('streams').select(['stream_id', 'version', 'last_hash']).where('version', '>', 0).execute();
   streams.sort((a, b) => (a.stream_id < b.stream_id ? -1 : 1));
   return verifier.finish({ streams: streams.map((s) => ({ stream: s.stream_id, version: s.version, hash: s.last_hash })), lastPosition: EVENTS });

@@ -92,7 +92,12 @@ async function write(store: EventStore, count: number, round: string): Promise<v
   for (let i = 0; i < count; i += 10) {
     await Promise.all(
       Array.from({ length: Math.min(10, count - i) }, (_, j) =>
-        executeTagCommand(store, j === 9 ? { type: 'DeleteTag', data: { repository: 'pl/app', tag: 't0' } } : put('pl/app', `t${j}`, `${round}-${i + j}`), { actor: j % 2 ? 'alice' : 'bob' }, () => new Date()),
+        executeTagCommand(
+          store,
+          j === 9 ? { type: 'DeleteTag', data: { repository: 'pl/app', tag: 't0' } } : put('pl/app', `t${j}`, `${round}-${i + j}`),
+          { actor: j % 2 ? 'alice' : 'bob' },
+          () => new Date(),
+        ),
       ),
     );
   }
@@ -145,7 +150,13 @@ describe('the partitioned log (migration 0011)', () => {
     }
     // 120 events past 200, 50 to a partition, and a whole partition of room kept ahead: [201, 251) ... [351, 401).
     await extendLogPartitions(connection.db);
-    expect((await partitions(connection)).map((p) => p.name)).toEqual(['events_from_1', 'events_from_201', 'events_from_251', 'events_from_301', 'events_from_351']);
+    expect((await partitions(connection)).map((p) => p.name)).toEqual([
+      'events_from_1',
+      'events_from_201',
+      'events_from_251',
+      'events_from_301',
+      'events_from_351',
+    ]);
     await integrator.integrateAll();
     const verified = await verifyLog(connection.db);
     expect(verified.broken).toEqual([]);

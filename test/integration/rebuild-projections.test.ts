@@ -30,7 +30,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant('restore' as const),
       repo,
       tag,
-      by: fc.oneof(fc.record({ version: fc.integer({ min: 1, max: 8 }) }), seed.map((s) => ({ digest: digest(s) }))),
+      by: fc.oneof(
+        fc.record({ version: fc.integer({ min: 1, max: 8 }) }),
+        seed.map((s) => ({ digest: digest(s) })),
+      ),
     }),
     weight: 2,
   },
@@ -78,7 +81,10 @@ describe('projection rebuild', () => {
       }),
       { numRuns: 8 },
     );
-    const events = await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const events = await t.infrastructure.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const types = await t.infrastructure.db.selectFrom('events').select('type').distinct().execute();
     expect(types.map((r) => r.type).sort()).toEqual(['TagCreated', 'TagDeleted', 'TagMoved', 'TagRestored']);
 

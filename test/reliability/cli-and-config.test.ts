@@ -26,15 +26,30 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const run = (file: string, args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [file, ...args], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 120_000 });
+const run = (file: string, args: string[], extra: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, [file, ...args], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 120_000 });
 
 describe('the tag-history bin', () => {
   it('--help lists every command with every one of its options', () => {
     const { status, stdout } = run(BIN, ['--help']);
     expect(status).toBe(0);
     const flat = stdout.replace(/\s+/g, ' ');
-    const leaves = cli().commands.flatMap((c) => (c.commands.length ? c.commands.map((s) => [`${c.name()} ${s.name()}`, s] as const) : [[c.name(), c] as const]));
-    expect(leaves.map(([name]) => name)).toEqual(['migrate', 'rebuild-projections', 'check-projections', 'verify-log', 'rotate-key', 'seed-demo', 'verify-export', 'audit', 'gc referenced', 'gc sweep', 'reconcile']);
+    const leaves = cli().commands.flatMap((c) =>
+      c.commands.length ? c.commands.map((s) => [`${c.name()} ${s.name()}`, s] as const) : [[c.name(), c] as const],
+    );
+    expect(leaves.map(([name]) => name)).toEqual([
+      'migrate',
+      'rebuild-projections',
+      'check-projections',
+      'verify-log',
+      'rotate-key',
+      'seed-demo',
+      'verify-export',
+      'audit',
+      'gc referenced',
+      'gc sweep',
+      'reconcile',
+    ]);
     for (const [name, command] of leaves) {
       expect(flat).toContain(` ${name} `);
       for (const option of command.options) expect(flat).toContain(option.flags);

@@ -38,7 +38,10 @@ const command: fc.Arbitrary<TagCommand> = fc.oneof(
   }),
   fc.record({
     type: fc.constant('DeleteTag' as const),
-    data: fc.record({ repository: fc.constant(repository), tag: fc.constant(tag), expectedVersion: fc.integer({ min: 0, max: 12 }) }, { requiredKeys: ['repository', 'tag'] }),
+    data: fc.record(
+      { repository: fc.constant(repository), tag: fc.constant(tag), expectedVersion: fc.integer({ min: 0, max: 12 }) },
+      { requiredKeys: ['repository', 'tag'] },
+    ),
   }),
 );
 

@@ -18,7 +18,10 @@ const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$|^sha512:[0-9a-f]{128}$/;
 const chars = fc.constantFrom(...'aZ09._-_/:@%?#&=+ \\"\'{}[]~é\u0000'.split(''), '..', '%2F', '%00', '__');
-const junk = fc.oneof(fc.string({ maxLength: 40 }), fc.array(chars, { maxLength: 30 }).map((a) => a.join('')));
+const junk = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.array(chars, { maxLength: 30 }).map((a) => a.join('')),
+);
 
 // What an HTTP client can put in a header value at all.
 const headerJunk = junk.filter((s) => /^[\t\x20-\x7e\x80-\xff]*$/.test(s));
@@ -27,7 +30,10 @@ const badName = fc.oneof(
   junk.filter((s) => !(NAME.test(s) && s.length <= 255)),
   fc.constantFrom('App', 'a//b', 'a/', '-a', 'a__-b', 'a/../b', 'a'.repeat(256), 'UPPER/case'),
 );
-const badTag = fc.oneof(junk.filter((s) => s !== '' && !TAG.test(s)), fc.constantFrom('-x', '.x', 'x'.repeat(129), 'a/b'));
+const badTag = fc.oneof(
+  junk.filter((s) => s !== '' && !TAG.test(s)),
+  fc.constantFrom('-x', '.x', 'x'.repeat(129), 'a/b'),
+);
 const badDigest = fc.oneof(
   junk.filter((s) => !DIGEST.test(s)),
   fc.constantFrom(`sha256:${'F'.repeat(64)}`, `sha256:${'a'.repeat(63)}`, `md5:${'a'.repeat(32)}`, `sha512:${'a'.repeat(64)}`, 'sha256:', ''),
@@ -42,14 +48,29 @@ const malformed = fc.oneof(
   fc.record({ broken: fc.constant('name'), name: badName }),
   fc.record({ broken: fc.constant('tag'), tag: badTag }),
   fc.record({ broken: fc.constant('digest'), digest: badDigest }),
-  fc.record({ broken: fc.constant('content-type'), contentType: headerJunk.filter((s) => !/^\s*application\/(json|vnd\.docker\.distribution\.tag\.v1\+json)\s*(;|$)/i.test(s)) }),
+  fc.record({
+    broken: fc.constant('content-type'),
+    contentType: headerJunk.filter((s) => !/^\s*application\/(json|vnd\.docker\.distribution\.tag\.v1\+json)\s*(;|$)/i.test(s)),
+  }),
   fc.record({ broken: fc.constant('if-match'), ifMatch: badIfMatch }),
   fc.record({ broken: fc.constant('if-none-match'), ifNoneMatch: headerJunk.filter((s) => s.trim() !== '*') }),
   fc.record({ broken: fc.constant('body-json'), body: fc.json() }),
   fc.record({ broken: fc.constant('body-bytes'), body: junk }),
   fc.record({ broken: fc.constant('body-fields'), fields: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue(), { minKeys: 1, maxKeys: 3 }) }),
-  fc.record({ broken: fc.constant('size'), size: fc.oneof(fc.integer({ max: -1 }), fc.double().filter((d) => !Number.isInteger(d)), fc.string(), fc.constant(null)) }),
-  fc.record({ broken: fc.constant('other-method'), method: fc.constantFrom('GET', 'DELETE', 'POST', 'PATCH', 'HEAD', 'OPTIONS'), name: fc.oneof(badName, fc.constant('fuzz/app')) }),
+  fc.record({
+    broken: fc.constant('size'),
+    size: fc.oneof(
+      fc.integer({ max: -1 }),
+      fc.double().filter((d) => !Number.isInteger(d)),
+      fc.string(),
+      fc.constant(null),
+    ),
+  }),
+  fc.record({
+    broken: fc.constant('other-method'),
+    method: fc.constantFrom('GET', 'DELETE', 'POST', 'PATCH', 'HEAD', 'OPTIONS'),
+    name: fc.oneof(badName, fc.constant('fuzz/app')),
+  }),
   fc.record({ broken: fc.constant('resolve'), reference: junk }),
   fc.record({ broken: fc.constant('path'), path: junk }),
 );
@@ -57,7 +78,8 @@ const malformed = fc.oneof(
 type Malformed = { broken: string } & Record<string, unknown>;
 
 // Percent-encodes what would change the URL's structure, keeping "/" in names so that it reaches the router as sent.
-const encode = (s: string, keepSlash: boolean) => [...s].map((c) => (/[A-Za-z0-9._~-]/.test(c) || (keepSlash && c === '/') ? c : encodeURIComponent(c).replace(/!/g, '%21'))).join('');
+const encode = (s: string, keepSlash: boolean) =>
+  [...s].map((c) => (/[A-Za-z0-9._~-]/.test(c) || (keepSlash && c === '/') ? c : encodeURIComponent(c).replace(/!/g, '%21'))).join('');
 
 function toRequest(m: Malformed): { method: string; path: string; headers: Record<string, string>; body?: string } {
   const name = (m.name as string | undefined) ?? 'fuzz/app';
@@ -117,7 +139,10 @@ describe('fuzzing: the HTTP API with malformed input', () => {
       }),
       { numRuns: Number(process.env.RELIABILITY_FUZZ_RUNS ?? 3000) },
     );
-    const { count } = await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const { count } = await t.infrastructure.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     report('fuzz HTTP', { 'inputs tried': tried, 'events stored': Number(count), statuses: JSON.stringify(statuses) });
     expect(Number(count)).toBe(0);
   });
@@ -130,17 +155,21 @@ const unstorable = fc.oneof(
 );
 const D = digest('fuzz-pin');
 type Slot = (bad: unknown) => { method: string; path: string; headers: Record<string, string>; body: string };
-const tagPut = (patch: (o: Record<string, any>, bad: unknown) => void): Slot => (bad) => {
-  const object: Record<string, any> = { name: 'fuzz/app', tag: 'v1', target: { ...validTarget } };
-  patch(object, bad);
-  return { method: 'PUT', path: '/v2/fuzz/app/_tags/v1', headers: { 'content-type': TAG_MEDIA_TYPE }, body: JSON.stringify(object) };
-};
-const jsonWrite = (method: string, path: string, body: (bad: unknown) => unknown): Slot => (bad) => ({
-  method,
-  path,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body(bad)),
-});
+const tagPut =
+  (patch: (o: Record<string, any>, bad: unknown) => void): Slot =>
+  (bad) => {
+    const object: Record<string, any> = { name: 'fuzz/app', tag: 'v1', target: { ...validTarget } };
+    patch(object, bad);
+    return { method: 'PUT', path: '/v2/fuzz/app/_tags/v1', headers: { 'content-type': TAG_MEDIA_TYPE }, body: JSON.stringify(object) };
+  };
+const jsonWrite =
+  (method: string, path: string, body: (bad: unknown) => unknown): Slot =>
+  (bad) => ({
+    method,
+    path,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body(bad)),
+  });
 /** Every string field of every write body. */
 const bodySlots: Slot[] = [
   tagPut((o, bad) => (o.name = bad)),
@@ -214,7 +243,10 @@ function hardenedRequest(h: Record<string, any>): { request: ReturnType<typeof t
 
 describe('fuzzing: unstorable strings, repeated parameters and deep nesting in every field and parameter', () => {
   it('refuses them all with a 4xx OCI error and stores nothing', async () => {
-    const before = await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const before = await t.infrastructure.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     const statuses: Record<string, number> = {};
     let tried = 0;
     await fc.assert(
@@ -232,8 +264,15 @@ describe('fuzzing: unstorable strings, repeated parameters and deep nesting in e
       }),
       { numRuns: Number(process.env.RELIABILITY_FUZZ_RUNS ?? 3000) },
     );
-    const after = await t.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-    report('fuzz HTTP, unstorable input', { 'inputs tried': tried, 'events stored': Number(after.count) - Number(before.count), statuses: JSON.stringify(statuses) });
+    const after = await t.infrastructure.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    report('fuzz HTTP, unstorable input', {
+      'inputs tried': tried,
+      'events stored': Number(after.count) - Number(before.count),
+      statuses: JSON.stringify(statuses),
+    });
     expect(Number(after.count)).toBe(Number(before.count));
   });
 });
@@ -241,7 +280,15 @@ describe('fuzzing: unstorable strings, repeated parameters and deep nesting in e
 describe('with bearer tokens: percent-encoded markers, and one tenant attacking while another writes', () => {
   let a: TestApp;
   let tokens: { seed: string; pullDelete: string; alice: string; bob: string };
-  const events = async () => Number((await a.infrastructure.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const events = async () =>
+    Number(
+      (
+        await a.infrastructure.db
+          .selectFrom('events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   beforeAll(async () => {
     const issuer = await createTokenIssuer();
     a = await startTestApp({ access: { tokens: TokenVerifier.open(issuer.config), trust: TrustPolicy.empty } });
@@ -252,12 +299,26 @@ describe('with bearer tokens: percent-encoded markers, and one tenant attacking 
       bob: await issuer.mint([push('fuzz/bob')], {}, 'bob'),
     };
     expect((await putTag(a.url, 'fuzz/app', 'v1', 'seed', { authorization: `Bearer ${tokens.seed}` })).status).toBe(201);
-    const pinned = await fetch(`${a.url}/v2/fuzz/app/_pins/${D}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.seed}` }, body: '{"reason":"kept"}' });
+    const pinned = await fetch(`${a.url}/v2/fuzz/app/_pins/${D}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.seed}` },
+      body: '{"reason":"kept"}',
+    });
     expect(pinned.status).toBe(201);
   });
   afterAll(() => a.close());
 
-  const routes = ['_tags/v1', '_tags/v1/history', '_tags/v1/aliases', '_tags/v1/restore', `_pins/${D}`, '_pins', `_digests/${D}/tags`, '_oci/tag-history/v1', 'tags/list'];
+  const routes = [
+    '_tags/v1',
+    '_tags/v1/history',
+    '_tags/v1/aliases',
+    '_tags/v1/restore',
+    `_pins/${D}`,
+    '_pins',
+    `_digests/${D}/tags`,
+    '_oci/tag-history/v1',
+    'tags/list',
+  ];
   const encoded = fc.record({
     route: fc.nat(routes.length - 1),
     method: fc.constantFrom('GET', 'PUT', 'DELETE', 'POST'),
@@ -328,8 +389,20 @@ describe('with bearer tokens: percent-encoded markers, and one tenant attacking 
     // the CPU of the one process they share with him (client and server here), so here only his success is checked.
     stop = false;
     const flooders = [
-      loop('pin', (i) => fetch(`${a.url}/v2/fuzz/alice/_pins/${digest(`p${i}`)}`, { method: 'PUT', headers: auth, body: i % 2 ? '{"reason":"x\\u0000"}' : '{"reason":"\\ud800"}' })),
-      loop('deep', () => fetch(`${a.url}/v2/fuzz/alice/_tags/d`, { method: 'PUT', headers: auth, body: `{"name":"fuzz/alice","tag":"d","target":${'['.repeat(30_000)}${']'.repeat(30_000)}}` })),
+      loop('pin', (i) =>
+        fetch(`${a.url}/v2/fuzz/alice/_pins/${digest(`p${i}`)}`, {
+          method: 'PUT',
+          headers: auth,
+          body: i % 2 ? '{"reason":"x\\u0000"}' : '{"reason":"\\ud800"}',
+        }),
+      ),
+      loop('deep', () =>
+        fetch(`${a.url}/v2/fuzz/alice/_tags/d`, {
+          method: 'PUT',
+          headers: auth,
+          body: `{"name":"fuzz/alice","tag":"d","target":${'['.repeat(30_000)}${']'.repeat(30_000)}}`,
+        }),
+      ),
     ];
     const flooded = await bob(30, 'flood');
     stop = true;

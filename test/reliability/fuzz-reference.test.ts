@@ -89,7 +89,10 @@ describe('fuzzing: the reference grammar', () => {
       fc.tuple(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), fc.constantFrom('.io', '.com')).map(([a, b]) => a + b),
     );
     const reference = fc.record({
-      domain: fc.option(fc.tuple(domain, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined })).map(([d, p]) => (p ? `${d}:${p}` : d)), { nil: undefined }),
+      domain: fc.option(
+        fc.tuple(domain, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined })).map(([d, p]) => (p ? `${d}:${p}` : d)),
+        { nil: undefined },
+      ),
       path: fc.array(component, { minLength: 1, maxLength: 4 }).map((c) => c.join('/')),
       tag: fc.option(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/), { nil: undefined }),
       digest: fc.option(fc.constantFrom(sha256, sha512, `sha256:${hex(64, '0')}`), { nil: undefined }),
@@ -105,7 +108,13 @@ describe('fuzzing: the reference grammar', () => {
         tried++;
         const input = `${name}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
         const parsed = parseReference(input);
-        expect(parsed).toEqual({ ...(r.domain ? { domain: r.domain } : {}), path: r.path, name, ...(r.tag ? { tag: r.tag } : {}), ...(r.digest ? { digest: r.digest } : {}) });
+        expect(parsed).toEqual({
+          ...(r.domain ? { domain: r.domain } : {}),
+          path: r.path,
+          name,
+          ...(r.tag ? { tag: r.tag } : {}),
+          ...(r.digest ? { digest: r.digest } : {}),
+        });
       }),
       { numRuns: 2000 },
     );
@@ -117,22 +126,28 @@ describe('fuzzing: the reference grammar', () => {
     let tried = 0;
     let accepted = 0;
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(alphabet, { maxLength: 30 }).map((a) => a.join(''))), (input) => {
-        tried++;
-        let parsed;
-        try {
-          parsed = parseReference(input);
-        } catch (error) {
-          expect(error).toBeInstanceOf(TagHistoryError);
-          expect(['NAME_INVALID', 'TAG_INVALID', 'DIGEST_INVALID']).toContain((error as TagHistoryError).code);
-          return;
-        }
-        accepted++;
-        const match = REFERENCE.exec(input);
-        expect(match).not.toBeNull();
-        expect(match![1]!.length).toBeLessThanOrEqual(255);
-        expect(parsed.name).toBe(match![1]);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(alphabet, { maxLength: 30 }).map((a) => a.join('')),
+        ),
+        (input) => {
+          tried++;
+          let parsed;
+          try {
+            parsed = parseReference(input);
+          } catch (error) {
+            expect(error).toBeInstanceOf(TagHistoryError);
+            expect(['NAME_INVALID', 'TAG_INVALID', 'DIGEST_INVALID']).toContain((error as TagHistoryError).code);
+            return;
+          }
+          accepted++;
+          const match = REFERENCE.exec(input);
+          expect(match).not.toBeNull();
+          expect(match![1]!.length).toBeLessThanOrEqual(255);
+          expect(parsed.name).toBe(match![1]);
+        },
+      ),
       { numRuns: 20_000 },
     );
     report('fuzz reference grammar (any string)', { 'inputs tried': tried, accepted });

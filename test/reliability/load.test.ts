@@ -21,13 +21,24 @@ describe('load: 64 clients over 100 tags', () => {
     const traffic = newTraffic();
     const end = Date.now() + SECONDS * 1000;
     await runTraffic(
-      { url: t.url, repository: 'load/app', tags: 100, clients: 64, mix: { move: 4, 'move-if-match': 2, delete: 1, restore: 1, batch: 1, read: 3 }, running: () => Date.now() < end },
+      {
+        url: t.url,
+        repository: 'load/app',
+        tags: 100,
+        clients: 64,
+        mix: { move: 4, 'move-if-match': 2, delete: 1, restore: 1, batch: 1, read: 3 },
+        running: () => Date.now() < end,
+      },
       traffic,
     );
     const missing = await missingWrites(t.infrastructure.db, traffic.acknowledged);
     const log = await checkLog(t.infrastructure.db);
     const rebuilt = await checkProjections(t.infrastructure.db);
-    const types = await t.infrastructure.db.selectFrom('events').select(['type', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('type').execute();
+    const types = await t.infrastructure.db
+      .selectFrom('events')
+      .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('type')
+      .execute();
     const byType = Object.fromEntries(types.map((r) => [r.type, Number(r.n)]));
     report('load', {
       seconds: SECONDS,
@@ -74,7 +85,18 @@ describe('hot tag: 64 unconditional writers with deletes and restores, across tw
       const end = Date.now() + (SECONDS / 2) * 1000;
       await Promise.all(
         urls.map((url) =>
-          runTraffic({ url, repository: 'hot/app', tags: 1, clients: 64 / urls.length, mix: { move: 6, delete: 1, restore: 1 }, unconditional: true, running: () => Date.now() < end }, traffic),
+          runTraffic(
+            {
+              url,
+              repository: 'hot/app',
+              tags: 1,
+              clients: 64 / urls.length,
+              mix: { move: 6, delete: 1, restore: 1 },
+              unconditional: true,
+              running: () => Date.now() < end,
+            },
+            traffic,
+          ),
         ),
       );
       const missing = await missingWrites(t.infrastructure.db, traffic.acknowledged);

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/create-app';
 import type { RegistryConfig } from '@tag-history/config';
-import { type DistributionRegistry, eventually, freePort, password, skopeoCopy, startDistributionRegistry, watchConfig } from '../support/distribution-registry';
+import {
+  type DistributionRegistry,
+  eventually,
+  freePort,
+  password,
+  skopeoCopy,
+  startDistributionRegistry,
+  watchConfig,
+} from '../support/distribution-registry';
 import { buildImage } from '../support/oci-layout';
 import { createTestInfrastructure, type TestInfrastructure } from '../support/test-infrastructure';
 import { report } from './support/report';
@@ -57,25 +65,43 @@ describe('registry watch figures', () => {
         await skopeoCopy(image.layout, registry, 'fig/delay:latest', i % 2 ? 'alice' : 'bob');
         const finished = Date.now();
         let recordedAt: Date | undefined;
-        await eventually('the pushed digest in the log', async () => {
-          const row = await service.infrastructure.db
-            .selectFrom('events')
-            .select('recorded_at')
-            .where((eb) => eb(eb.ref('data', '->').key('target').key('digest' as never), '=', JSON.stringify(image.digest) as never))
-            .executeTakeFirst();
-          recordedAt = row?.recorded_at;
-          return row !== undefined;
-        }, 30_000);
+        await eventually(
+          'the pushed digest in the log',
+          async () => {
+            const row = await service.infrastructure.db
+              .selectFrom('events')
+              .select('recorded_at')
+              .where((eb) =>
+                eb(
+                  eb
+                    .ref('data', '->')
+                    .key('target')
+                    .key('digest' as never),
+                  '=',
+                  JSON.stringify(image.digest) as never,
+                ),
+              )
+              .executeTakeFirst();
+            recordedAt = row?.recorded_at;
+            return row !== undefined;
+          },
+          30_000,
+        );
         delays.push(recordedAt!.getTime() - finished);
       }
       expect(delays).toHaveLength(PUSHES);
-      report('registry notification delay', { pushes: PUSHES, p50_ms: percentile(delays, 50), p99_ms: percentile(delays, 99), max_ms: Math.max(...delays), min_ms: Math.min(...delays) });
+      report('registry notification delay', {
+        pushes: PUSHES,
+        p50_ms: percentile(delays, 50),
+        p99_ms: percentile(delays, 99),
+        max_ms: Math.max(...delays),
+        min_ms: Math.min(...delays),
+      });
     } finally {
       await registry.stop();
       await service.close();
     }
   });
-
 });
 
 describe(`registry watch figures: ${TAGS} tags`, () => {
@@ -117,7 +143,11 @@ describe(`registry watch figures: ${TAGS} tags`, () => {
     const pendingAfterLoad = await pending(service);
     await eventually('the burst to be checked', async () => (await pending(service)) === 0, 3_600_000);
     const drainedMs = Date.now() - burstStarted;
-    const recorded = await service.infrastructure.db.selectFrom('tags').select((eb) => eb.fn.countAll<number>().as('n')).where('repository', '=', 'fig/hinted').executeTakeFirstOrThrow();
+    const recorded = await service.infrastructure.db
+      .selectFrom('tags')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('repository', '=', 'fig/hinted')
+      .executeTakeFirstOrThrow();
     expect(Number(recorded.n)).toBe(TAGS);
     report('hint burst', {
       hints: TAGS,
@@ -157,7 +187,11 @@ describe(`registry watch figures: ${TAGS} tags`, () => {
 });
 
 async function pending(service: Service): Promise<number> {
-  const row = await service.infrastructure.db.selectFrom('registry_checks').select((eb) => eb.fn.countAll<number>().as('n')).where('done_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await service.infrastructure.db
+    .selectFrom('registry_checks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('done_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -187,7 +221,11 @@ async function apiLoad(url: string, label: string): Promise<{ putRps: number; pu
     fetch(`${url}/v2/fig/api/_tags/t${i % 500}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'fig/api', tag: `t${i % 500}`, target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 100, digest: digest(i) } }),
+      body: JSON.stringify({
+        name: 'fig/api',
+        tag: `t${i % 500}`,
+        target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 100, digest: digest(i) },
+      }),
     }),
   );
   const get = await run((i) => fetch(`${url}/v2/fig/api/_tags/t${i % 500}`));
@@ -206,7 +244,10 @@ async function seedTags(registry: DistributionRegistry, repository: string, coun
     if (put.status !== 201) throw new Error(`blob upload: ${put.status}`);
     return { digest, size: bytes.length };
   };
-  const blobs = { config: await upload(Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}')), layer: await upload(Buffer.from('layer')) };
+  const blobs = {
+    config: await upload(Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}')),
+    layer: await upload(Buffer.from('layer')),
+  };
   const digests: string[] = new Array(count);
   let next = 0;
   await Promise.all(

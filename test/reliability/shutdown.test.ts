@@ -32,7 +32,14 @@ describe('graceful shutdown: SIGTERM under write load', () => {
     const traffic = newTraffic();
     let running = true;
     const load = runTraffic(
-      { url: service.url, repository: 'shutdown/app', tags: 20, clients: 16, mix: { move: 3, 'move-if-match': 1, delete: 1, batch: 1 }, running: () => running },
+      {
+        url: service.url,
+        repository: 'shutdown/app',
+        tags: 20,
+        clients: 16,
+        mix: { move: 3, 'move-if-match': 1, delete: 1, batch: 1 },
+        running: () => running,
+      },
       traffic,
     );
     // A feed follower over SSE and a long-poll waiting past the end of the log: both must end when the service does.

@@ -79,7 +79,12 @@ export function notificationsConfig(url: string, token: string): string {
 export async function startDistributionRegistry(options: { port?: number; notify?: { url: string; token: string } } = {}): Promise<DistributionRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'tag-history-registry-'));
   const port = options.port ?? (await freePort());
-  writeFileSync(join(dir, 'htpasswd'), Object.entries(USERS).map(([u, h]) => `${u}:${h}\n`).join(''));
+  writeFileSync(
+    join(dir, 'htpasswd'),
+    Object.entries(USERS)
+      .map(([u, h]) => `${u}:${h}\n`)
+      .join(''),
+  );
   writeFileSync(
     join(dir, 'config.yml'),
     `version: 0.1
@@ -150,12 +155,30 @@ const exec = promisify(execFile);
 
 /** `skopeo copy` of an OCI layout into the registry, as `user`. */
 export async function skopeoCopy(layout: string, registry: DistributionRegistry, reference: string, user: string): Promise<void> {
-  await exec('skopeo', ['copy', '--all', '--quiet', '--dest-tls-verify=false', '--dest-creds', `${user}:${password(user)}`, `oci:${layout}`, `docker://${registry.host}/${reference}`]);
+  await exec('skopeo', [
+    'copy',
+    '--all',
+    '--quiet',
+    '--dest-tls-verify=false',
+    '--dest-creds',
+    `${user}:${password(user)}`,
+    `oci:${layout}`,
+    `docker://${registry.host}/${reference}`,
+  ]);
 }
 
 /** `skopeo copy --all` from the registry into a fresh OCI layout: every manifest and blob must be there. */
 export async function skopeoPull(registry: DistributionRegistry, reference: string, layout: string): Promise<void> {
-  await exec('skopeo', ['copy', '--all', '--quiet', '--src-tls-verify=false', '--src-creds', `tagh:${password('tagh')}`, `docker://${registry.host}/${reference}`, `oci:${layout}`]);
+  await exec('skopeo', [
+    'copy',
+    '--all',
+    '--quiet',
+    '--src-tls-verify=false',
+    '--src-creds',
+    `tagh:${password('tagh')}`,
+    `docker://${registry.host}/${reference}`,
+    `oci:${layout}`,
+  ]);
 }
 
 /** `skopeo delete` by tag or by digest (skopeo resolves a tag and deletes its manifest by digest). */

@@ -50,7 +50,9 @@ export async function startPgBouncer(targetPort: number, poolSize = 4): Promise<
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
     for (const f of [dir, ini, join(dir, 'users.txt')]) chownSync(f, uid, gid);
   }
-  const child: ChildProcess = root ? spawn('runuser', ['-u', 'postgres', '--', PGBOUNCER, ini], { stdio: 'ignore' }) : spawn(PGBOUNCER, [ini], { stdio: 'ignore' });
+  const child: ChildProcess = root
+    ? spawn('runuser', ['-u', 'postgres', '--', PGBOUNCER, ini], { stdio: 'ignore' })
+    : spawn(PGBOUNCER, [ini], { stdio: 'ignore' });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   for (let i = 0; ; i++) {
     const client = new pg.Client(url);
@@ -60,7 +62,7 @@ export async function startPgBouncer(targetPort: number, poolSize = 4): Promise<
       break;
     } catch (error) {
       await client.end().catch(() => undefined);
-      if (i > 100 || child.exitCode !== null) throw new Error(`PgBouncer did not start: ${(error as Error).message}`);
+      if (i > 100 || child.exitCode !== null) throw new Error(`PgBouncer did not start: ${(error as Error).message}`, { cause: error });
       await sleep(100);
     }
   }

@@ -21,7 +21,7 @@ export function rawRequest(url: string, bytes: string | Buffer): Promise<{ statu
 
 function dechunk(body: string): string {
   let out = '';
-  for (let rest = body; ; ) {
+  for (let rest = body; ;) {
     const eol = rest.indexOf('\r\n');
     const size = parseInt(rest.slice(0, eol), 16);
     if (!size) return out;

@@ -16,7 +16,13 @@ export interface TestApp {
 
 export async function startTestApp(options: { clock?: Clock; access?: AccessOptions; uiDir?: string; registry?: RegistryConfig } = {}): Promise<TestApp> {
   const infrastructure = await createTestInfrastructure();
-  const app = await createApp(infrastructure, { clock: options.clock, logger: false, access: options.access, uiDir: options.uiDir, registry: options.registry });
+  const app = await createApp(infrastructure, {
+    clock: options.clock,
+    logger: false,
+    access: options.access,
+    uiDir: options.uiDir,
+    registry: options.registry,
+  });
   const violations = checkAnswers(app.getHttpAdapter().getInstance());
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

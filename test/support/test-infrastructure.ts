@@ -24,7 +24,14 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'tag-history-test-'));
   const signingKey = { kind: 'file' as const, path: join(dir, 'signing-key.jwk'), generateIfMissing: true };
-  const base = { host: '127.0.0.1', port: 0, signingKey, transparency: loadTransparencyConfig({}, dir), gc: loadGcSettings({}), operations: loadOperationsConfig({}) };
+  const base = {
+    host: '127.0.0.1',
+    port: 0,
+    signingKey,
+    transparency: loadTransparencyConfig({}, dir),
+    gc: loadGcSettings({}),
+    operations: loadOperationsConfig({}),
+  };
   if (!TEST_DATABASE_URL) {
     return { config: { ...base, storage: { kind: 'pglite', dataDir: dir } }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }

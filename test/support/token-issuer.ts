@@ -21,7 +21,14 @@ export async function createTokenIssuer(kid = 'issuer-key-1'): Promise<TokenIssu
   const dir = mkdtempSync(join(tmpdir(), 'tag-history-issuer-'));
   const jwks = join(dir, 'jwks.json');
   writeFileSync(jwks, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] }));
-  const config: AuthConfig = { jwks, issuer: ISSUER, audience: AUDIENCE, realm: `${ISSUER}/token`, algorithms: ASYMMETRIC_ALGORITHMS, clockToleranceSeconds: 5 };
+  const config: AuthConfig = {
+    jwks,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    realm: `${ISSUER}/token`,
+    algorithms: ASYMMETRIC_ALGORITHMS,
+    clockToleranceSeconds: 5,
+  };
   return {
     config,
     privateKey,

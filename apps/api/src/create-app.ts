@@ -39,7 +39,9 @@ export interface AppOptions {
 
 export async function createApp(infrastructure: Infrastructure, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger === false ? createLogger('silent') : (options.logger ?? createLogger('info'));
-  const metrics = new ServiceMetrics(async () => Number((await infrastructure.db.selectFrom('log_head').select('position').executeTakeFirstOrThrow()).position));
+  const metrics = new ServiceMetrics(async () =>
+    Number((await infrastructure.db.selectFrom('log_head').select('position').executeTakeFirstOrThrow()).position),
+  );
   infrastructure.eventStore.observer = metrics;
   const adapter = new FastifyAdapter({
     loggerInstance: logger,

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   const tokens = config.auth && TokenVerifier.open(config.auth);
   const trust = await TrustPolicy.load(config.trustPolicyFile);
   const infrastructure = await openInfrastructure(config);
-  logger.info({ storage: config.storage.kind }, config.storage.kind === 'postgres' ? 'storage: PostgreSQL (DATABASE_URL)' : `storage: embedded PGlite in ${config.storage.dataDir}`);
+  logger.info(
+    { storage: config.storage.kind },
+    config.storage.kind === 'postgres' ? 'storage: PostgreSQL (DATABASE_URL)' : `storage: embedded PGlite in ${config.storage.dataDir}`,
+  );
   logger.info(`signing key: ${infrastructure.key.kid}`);
   let host = config.host;
   if (tokens) {
@@ -38,7 +41,9 @@ async function main(): Promise<void> {
   if (config.trustPolicyFile) logger.info(`client-signed tags: trust policy ${config.trustPolicyFile}`);
   if (config.registry) {
     const interval = config.registry.reconcileIntervalMs ? `every ${config.registry.reconcileIntervalMs / 1000} s` : 'off';
-    logger.info(`watching registry ${config.registry.url} (reconcile ${interval}${config.registry.notificationsToken ? '' : '; notifications refused: REGISTRY_NOTIFICATIONS_TOKEN is not set'})`);
+    logger.info(
+      `watching registry ${config.registry.url} (reconcile ${interval}${config.registry.notificationsToken ? '' : '; notifications refused: REGISTRY_NOTIFICATIONS_TOKEN is not set'})`,
+    );
   }
   const app = await createApp(infrastructure, { access: { tokens, trust }, registry: config.registry, logger, metricsToken: config.operations.metricsToken });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

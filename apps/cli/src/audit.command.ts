@@ -38,7 +38,16 @@ export async function auditCommand(options: AuditCommandOptions, out: (line: str
     options.json,
   );
   if (options.json) {
-    out(JSON.stringify({ ok: result.exit === AUDIT_OK, exit: result.exit, message: result.message, events: result.events, checkpoint: result.checkpoint?.note, evidence: result.evidence }));
+    out(
+      JSON.stringify({
+        ok: result.exit === AUDIT_OK,
+        exit: result.exit,
+        message: result.message,
+        events: result.events,
+        checkpoint: result.checkpoint?.note,
+        evidence: result.evidence,
+      }),
+    );
   } else {
     out(`${result.exit === AUDIT_OK ? 'ok' : 'FAILED'}: ${result.message}`);
     if (result.evidence) out(`checkpoint stored by the last audit:\n${result.evidence.previous}\ncheckpoint served now:\n${result.evidence.served}`);

@@ -49,8 +49,14 @@ export function cli(): Command {
         const result = await withProgress('replaying', (bar) => rebuildProjections(db, { onProgress: (done, head) => bar.update(done, head) }), o.json);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const perSecond = Math.round(result.events / seconds);
-        const rows = Object.entries(result.rows).map(([t, n]) => `${t} ${n}`).join(', ');
-        print(o, { ...result, seconds, eventsPerSecond: perSecond }, `rebuilt from ${result.events} events (to position ${result.position}) in ${seconds.toFixed(2)} s, ${perSecond} events/s: ${rows}`);
+        const rows = Object.entries(result.rows)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ');
+        print(
+          o,
+          { ...result, seconds, eventsPerSecond: perSecond },
+          `rebuilt from ${result.events} events (to position ${result.position}) in ${seconds.toFixed(2)} s, ${perSecond} events/s: ${rows}`,
+        );
       }),
     );
 
@@ -103,7 +109,7 @@ export function cli(): Command {
     .requiredOption('--key <key or file...>', "the log's verifier key(s), or a file of GET /v2/_log/key's lines")
     .requiredOption('--state <dir>', 'where the last verified checkpoint is kept between runs')
     .option('--max-age <duration>', 'ISO 8601: the timestamp cosignature must be younger (exit 4 otherwise)')
-    .option('--repository <name>', "also check every event of this repository: inclusion, JWS and chain")
+    .option('--repository <name>', 'also check every event of this repository: inclusion, JWS and chain')
     .option(...JSON_OPTION)
     .action(async (o: Parameters<typeof auditCommand>[0]) => {
       process.exitCode = await auditCommand(o);
@@ -112,7 +118,7 @@ export function cli(): Command {
   const gc = program.command('gc').description('garbage-collection helpers for a registry');
   gc.command('referenced')
     .description('stream the manifests GC must keep (NDJSON) from the service')
-    .option('--retention <duration>', 'ISO 8601 recovery window (default: the service\'s GC_RETENTION)')
+    .option('--retention <duration>', "ISO 8601 recovery window (default: the service's GC_RETENTION)")
     .option('--repository <name>', 'one repository')
     .option('--reasons', 'say why each manifest is referenced')
     .option('-o, --output <file>', 'write to a file instead of stdout')
@@ -133,7 +139,7 @@ export function cli(): Command {
 
   program
     .command('reconcile')
-    .description("reconcile the service with its registry now (POST /v2/_reconcile); prints the counts as JSON")
+    .description('reconcile the service with its registry now (POST /v2/_reconcile); prints the counts as JSON')
     .option('--repository <name>', 'one repository')
     .option(...URL_OPTION)
     .action((o: Parameters<typeof reconcileCommand>[0]) => reconcileCommand(o));

@@ -15,7 +15,9 @@ export async function verifyLogCommand(config: Config, options: { repository?: s
     const result = await withProgress('verifying', (bar) => verifyLog(db, { repository, onProgress: (done, total) => bar.update(done, total) }));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     console.log(JSON.stringify(result, null, 2));
-    console.error(`${result.events} events in ${seconds.toFixed(2)} s (${Math.round(result.events / Math.max(seconds, 1e-9))} events/s): ${result.ok ? 'ok' : `${result.broken.length} problems`}`);
+    console.error(
+      `${result.events} events in ${seconds.toFixed(2)} s (${Math.round(result.events / Math.max(seconds, 1e-9))} events/s): ${result.ok ? 'ok' : `${result.broken.length} problems`}`,
+    );
     if (!result.ok) process.exitCode = 1;
   } finally {
     await db.destroy();

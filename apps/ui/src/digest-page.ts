@@ -20,7 +20,14 @@ export async function digestPage(main: HTMLElement, name: string, digest: string
   const first = await api<{ tags: TagIntervals[] }>(`/v2/${repoPath(name)}/_digests/${encodeURIComponent(digest)}/tags?history=true&n=100`, signal);
   const body = h('div', { id: 'digest-tags' });
   main.replaceChildren(
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: href.repositories() }, 'Repositories'), ' / ', h('a', { href: href.repository(name) }, name), ' / digest'),
+    h(
+      'nav',
+      { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: href.repositories() }, 'Repositories'),
+      ' / ',
+      h('a', { href: href.repository(name) }, name),
+      ' / digest',
+    ),
     h('h1', { class: 'digest-title' }, h('span', { class: 'swatch big', style: `background:${digestColour(digest)}` }), h('span', { class: 'digest' }, digest)),
     body,
   );
@@ -40,11 +47,21 @@ export async function digestPage(main: HTMLElement, name: string, digest: string
   const more = (next: string | null) => {
     body.querySelector('.more')?.remove();
     if (next) {
-      body.append(h('button', { class: 'more', type: 'button', onclick: async () => {
-        const page = await api<{ tags: TagIntervals[] }>(next, signal);
-        body.querySelector('tbody')!.append(...rows(page.body.tags));
-        more(page.next);
-      } }, 'More tags'));
+      body.append(
+        h(
+          'button',
+          {
+            class: 'more',
+            type: 'button',
+            onclick: async () => {
+              const page = await api<{ tags: TagIntervals[] }>(next, signal);
+              body.querySelector('tbody')!.append(...rows(page.body.tags));
+              more(page.next);
+            },
+          },
+          'More tags',
+        ),
+      );
     }
   };
   more(first.next);

@@ -12,7 +12,8 @@ function build<E extends Element>(el: E, attrs: Attrs, children: Child[]): E {
     else if (k === 'style') (el as unknown as ElementCSSInlineStyle).style.cssText = String(v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of (children as unknown[]).flat(Infinity) as Child[]) if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'object' ? (c as Node) : String(c));
+  for (const c of (children as unknown[]).flat(Infinity) as Child[])
+    if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'object' ? (c as Node) : String(c));
   return el;
 }
 
@@ -36,6 +37,20 @@ export function table(caption: string, headers: string[], rows: HTMLTableRowElem
   return h(
     'div',
     { class: 'scroll' },
-    h('table', attrs, h('caption', {}, caption), h('thead', {}, h('tr', {}, headers.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows)),
+    h(
+      'table',
+      attrs,
+      h('caption', {}, caption),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
   );
 }

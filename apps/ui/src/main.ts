@@ -34,9 +34,14 @@ async function route(): Promise<void> {
 
 function showError(error: unknown): void {
   main.dataset.ready = 'true';
-  if (error instanceof ApiError && error.status === 401) return askForToken(token.get() ? 'The service refused the token (expired or invalid).' : 'This service needs a bearer token.');
+  if (error instanceof ApiError && error.status === 401)
+    return askForToken(token.get() ? 'The service refused the token (expired or invalid).' : 'This service needs a bearer token.');
   if (error instanceof ApiError && error.status === 403) {
-    main.replaceChildren(h('h1', {}, 'Access denied'), h('p', { class: 'error', role: 'alert' }, error.message), h('button', { type: 'button', onclick: () => askForToken('Use another token.') }, 'Use another token'));
+    main.replaceChildren(
+      h('h1', {}, 'Access denied'),
+      h('p', { class: 'error', role: 'alert' }, error.message),
+      h('button', { type: 'button', onclick: () => askForToken('Use another token.') }, 'Use another token'),
+    );
     return;
   }
   main.replaceChildren(h('h1', {}, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error)));

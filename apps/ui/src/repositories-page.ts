@@ -32,7 +32,12 @@ export async function repositoriesPage(main: HTMLElement, signal: AbortSignal): 
       ),
     );
     if (append) results.querySelector('tbody')!.append(...rows);
-    else results.replaceChildren(rows.length ? table('Repositories with their tags now and their last change', ['Repository', 'Tags', 'Last change'], rows) : h('p', {}, 'No repository matches.'));
+    else
+      results.replaceChildren(
+        rows.length
+          ? table('Repositories with their tags now and their last change', ['Repository', 'Tags', 'Last change'], rows)
+          : h('p', {}, 'No repository matches.'),
+      );
     results.querySelector('.more')?.remove();
     if (next) results.append(h('button', { class: 'more', type: 'button', onclick: () => void load(next, true) }, 'More repositories'));
   };

@@ -65,7 +65,11 @@ export async function repositoryPage(main: HTMLElement, name: string, signal: Ab
       chartBox,
       h('div', { class: 'cursor-control' }, h('label', { for: 'cursor' }, 'Time cursor'), slider, cursorTime),
       targets,
-      h('p', { class: 'legend muted' }, 'Each colour is one digest, the same in every lane. ● created or moved, ◆ restored, ✕ deleted. Tab to a marker for details, Enter opens the event.'),
+      h(
+        'p',
+        { class: 'legend muted' },
+        'Each colour is one digest, the same in every lane. ● created or moved, ◆ restored, ✕ deleted. Tab to a marker for details, Enter opens the event.',
+      ),
     ),
   );
 
@@ -85,7 +89,9 @@ export async function repositoryPage(main: HTMLElement, name: string, signal: Ab
     const at = new Date(time).toISOString();
     const lanes = [...(chart?.querySelectorAll<SVGGElement>('.lane') ?? [])].map((l) => l.dataset.tag!);
     // The point-in-time API answers for each lane; the chart's own intervals are not trusted for this.
-    const answers = await Promise.all(lanes.map((tag) => apiOrMissing<TagAt>(`/v2/${repoPath(name)}/_tags/${encodeURIComponent(tag)}?at=${encodeURIComponent(at)}`, signal)));
+    const answers = await Promise.all(
+      lanes.map((tag) => apiOrMissing<TagAt>(`/v2/${repoPath(name)}/_tags/${encodeURIComponent(tag)}?at=${encodeURIComponent(at)}`, signal)),
+    );
     if (state.cursor !== time) return;
     targets.replaceChildren(
       table(
@@ -97,7 +103,16 @@ export async function repositoryPage(main: HTMLElement, name: string, signal: Ab
             'tr',
             { 'data-tag': tag, 'data-digest': a?.target.digest ?? '' },
             h('th', { scope: 'row' }, tag),
-            h('td', {}, a ? [h('span', { class: 'swatch', style: `background:${digestColour(a.target.digest)}` }), h('a', { href: href.digest(name, a.target.digest), class: 'digest' }, shortDigest(a.target.digest))] : 'did not exist'),
+            h(
+              'td',
+              {},
+              a
+                ? [
+                    h('span', { class: 'swatch', style: `background:${digestColour(a.target.digest)}` }),
+                    h('a', { href: href.digest(name, a.target.digest), class: 'digest' }, shortDigest(a.target.digest)),
+                  ]
+                : 'did not exist',
+            ),
             h('td', {}, a ? formatTime(a.updatedAt) : ''),
             h('td', {}, a ? a.updatedBy : ''),
           );
@@ -164,23 +179,35 @@ export async function repositoryPage(main: HTMLElement, name: string, signal: Ab
     const gone = [...new Set(intervals.filter((i) => i.to?.type === 'TagDeleted').map((i) => i.tag))].filter((t) => !open.some((o) => o.tag === t));
     tagsBox.replaceChildren(
       ...[
-      h('h2', { id: 'tags-heading' }, `Tags (${open.length})`),
-      table(
-        'Tags now',
-        ['Tag', 'Target', 'Since', 'By'],
-        open.map((i) =>
-          h(
-            'tr',
-            { 'data-tag': i.tag },
-            h('th', { scope: 'row' }, h('a', { href: href.tag(name, i.tag) }, i.tag)),
-            h('td', {}, h('span', { class: 'swatch', style: `background:${digestColour(i.digest)}` }), h('a', { class: 'digest', href: href.digest(name, i.digest) }, shortDigest(i.digest))),
-            h('td', {}, formatTime(i.from.time)),
-            h('td', {}, i.from.actor),
+        h('h2', { id: 'tags-heading' }, `Tags (${open.length})`),
+        table(
+          'Tags now',
+          ['Tag', 'Target', 'Since', 'By'],
+          open.map((i) =>
+            h(
+              'tr',
+              { 'data-tag': i.tag },
+              h('th', { scope: 'row' }, h('a', { href: href.tag(name, i.tag) }, i.tag)),
+              h(
+                'td',
+                {},
+                h('span', { class: 'swatch', style: `background:${digestColour(i.digest)}` }),
+                h('a', { class: 'digest', href: href.digest(name, i.digest) }, shortDigest(i.digest)),
+              ),
+              h('td', {}, formatTime(i.from.time)),
+              h('td', {}, i.from.actor),
+            ),
           ),
+          { id: 'tags' },
         ),
-        { id: 'tags' },
-      ),
-      gone.length ? h('p', {}, 'Deleted: ', gone.map((t, k) => [k ? ', ' : '', h('a', { href: href.tag(name, t) }, t)])) : null,
+        gone.length
+          ? h(
+              'p',
+              {},
+              'Deleted: ',
+              gone.map((t, k) => [k ? ', ' : '', h('a', { href: href.tag(name, t) }, t)]),
+            )
+          : null,
       ].filter((n): n is HTMLElement => n !== null),
     );
   };

@@ -34,7 +34,12 @@ function provenance(e: TagEvent): string {
 
 function digestCell(name: string, target: Target | null) {
   if (!target) return h('td', {}, '—');
-  return h('td', {}, h('span', { class: 'swatch', style: `background:${digestColour(target.digest)}` }), h('a', { class: 'digest', href: href.digest(name, target.digest) }, shortDigest(target.digest)));
+  return h(
+    'td',
+    {},
+    h('span', { class: 'swatch', style: `background:${digestColour(target.digest)}` }),
+    h('a', { class: 'digest', href: href.digest(name, target.digest) }, shortDigest(target.digest)),
+  );
 }
 
 /** A tag: where it points now, its aliases, and its history table, a page at a time. */
@@ -47,15 +52,37 @@ export async function tagPage(main: HTMLElement, name: string, tag: string, sign
   ]);
   const body = h('div', { id: 'history' });
   main.replaceChildren(
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: href.repositories() }, 'Repositories'), ' / ', h('a', { href: href.repository(name) }, name), ' / ', tag),
+    h(
+      'nav',
+      { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: href.repositories() }, 'Repositories'),
+      ' / ',
+      h('a', { href: href.repository(name) }, name),
+      ' / ',
+      tag,
+    ),
     h('h1', {}, `${name}:${tag}`),
     h(
       'dl',
       { class: 'facts' },
       h('dt', {}, 'Now'),
-      h('dd', { id: 'current' }, current ? [h('span', { class: 'swatch', style: `background:${digestColour(current.target.digest)}` }), h('a', { class: 'digest', href: href.digest(name, current.target.digest) }, current.target.digest), ` (version ${current.version}, ${formatTime(current.updatedAt)} by ${current.updatedBy})`] : 'deleted'),
+      h(
+        'dd',
+        { id: 'current' },
+        current
+          ? [
+              h('span', { class: 'swatch', style: `background:${digestColour(current.target.digest)}` }),
+              h('a', { class: 'digest', href: href.digest(name, current.target.digest) }, current.target.digest),
+              ` (version ${current.version}, ${formatTime(current.updatedAt)} by ${current.updatedBy})`,
+            ]
+          : 'deleted',
+      ),
       h('dt', {}, 'Aliases'),
-      h('dd', { id: 'aliases' }, aliases && aliases.aliases.length ? aliases.aliases.map((a, i) => [i ? ', ' : '', h('a', { href: href.tag(name, a) }, a)]) : 'none'),
+      h(
+        'dd',
+        { id: 'aliases' },
+        aliases && aliases.aliases.length ? aliases.aliases.map((a, i) => [i ? ', ' : '', h('a', { href: href.tag(name, a) }, a)]) : 'none',
+      ),
       h('dt', {}, 'Policies'),
       h('dd', {}, 'none defined'),
     ),
@@ -77,20 +104,28 @@ export async function tagPage(main: HTMLElement, name: string, tag: string, sign
         h('td', {}, h('a', { href: href.event(e.position), 'aria-label': `event at position ${e.position}, verify` }, `#${e.position}`)),
       ),
     );
-  body.append(table(`History of ${tag}, newest first`, ['Version', 'Time', 'Actor', 'Event', 'From', 'To', 'Provenance', 'Event'], rows(first.body.events), { id: 'history-table' }));
+  body.append(
+    table(`History of ${tag}, newest first`, ['Version', 'Time', 'Actor', 'Event', 'From', 'To', 'Provenance', 'Event'], rows(first.body.events), {
+      id: 'history-table',
+    }),
+  );
   const more = (next: string | null) => {
     body.querySelector('.more')?.remove();
     if (!next) return;
     body.append(
-      h('button', {
-        class: 'more',
-        type: 'button',
-        onclick: async () => {
-          const page = await api<{ events: TagEvent[] }>(next, signal);
-          body.querySelector('tbody')!.append(...rows(page.body.events));
-          more(page.next);
+      h(
+        'button',
+        {
+          class: 'more',
+          type: 'button',
+          onclick: async () => {
+            const page = await api<{ events: TagEvent[] }>(next, signal);
+            body.querySelector('tbody')!.append(...rows(page.body.events));
+            more(page.next);
+          },
         },
-      }, 'Older events'),
+        'Older events',
+      ),
     );
   };
   more(first.next);

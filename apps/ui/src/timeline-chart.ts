@@ -48,7 +48,15 @@ function markersOf(intervals: Interval[]): Marker[] {
   const markers: Marker[] = [];
   for (const i of intervals) {
     const before = byTagVersion.get(`${i.tag}\n${i.from.version}`);
-    markers.push({ tag: i.tag, type: i.from.type, time: Date.parse(i.from.time), position: i.from.position, actor: i.from.actor, from: before?.digest ?? null, to: i.digest });
+    markers.push({
+      tag: i.tag,
+      type: i.from.type,
+      time: Date.parse(i.from.time),
+      position: i.from.position,
+      actor: i.from.actor,
+      from: before?.digest ?? null,
+      to: i.digest,
+    });
     if (i.to?.type === 'TagDeleted') {
       markers.push({ tag: i.tag, type: 'TagDeleted', time: Date.parse(i.to.time), position: i.to.position, actor: i.to.actor, from: i.digest, to: null });
     }
@@ -100,7 +108,11 @@ export function timelineChart(intervals: Interval[], width: number, o: ChartOpti
   const lanes = new Map<string, SVGGElement>();
   tags.forEach((tag, index) => {
     const y = AXIS + index * LANE;
-    const lane = svg('g', { class: 'lane', 'data-tag': tag, role: 'group', 'aria-label': `tag ${tag}` }, svg('text', { class: 'lane-label', x: 4, y: y + LANE / 2 + 4 }, tag));
+    const lane = svg(
+      'g',
+      { class: 'lane', 'data-tag': tag, role: 'group', 'aria-label': `tag ${tag}` },
+      svg('text', { class: 'lane-label', x: 4, y: y + LANE / 2 + 4 }, tag),
+    );
     lanes.set(tag, lane);
     root.append(lane);
   });
@@ -136,17 +148,21 @@ export function timelineChart(intervals: Interval[], width: number, o: ChartOpti
           ? svg('path', { d: `M${cx} ${cy - 6}L${cx + 6} ${cy}L${cx} ${cy + 6}L${cx - 6} ${cy}Z` })
           : svg('circle', { cx, cy, r: 5 });
     const label = describe(m);
-    const marker = svg('g', {
-      class: `marker marker-${(EVENT_LABELS[m.type] ?? 'other').toLowerCase()}`,
-      tabindex: 0,
-      role: 'link',
-      'aria-label': label,
-      'aria-describedby': 'tooltip',
-      'data-tag': m.tag,
-      'data-type': m.type,
-      'data-position': m.position,
-      'data-actor': m.actor,
-    }, shape);
+    const marker = svg(
+      'g',
+      {
+        class: `marker marker-${(EVENT_LABELS[m.type] ?? 'other').toLowerCase()}`,
+        tabindex: 0,
+        role: 'link',
+        'aria-label': label,
+        'aria-describedby': 'tooltip',
+        'data-tag': m.tag,
+        'data-type': m.type,
+        'data-position': m.position,
+        'data-actor': m.actor,
+      },
+      shape,
+    );
     const show = () => {
       tooltip.textContent = '';
       tooltip.append(

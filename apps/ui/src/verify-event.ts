@@ -31,9 +31,7 @@ export interface Verification {
  */
 export type ExtraCheck = (event: FeedEvent) => Promise<Check>;
 
-export const extraChecks: ExtraCheck[] = [
-  async () => ({ name: 'Transparency log inclusion', ok: null, detail: 'this service has no transparency log yet' }),
-];
+export const extraChecks: ExtraCheck[] = [async () => ({ name: 'Transparency log inclusion', ok: null, detail: 'this service has no transparency log yet' })];
 
 const decoder = new TextDecoder();
 
@@ -120,7 +118,11 @@ export async function verifyEvent(event: FeedEvent, previous: FeedEvent | null, 
       ok: signed.check.ok && differs.length === 0,
       detail: differs.length ? `the stored ${differs.join(', ')} differ from what was signed` : 'stream, version, type, data, actor, time and prev as signed',
     },
-    { name: 'Event hash', ok: hash === event.hash, detail: hash === event.hash ? 'SHA-256 of the JWS' : `the JWS hashes to ${hash}, the row says ${event.hash}` },
+    {
+      name: 'Event hash',
+      ok: hash === event.hash,
+      detail: hash === event.hash ? 'SHA-256 of the JWS' : `the JWS hashes to ${hash}, the row says ${event.hash}`,
+    },
     await checkChain(event, p.prev ?? null, previous, keys),
   ];
   for (const extra of extraChecks) checks.push(await extra(event));
@@ -131,7 +133,9 @@ export async function verifyEvent(event: FeedEvent, previous: FeedEvent | null, 
 async function checkChain(event: FeedEvent, signedPrev: unknown, previous: FeedEvent | null, keys: JwksKey[]): Promise<Check> {
   const name = 'Hash chain link';
   if (event.version === 1) {
-    return signedPrev === null ? { name, ok: true, detail: 'first event of its stream' } : { name, ok: false, detail: 'a first event must not name a previous one' };
+    return signedPrev === null
+      ? { name, ok: true, detail: 'first event of its stream' }
+      : { name, ok: false, detail: 'a first event must not name a previous one' };
   }
   if (!previous || previous.stream !== event.stream || previous.version !== event.version - 1) {
     return { name, ok: false, detail: `the previous event (version ${event.version - 1}) is missing` };

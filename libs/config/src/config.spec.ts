@@ -15,7 +15,11 @@ describe('loadConfig', () => {
     expect(loadConfig({}).operations).toEqual({ logLevel: 'info', shutdownTimeoutMs: 10_000, metricsToken: undefined }));
 
   it('reads LOG_LEVEL, SHUTDOWN_TIMEOUT and METRICS_TOKEN', () =>
-    expect(loadConfig({ LOG_LEVEL: 'debug', SHUTDOWN_TIMEOUT: 'PT2.5S', METRICS_TOKEN: 'm' }).operations).toEqual({ logLevel: 'debug', shutdownTimeoutMs: 2_500, metricsToken: 'm' }));
+    expect(loadConfig({ LOG_LEVEL: 'debug', SHUTDOWN_TIMEOUT: 'PT2.5S', METRICS_TOKEN: 'm' }).operations).toEqual({
+      logLevel: 'debug',
+      shutdownTimeoutMs: 2_500,
+      metricsToken: 'm',
+    }));
 
   it('keeps every existing variable working', () => {
     const config = loadConfig({

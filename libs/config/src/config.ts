@@ -86,7 +86,11 @@ function loadAuthConfig(env: NodeJS.ProcessEnv): AuthConfig | undefined {
   const issuer = env.AUTH_ISSUER;
   const audience = env.AUTH_AUDIENCE;
   if (!issuer || !audience) throw new Error('AUTH_JWKS needs AUTH_ISSUER and AUTH_AUDIENCE: tokens are only accepted from one issuer, for this service');
-  const algorithms = env.AUTH_ALGORITHMS ? env.AUTH_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean) : ASYMMETRIC_ALGORITHMS;
+  const algorithms = env.AUTH_ALGORITHMS
+    ? env.AUTH_ALGORITHMS.split(',')
+        .map((a) => a.trim())
+        .filter(Boolean)
+    : ASYMMETRIC_ALGORITHMS;
   const symmetric = algorithms.filter((a) => /^HS/i.test(a) || a.toLowerCase() === 'none');
   if (symmetric.length > 0) throw new Error(`AUTH_ALGORITHMS may hold asymmetric algorithms only, not ${symmetric.join(', ')}`);
   const unknown = algorithms.filter((a) => !ASYMMETRIC_ALGORITHMS.includes(a));

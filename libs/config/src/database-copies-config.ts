@@ -11,9 +11,13 @@ export interface DatabaseCopiesConfig {
 }
 
 export function loadDatabaseCopiesConfig(env: NodeJS.ProcessEnv): DatabaseCopiesConfig {
-  const readUrls = (env.DATABASE_READ_URL ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const readUrls = (env.DATABASE_READ_URL ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   for (const url of readUrls) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_READ_URL holds comma-separated postgres:// URLs, got "${url.replace(/\/\/[^@/]*@/, '//…@')}"`);
+    if (!/^postgres(ql)?:\/\//.test(url))
+      throw new Error(`DATABASE_READ_URL holds comma-separated postgres:// URLs, got "${url.replace(/\/\/[^@/]*@/, '//…@')}"`);
   }
   return {
     readUrls,

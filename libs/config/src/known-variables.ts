@@ -51,7 +51,20 @@ export const KNOWN_VARIABLES: readonly string[] = [
 ];
 
 /** The service's own prefixes: other software's variables (PGHOST, NODE_OPTIONS, ...) are none of its business. */
-export const OWN_PREFIXES: readonly string[] = ['DATABASE_', 'SIGNING_', 'AUTH_', 'GC_', 'LOG_', 'CHECKPOINT_', 'TIMESTAMP_', 'REGISTRY_', 'SHUTDOWN_', 'METRICS_', 'POLICY_', 'TAG_HISTORY_'];
+export const OWN_PREFIXES: readonly string[] = [
+  'DATABASE_',
+  'SIGNING_',
+  'AUTH_',
+  'GC_',
+  'LOG_',
+  'CHECKPOINT_',
+  'TIMESTAMP_',
+  'REGISTRY_',
+  'SHUTDOWN_',
+  'METRICS_',
+  'POLICY_',
+  'TAG_HISTORY_',
+];
 
 export function unknownVariables(env: NodeJS.ProcessEnv): string[] {
   return Object.keys(env)

@@ -26,7 +26,14 @@ describe('loadRegistryConfig', () => {
         REGISTRY_CHECK_DELAY: 'PT1S',
         REGISTRY_CHECK_ATTEMPTS: '3',
       }),
-    ).toMatchObject({ host: 'registry.example', username: 'u', reconcileIntervalMs: 0, repositories: ['team/*', 'prod/**'], checkDelayMs: 1000, checkAttempts: 3 }));
+    ).toMatchObject({
+      host: 'registry.example',
+      username: 'u',
+      reconcileIntervalMs: 0,
+      repositories: ['team/*', 'prod/**'],
+      checkDelayMs: 1000,
+      checkAttempts: 3,
+    }));
   it.each([
     [{ REGISTRY_URL: 'ftp://x' }],
     [{ REGISTRY_URL: 'not a url' }],

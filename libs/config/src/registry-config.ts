@@ -40,7 +40,9 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv): RegistryConfig | und
   if (Boolean(env.REGISTRY_USERNAME) !== Boolean(env.REGISTRY_PASSWORD)) throw new Error('REGISTRY_USERNAME and REGISTRY_PASSWORD go together');
   const attempts = Number(env.REGISTRY_CHECK_ATTEMPTS ?? 8);
   if (!Number.isInteger(attempts) || attempts < 1) throw new Error('REGISTRY_CHECK_ATTEMPTS must be a positive integer');
-  const repositories = env.REGISTRY_REPOSITORIES?.split(',').map((g) => g.trim()).filter(Boolean);
+  const repositories = env.REGISTRY_REPOSITORIES?.split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
   return {
     url: url.origin + url.pathname.replace(/\/+$/, ''),
     host: url.host,

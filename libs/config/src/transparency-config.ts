@@ -24,6 +24,9 @@ export function loadTransparencyConfig(env: NodeJS.ProcessEnv, dataDir: string):
     checkpointKey: source('CHECKPOINT_KEY', 'checkpoint-key'),
     timestampKey: source('TIMESTAMP_KEY', 'timestamp-key'),
     intervalMs: parseDuration(env.CHECKPOINT_INTERVAL || 'PT10S', 'CHECKPOINT_INTERVAL'),
-    witnesses: (env.LOG_WITNESSES ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    witnesses: (env.LOG_WITNESSES ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
   };
 }

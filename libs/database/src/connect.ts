@@ -55,7 +55,9 @@ export function connect(config: StorageConfig): Connection {
       ...(config.longStatements ? {} : { statement_timeout: 30_000, query_timeout: 35_000 }),
       keepAlive: true,
       // Positions and sizes fit in 2^53 for any log this service will hold.
-      types: { getTypeParser: (oid: number, format?: string) => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) } as pg.CustomTypesConfig,
+      types: {
+        getTypeParser: (oid: number, format?: string) => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')),
+      } as pg.CustomTypesConfig,
     };
     const pool = newPool({ ...options, max: config.poolSize ?? 16 });
     const readUrls = config.readUrls ?? [];
@@ -80,7 +82,13 @@ export function connect(config: StorageConfig): Connection {
     const readDb =
       readUrls.length === 0
         ? db
-        : new Kysely<Database>({ dialect: routingDialect(router, new PostgresDriver({ pool }), replicaPools.map((p) => new PostgresDriver({ pool: p }))) });
+        : new Kysely<Database>({
+            dialect: routingDialect(
+              router,
+              new PostgresDriver({ pool }),
+              replicaPools.map((p) => new PostgresDriver({ pool: p })),
+            ),
+          });
     const listenConfig = { ...pool.options, connectionString: config.listenUrl ?? config.url };
     return { db, storage: 'postgres', pool, dedicated, readDb, readDedicated, listenConfig };
   }

@@ -47,10 +47,7 @@ export interface LeaseHit {
 }
 
 export type AppendOutcome =
-  | { kind: 'appended'; position: number }
-  | { kind: 'checked' }
-  | { kind: 'stale'; heads: Map<string, StreamHead> }
-  | { kind: 'leased'; hits: LeaseHit[] };
+  { kind: 'appended'; position: number } | { kind: 'checked' } | { kind: 'stale'; heads: Map<string, StreamHead> } | { kind: 'leased'; hits: LeaseHit[] };
 
 interface Answer {
   position?: number | null;
@@ -66,7 +63,10 @@ export async function appendBatch(db: Kysely<Database>, batch: { streams: BatchS
   const { rows } = await sql<{ answer: Answer }>`select tag_history_append(${JSON.stringify(batch)}::jsonb) as answer`.execute(db);
   const answer = rows[0]!.answer;
   if (answer.stale) {
-    return { kind: 'stale', heads: new Map(answer.stale.map((h) => [h.stream, { version: h.version, lastHash: h.lastHash, snapshot: h.version === 0 ? null : h.snapshot }])) };
+    return {
+      kind: 'stale',
+      heads: new Map(answer.stale.map((h) => [h.stream, { version: h.version, lastHash: h.lastHash, snapshot: h.version === 0 ? null : h.snapshot }])),
+    };
   }
   if (answer.leased) return { kind: 'leased', hits: answer.leased };
   return typeof answer.position === 'number' ? { kind: 'appended', position: answer.position } : { kind: 'checked' };

@@ -141,7 +141,7 @@ export class EventStore {
     const round: Pending[] = [];
     const blocked = new Set<string>();
     let operations = 0;
-    for (let i = 0; i < this.queue.length && operations < this.options.maxOperations; ) {
+    for (let i = 0; i < this.queue.length && operations < this.options.maxOperations;) {
       const pending = this.queue[i]!;
       const streams = pending.operations.map((o) => o.streamId);
       const free = streams.every((s) => !this.busy.has(s) && !blocked.has(s));
@@ -211,7 +211,11 @@ export class EventStore {
       const events: NewEvent[] = [];
       const streams: string[] = [];
       for (const [index, { streamId, decider, command }] of pending.operations.entries()) {
-        const state = local.has(streamId) ? local.get(streamId) : states.has(streamId) ? states.get(streamId) : (heads.get(streamId)!.snapshot ?? decider.initialState);
+        const state = local.has(streamId)
+          ? local.get(streamId)
+          : states.has(streamId)
+            ? states.get(streamId)
+            : (heads.get(streamId)!.snapshot ?? decider.initialState);
         let made: NewEvent[];
         try {
           made = decider.decide(command, state);
@@ -335,7 +339,17 @@ export class EventStore {
 }
 
 function toBatchEvent({ payload, jws, hash }: SignedEvent): Omit<BatchEvent, 'i'> {
-  return { stream: payload.stream, version: payload.version, type: payload.type, data: payload.data, actor: payload.actor, time: payload.time, jws, hash, prev: payload.prev };
+  return {
+    stream: payload.stream,
+    version: payload.version,
+    type: payload.type,
+    data: payload.data,
+    actor: payload.actor,
+    time: payload.time,
+    jws,
+    hash,
+    prev: payload.prev,
+  };
 }
 
 function toRecordedEvent({ payload, jws, hash }: SignedEvent, position: number): RecordedEvent {

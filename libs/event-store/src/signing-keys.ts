@@ -17,7 +17,10 @@ export async function registerSigningKey(db: Kysely<Database>, key: SigningKey):
       if (row.valid_until) throw new Error(`signing key ${key.kid} was retired at ${row.valid_until.toISOString()}; start with the current key`);
       return;
     }
-    const { count } = await trx.selectFrom('signing_keys').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const { count } = await trx
+      .selectFrom('signing_keys')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     await sql`update signing_keys set valid_until = now() where valid_until is null`.execute(trx);
     await sql`
       insert into signing_keys (kid, public_jwk, valid_from)

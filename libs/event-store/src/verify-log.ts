@@ -41,7 +41,11 @@ async function verifyInSnapshot(trx: Transaction<Database>, options: VerifyLogOp
     const head = Number((await trx.selectFrom('log_head').select('position').executeTakeFirstOrThrow()).position);
     const only = whole ? sql`true` : sql`data->>'repository' = ${repository}`;
     // Positions are dense: the whole log's size is its head, no count needed.
-    const total = !onProgress ? 0 : whole ? head : Number((await sql<{ n: number }>`select count(*)::int as n from events where ${only}`.execute(trx)).rows[0]!.n);
+    const total = !onProgress
+      ? 0
+      : whole
+        ? head
+        : Number((await sql<{ n: number }>`select count(*)::int as n from events where ${only}`.execute(trx)).rows[0]!.n);
     // The data as its JSON text and the time as a number: the threads parse what they compare, this one nothing.
     await sql`
       declare verify_events no scroll cursor for
@@ -49,7 +53,7 @@ async function verifyInSnapshot(trx: Transaction<Database>, options: VerifyLogOp
       from events where ${only} order by position`.execute(trx);
     const fetch = () => sql<EventRow>`fetch forward ${sql.lit(pageSize)} from verify_events`.execute(trx).then((r) => r.rows);
     let done = 0;
-    for (let next = fetch(); ; ) {
+    for (let next = fetch(); ;) {
       const rows = await next;
       if (rows.length === 0) break;
       // The next page is on its way while this one is handed to the threads.

@@ -9,9 +9,7 @@ export interface SigningKey {
   publicJwk: JWK;
 }
 
-export type SigningKeySource =
-  | { kind: 'jwk'; json: string }
-  | { kind: 'file'; path: string; generateIfMissing: boolean };
+export type SigningKeySource = { kind: 'jwk'; json: string } | { kind: 'file'; path: string; generateIfMissing: boolean };
 
 export async function loadSigningKey(source: SigningKeySource): Promise<SigningKey> {
   if (source.kind === 'jwk') return fromPrivateJwk(JSON.parse(source.json) as JWK);

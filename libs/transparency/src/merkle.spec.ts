@@ -78,7 +78,10 @@ describe('the tiled tree', () => {
     const tiles = new Map<string, Uint8Array[]>();
     for (let n = 1; n <= leaves.length; n++) {
       // Restarted from the stored edge tiles each time, as each integration is.
-      const resumed = new TreeBuilder(n - 1, [...tiles.entries()].map(([k, hashes]) => ({ level: Number(k.split('/')[0]), index: Number(k.split('/')[1]), hashes })));
+      const resumed = new TreeBuilder(
+        n - 1,
+        [...tiles.entries()].map(([k, hashes]) => ({ level: Number(k.split('/')[0]), index: Number(k.split('/')[1]), hashes })),
+      );
       resumed.append(leafHash(leaves[n - 1]!));
       for (const t of resumed.takeChanged()) tiles.set(tileKey(t), t.hashes);
       stepwise.append(leafHash(leaves[n - 1]!));

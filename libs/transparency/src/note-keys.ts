@@ -26,7 +26,13 @@ const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 export class NoteKeyError extends Error {}
 
 function keyHash(name: string, type: number, publicKey: Uint8Array): number {
-  return createHash('sha256').update(name).update('\n').update(Buffer.from([type])).update(publicKey).digest().readUInt32BE(0);
+  return createHash('sha256')
+    .update(name)
+    .update('\n')
+    .update(Buffer.from([type]))
+    .update(publicKey)
+    .digest()
+    .readUInt32BE(0);
 }
 
 function hex8(n: number): string {

@@ -36,7 +36,8 @@ export function parseNote(note: string): SignedNote {
 export function parseSignatureLine(line: string): NoteSignature {
   const match = /^\u2014 (\S+) ([A-Za-z0-9+/]+={0,2})$/u.exec(line);
   const raw = match ? Buffer.from(match[2]!, 'base64') : undefined;
-  if (!match || !raw || raw.length < 5 || raw.toString('base64') !== match[2]) throw new NoteError(`not a signature line: ${JSON.stringify(line.slice(0, 200))}`);
+  if (!match || !raw || raw.length < 5 || raw.toString('base64') !== match[2])
+    throw new NoteError(`not a signature line: ${JSON.stringify(line.slice(0, 200))}`);
   return { name: match[1]!, keyHash: raw.readUInt32BE(0), signature: raw.subarray(4), line };
 }
 

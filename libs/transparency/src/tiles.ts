@@ -134,7 +134,7 @@ export function encodeEntryBundle(entries: readonly Uint8Array[]): Buffer {
 export function decodeEntryBundle(bundle: Uint8Array): Buffer[] {
   const buffer = Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength);
   const entries: Buffer[] = [];
-  for (let at = 0; at < buffer.length; ) {
+  for (let at = 0; at < buffer.length;) {
     if (at + 2 > buffer.length) throw new RangeError('entry bundle ends inside a length');
     const length = buffer.readUInt16BE(at);
     if (at + 2 + length > buffer.length) throw new RangeError('entry bundle ends inside an entry');

@@ -55,7 +55,8 @@ export async function checkLog(db: Kysely<Database>): Promise<LogReport> {
     }
     const expected = { media_type: state.target.mediaType, size: state.target.size, digest: state.target.digest, version: state.version, position };
     const actual = row && { media_type: row.media_type, size: Number(row.size), digest: row.digest, version: row.version, position: Number(row.position) };
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`tags row ${streamId} is ${JSON.stringify(actual)}, the log folds to ${JSON.stringify(expected)}`);
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      problems.push(`tags row ${streamId} is ${JSON.stringify(actual)}, the log folds to ${JSON.stringify(expected)}`);
   }
   for (const streamId of live.keys()) problems.push(`tags has ${streamId}, which has no events`);
   return { events: events.length, streams: folded.size, problems: problems.slice(0, 50) };

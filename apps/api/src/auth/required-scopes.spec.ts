@@ -61,7 +61,13 @@ describe('requiredScopes', () => {
   });
 
   it("leaves the transparency log's hashes public for auditors, but not the entries, the log verification or anything else under _log", () => {
-    for (const url of ['/v2/_log/checkpoint', '/v2/_log/key', '/v2/_log/proof/inclusion?position=1', '/v2/_log/proof/consistency?from=1', '/v2/_log/tile/0/x001/234.p/5']) {
+    for (const url of [
+      '/v2/_log/checkpoint',
+      '/v2/_log/key',
+      '/v2/_log/proof/inclusion?position=1',
+      '/v2/_log/proof/consistency?from=1',
+      '/v2/_log/tile/0/x001/234.p/5',
+    ]) {
       expect(needs('GET', url)).toBe('public');
     }
     expect(needs('POST', '/v2/_log/cosignatures')).toBe('public');

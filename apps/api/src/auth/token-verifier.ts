@@ -48,7 +48,7 @@ export class TokenVerifier {
       if (error instanceof TagHistoryError) throw error;
       // The issuer's key set could not be fetched: the token may well be good, so the client should retry, not re-authenticate.
       if (!(error instanceof errors.JOSEError) || error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-        throw new TagHistoryError('UNAVAILABLE', 'the token issuer\'s keys cannot be fetched; retry later');
+        throw new TagHistoryError('UNAVAILABLE', "the token issuer's keys cannot be fetched; retry later");
       }
       // jose's message says which check failed (expired, audience, no matching key...), which helps the client and leaks nothing.
       throw new TagHistoryError('UNAUTHORIZED', `invalid token: ${error.message}`);
@@ -60,7 +60,10 @@ export class TokenVerifier {
 function identifier(claim: unknown, name: 'sub' | 'jti'): string | undefined {
   if (claim === undefined && name === 'jti') return undefined;
   if (typeof claim !== 'string' || claim === '' || claim.length > MAX_CLAIM_LENGTH || !isStorableText(claim)) {
-    throw new TagHistoryError('UNAUTHORIZED', `invalid token: ${name} must be a non-empty string of at most ${MAX_CLAIM_LENGTH} characters, well-formed Unicode without U+0000`);
+    throw new TagHistoryError(
+      'UNAUTHORIZED',
+      `invalid token: ${name} must be a non-empty string of at most ${MAX_CLAIM_LENGTH} characters, well-formed Unicode without U+0000`,
+    );
   }
   return claim;
 }
@@ -78,7 +81,12 @@ function accessOf(claim: unknown): AccessEntry[] {
     Array.isArray(claim) &&
     claim.every(
       (a) =>
-        typeof a === 'object' && a !== null && typeof a.type === 'string' && typeof a.name === 'string' && Array.isArray(a.actions) && a.actions.every((x: unknown) => typeof x === 'string'),
+        typeof a === 'object' &&
+        a !== null &&
+        typeof a.type === 'string' &&
+        typeof a.name === 'string' &&
+        Array.isArray(a.actions) &&
+        a.actions.every((x: unknown) => typeof x === 'string'),
     );
   if (!valid) throw new TagHistoryError('UNAUTHORIZED', 'invalid token: access must be a list of {type, name, actions}');
   return claim as AccessEntry[];

@@ -47,7 +47,11 @@ export class FeedReader {
         const left = deadline - Date.now();
         if (events.length > 0 || left <= 0 || this.closed || gone()) {
           // Only events a reader waited for measure the feed's delay; a catch-up read would measure their age.
-          if (waiting) this.metrics.delivered(kind, events.map((e) => e.recordedAt));
+          if (waiting)
+            this.metrics.delivered(
+              kind,
+              events.map((e) => e.recordedAt),
+            );
           return events;
         }
         // An event stream counts as a subscriber for as long as it is open (event-stream.ts); a long-poll while it waits.
@@ -58,5 +62,4 @@ export class FeedReader {
       waiting?.();
     }
   }
-
 }

@@ -24,10 +24,13 @@ export function sendOciError(error: unknown, reply: FastifyReply): void {
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const message = status === 431 ? 'request headers are too large' : status === 408 ? 'request timeout' : 'malformed request: bad bytes in the request line or a header';
+  const message =
+    status === 431 ? 'request headers are too large' : status === 408 ? 'request timeout' : 'malformed request: bad bytes in the request line or a header';
   const body = JSON.stringify(toOciError(Object.assign(new Error(message), { statusCode: status })).body);
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }

@@ -32,7 +32,8 @@ export function negotiate(accept: string | string[] | undefined, offered: readon
 
 function quality(offer: string, ranges: Range[]): number {
   const [type, subtype] = offer.split('/');
-  const specificity = (r: Range) => (r.type === type && r.subtype === subtype ? 2 : r.type === type && r.subtype === '*' ? 1 : r.type === '*' && r.subtype === '*' ? 0 : -1);
+  const specificity = (r: Range) =>
+    r.type === type && r.subtype === subtype ? 2 : r.type === type && r.subtype === '*' ? 1 : r.type === '*' && r.subtype === '*' ? 0 : -1;
   let match: Range | undefined;
   for (const r of ranges) if (specificity(r) >= 0 && (!match || specificity(r) > specificity(match))) match = r;
   return match?.q ?? 0;

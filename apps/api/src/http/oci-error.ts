@@ -43,7 +43,6 @@ export const STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
 };
 
-
 /** Messages are ours, but some quote input: they are cut like any excerpt. */
 const MAX_MESSAGE = 512;
 

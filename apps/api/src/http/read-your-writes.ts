@@ -40,7 +40,9 @@ export function answerWrittenPosition(position: number): void {
 function parseMinPosition(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !/^\d{1,15}$/.test(header)) {
-    throw new TagHistoryError('PARAMETER_INVALID', `${MIN_POSITION_HEADER} must be one log position: a non-negative integer`, { [MIN_POSITION_HEADER]: String(header) });
+    throw new TagHistoryError('PARAMETER_INVALID', `${MIN_POSITION_HEADER} must be one log position: a non-negative integer`, {
+      [MIN_POSITION_HEADER]: String(header),
+    });
   }
   return Number(header);
 }

@@ -16,7 +16,10 @@ export function observeRequests(fastify: FastifyInstance, metrics: ServiceMetric
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     metrics.httpDuration.observe({ route, method: request.method, status }, reply.elapsedTime / 1000);
-    request.log[status >= 500 ? 'error' : 'info']({ method: request.method, url: request.originalUrl, route, status, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    request.log[status >= 500 ? 'error' : 'info'](
+      { method: request.method, url: request.originalUrl, route, status, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
     done();
   });
 }

@@ -19,14 +19,23 @@ export class ServiceMetrics implements AppendObserver {
     registers: [this.registry],
   });
 
-  private readonly appendedEvents = new Counter({ name: 'tag_history_appended_events_total', help: 'Events appended to the log by this instance', registers: [this.registry] });
+  private readonly appendedEvents = new Counter({
+    name: 'tag_history_appended_events_total',
+    help: 'Events appended to the log by this instance',
+    registers: [this.registry],
+  });
   private readonly rounds = new Counter({
     name: 'tag_history_append_rounds_total',
     help: 'Append rounds (one database call each) by outcome: appended, checked (nothing to append), stale (another instance moved a head: decided again), leased (a GC lease refused an event), failed',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
-  private readonly batchSize = new Histogram({ name: 'tag_history_append_batch_operations', help: 'Operations decided in one append round', buckets: SIZES, registers: [this.registry] });
+  private readonly batchSize = new Histogram({
+    name: 'tag_history_append_batch_operations',
+    help: 'Operations decided in one append round',
+    buckets: SIZES,
+    registers: [this.registry],
+  });
   private readonly commitDuration = new Histogram({
     name: 'tag_history_append_commit_duration_seconds',
     help: 'The database call of an append round: the append function, the projections and the commit',
@@ -35,7 +44,7 @@ export class ServiceMetrics implements AppendObserver {
   });
   private readonly lockWait = new Histogram({
     name: 'tag_history_append_lock_wait_seconds',
-    help: "How long a write waits for its streams (a stream is in one round at a time) and a place in a round before it is decided",
+    help: 'How long a write waits for its streams (a stream is in one round at a time) and a place in a round before it is decided',
     buckets: SECONDS,
     registers: [this.registry],
   });
@@ -58,7 +67,7 @@ export class ServiceMetrics implements AppendObserver {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'tag_history_log_head_position',
-      help: 'Position of the last event in the log (every instance\'s appends), read at scrape time',
+      help: "Position of the last event in the log (every instance's appends), read at scrape time",
       registers: [this.registry],
       async collect() {
         try {

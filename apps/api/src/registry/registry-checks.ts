@@ -63,7 +63,11 @@ export class RegistryChecks {
   /** The registry did not yet show what the notification named: look again after `delayMs`. */
   async retry(check: Check, delayMs: number): Promise<void> {
     const notBefore = new Date(this.clock().getTime() + delayMs);
-    await this.db.updateTable('registry_checks').set({ attempts: check.attempts + 1, not_before: notBefore, claimed_until: null }).where('id', '=', check.id).execute();
+    await this.db
+      .updateTable('registry_checks')
+      .set({ attempts: check.attempts + 1, not_before: notBefore, claimed_until: null })
+      .where('id', '=', check.id)
+      .execute();
   }
 
   /** The registry could not be asked: back off, never give up. */
@@ -78,12 +82,20 @@ export class RegistryChecks {
 
   /** When the next unfinished check is due; null when none is waiting. */
   async nextDue(): Promise<Date | null> {
-    const row = await this.db.selectFrom('registry_checks').select(sql<Date>`min(not_before)`.as('due')).where('done_at', 'is', null).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('registry_checks')
+      .select(sql<Date>`min(not_before)`.as('due'))
+      .where('done_at', 'is', null)
+      .executeTakeFirst();
     return row?.due ? new Date(row.due) : null;
   }
 
   async pending(): Promise<number> {
-    const row = await this.db.selectFrom('registry_checks').select((eb) => eb.fn.countAll<number>().as('n')).where('done_at', 'is', null).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('registry_checks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('done_at', 'is', null)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -98,6 +110,9 @@ export class RegistryChecks {
   }
 
   async prune(): Promise<void> {
-    await this.db.deleteFrom('registry_checks').where('done_at', '<', new Date(this.clock().getTime() - KEEP_DONE_MS)).execute();
+    await this.db
+      .deleteFrom('registry_checks')
+      .where('done_at', '<', new Date(this.clock().getTime() - KEEP_DONE_MS))
+      .execute();
   }
 }

@@ -53,7 +53,9 @@ describe('RegistryClient', () => {
   });
 
   it('fails as unavailable (to be retried) with wrong credentials or no registry', async () => {
-    await expect(new RegistryClient({ url, username: 'reader', password: 'wrong' }).headTag('team/app', 'latest')).rejects.toBeInstanceOf(RegistryUnavailableError);
+    await expect(new RegistryClient({ url, username: 'reader', password: 'wrong' }).headTag('team/app', 'latest')).rejects.toBeInstanceOf(
+      RegistryUnavailableError,
+    );
     await expect(new RegistryClient({ url: 'http://127.0.0.1:9' }).headTag('team/app', 'latest')).rejects.toBeInstanceOf(RegistryUnavailableError);
   });
 });

@@ -65,7 +65,7 @@ export class RegistryClient {
 
   private async paged(first: string, scope: string, field: 'tags' | 'repositories'): Promise<string[]> {
     const all: string[] = [];
-    for (let path: string | undefined = first; path; ) {
+    for (let path: string | undefined = first; path;) {
       const res = await this.request('GET', path, scope);
       if (res.status === 404 && field === 'tags') return all;
       if (res.status !== 200) throw unexpected(res);
@@ -106,7 +106,7 @@ export class RegistryClient {
     }
     if (!/^bearer\b/i.test(challenge)) throw new RegistryUnavailableError(`the registry sent an unknown challenge: ${challenge || '(none)'}`);
     const params = challengeParams(challenge);
-    if (!params.realm) throw new RegistryUnavailableError('the registry\'s Bearer challenge names no realm');
+    if (!params.realm) throw new RegistryUnavailableError("the registry's Bearer challenge names no realm");
     const realm = new URL(params.realm);
     if (params.service) realm.searchParams.set('service', params.service);
     realm.searchParams.set('scope', params.scope ?? scope);

@@ -19,7 +19,10 @@ export class HealthController {
 
   /** The database answers and every migration has run. */
   @Get('readyz')
-  @Api({ summary: 'The database answers and every migration has run', responses: { 200: json(Type.Object({ status: Type.String() })), 503: json(Type.Object({ status: Type.String() })) } })
+  @Api({
+    summary: 'The database answers and every migration has run',
+    responses: { 200: json(Type.Object({ status: Type.String() })), 503: json(Type.Object({ status: Type.String() })) },
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const ready = await isMigrated(this.db).catch(() => false);
     void reply.status(ready ? 200 : 503);

@@ -15,7 +15,12 @@ export class JwksController {
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   @Get('.well-known/jwks.json')
-  @Api({ summary: 'Every public key that signed events, with its validity', responses: { 200: { content: { 'application/jwk-set+json': Type.Object({ keys: Type.Array(Type.Object({ kty: Type.String() })) }) }, headers: ['cache-control'] } } })
+  @Api({
+    summary: 'Every public key that signed events, with its validity',
+    responses: {
+      200: { content: { 'application/jwk-set+json': Type.Object({ keys: Type.Array(Type.Object({ kty: Type.String() })) }) }, headers: ['cache-control'] },
+    },
+  })
   @Header('content-type', 'application/jwk-set+json')
   @Header('cache-control', 'public, max-age=300')
   async jwks() {

@@ -1,6 +1,17 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type Policy, policyRefusals, type TagCommand, tagDeciderUnder, type TagEvent, type TagState, tagStreamId, violationDecider, violationOf, violationStreamId } from '@tag-history/domain';
+import {
+  type Policy,
+  policyRefusals,
+  type TagCommand,
+  tagDeciderUnder,
+  type TagEvent,
+  type TagState,
+  tagStreamId,
+  violationDecider,
+  violationOf,
+  violationStreamId,
+} from '@tag-history/domain';
 import { EventStore, type OperationResult, type RecordedEvent, type Writer } from '@tag-history/event-store';
 import { CLOCK, type Clock } from '../infrastructure/clock';
 import { PolicyBook } from '../policies/policy-book';
@@ -8,7 +19,13 @@ import { PolicyBook } from '../policies/policy-book';
 export type TagWriteResult = OperationResult<TagState>;
 
 /** A tag write decided under the policies in force; what a change seen in the registry broke is recorded after it. */
-export async function executeTagCommand(store: EventStore, command: TagCommand, writer: Writer, now: () => Date, policies: Policy[] = []): Promise<TagWriteResult> {
+export async function executeTagCommand(
+  store: EventStore,
+  command: TagCommand,
+  writer: Writer,
+  now: () => Date,
+  policies: Policy[] = [],
+): Promise<TagWriteResult> {
   const streamId = tagStreamId(command.data.repository, command.data.tag);
   const [result] = await store.write<TagState>([{ streamId, decider: tagDeciderUnder(policies), command }], { ...writer, time: now() });
   const seenInRegistry = command.type !== 'RestoreTag' && command.data.provenance !== undefined && command.data.provenance.source !== 'api';
@@ -36,7 +53,11 @@ async function recordViolations(store: EventStore, { state, events }: TagWriteRe
     from: 'from' in data ? data.from : null,
     target: 'target' in data ? data.target : null,
   };
-  const operations = refusals.map((r) => ({ streamId: violationStreamId(r.policy.id), decider: violationDecider, command: violationOf(r, data.repository, data.tag, change) }));
+  const operations = refusals.map((r) => ({
+    streamId: violationStreamId(r.policy.id),
+    decider: violationDecider,
+    command: violationOf(r, data.repository, data.tag, change),
+  }));
   await store.write(operations, { actor: writer.actor, ...(writer.tokenId !== undefined ? { tokenId: writer.tokenId } : {}), time: now() });
 }
 

@@ -31,7 +31,14 @@ export class TransparencyModule {
     return {
       module: TransparencyModule,
       global: true,
-      controllers: [GetCheckpointController, GetLogKeyController, ProveInclusionController, ProveConsistencyController, ReadTileController, AddCosignaturesController],
+      controllers: [
+        GetCheckpointController,
+        GetLogKeyController,
+        ProveInclusionController,
+        ProveConsistencyController,
+        ReadTileController,
+        AddCosignaturesController,
+      ],
       providers,
       exports: providers.map((p) => ('provide' in p ? p.provide : p)),
     };

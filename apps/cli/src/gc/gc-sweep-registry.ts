@@ -40,7 +40,10 @@ export async function sweepRegistry(options: {
   const client = new RegistryClient(options.registry);
   const retention = options.retention ? `retention=${encodeURIComponent(options.retention)}` : '';
   const referencedRes = await ensureOk(await fetch(`${options.url}/v2/_gc/referenced?${retention}`));
-  const [header, ...lines] = (await referencedRes.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const [header, ...lines] = (await referencedRes.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   if (!lines.length || typeof lines[lines.length - 1]!.count !== 'number') throw new Error('the referenced set ended early: nothing swept');
   const referenced = new Set(lines.filter((l) => typeof l.digest === 'string').map((l) => key(l as unknown as Manifest)));
 

@@ -51,7 +51,8 @@ export async function gcSweep(options: GcSweepOptions, config?: () => Config): P
   process.stderr.write(`sweep ${sweep.id}: ${sweep.unreferenced.length} unreferenced, leased until ${sweep.leaseUntil}\n`);
   const { deleted, code } = await runDeleter(command, lines, sweep.unreferenced.length);
   await close(url, sweep.id, undefined, deleted, options.json);
-  if (code !== 0) throw new Error(`${command} exited with ${code}; the sweep was closed with the ${deleted.split('\n').filter(Boolean).length} lines it reported deleted`);
+  if (code !== 0)
+    throw new Error(`${command} exited with ${code}; the sweep was closed with the ${deleted.split('\n').filter(Boolean).length} lines it reported deleted`);
 }
 
 async function close(url: string, id: string, file: string | undefined, body: string | undefined, json: boolean | undefined): Promise<void> {
@@ -71,7 +72,9 @@ async function sweepWatchedRegistry(url: string, retention: string | undefined, 
     if (json) return void console.log(JSON.stringify(result));
     for (const kept of result.kept) process.stderr.write(`kept ${kept.repository}@${kept.digest}: ${kept.why}\n`);
     process.stdout.write(result.deleted.map((d) => `${JSON.stringify(d)}\n`).join(''));
-    process.stderr.write(`sweep ${result.sweep}: ${result.candidates} candidates, ${result.unreferenced} unreferenced, ${result.deleted.length} deleted in the registry\n`);
+    process.stderr.write(
+      `sweep ${result.sweep}: ${result.candidates} candidates, ${result.unreferenced} unreferenced, ${result.deleted.length} deleted in the registry\n`,
+    );
   } finally {
     await db.destroy();
   }
@@ -95,4 +98,3 @@ function runDeleter(command: string, input: string, total: number): Promise<{ de
     child.stdin.end(input);
   });
 }
-

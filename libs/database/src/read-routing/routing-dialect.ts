@@ -1,4 +1,13 @@
-import { type DatabaseConnection, type Dialect, type Driver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type QueryCompiler, type TransactionSettings } from 'kysely';
+import {
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type QueryCompiler,
+  type TransactionSettings,
+} from 'kysely';
 import type { ReadRouter } from './read-router';
 
 /** The Postgres dialect over drivers of several copies: each connection goes back to the driver that made it. */

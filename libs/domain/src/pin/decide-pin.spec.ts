@@ -18,7 +18,10 @@ describe('pin decider', () => {
   it('unpins a pinned manifest with its reason', () => given(pinned()).when(unpin()).then([unpinned()]));
   it('refuses to unpin what is not pinned', () => given().when(unpin()).thenFails('PIN_UNKNOWN'));
   it('refuses to unpin twice', () => given(pinned(), unpinned()).when(unpin()).thenFails('PIN_UNKNOWN'));
-  it('pins again after an unpin', () => given(pinned(), unpinned()).when(pin('again')).then([pinned('again')]));
+  it('pins again after an unpin', () =>
+    given(pinned(), unpinned())
+      .when(pin('again'))
+      .then([pinned('again')]));
   it('counts versions and keeps the reason while pinned', () => {
     expect([pinned('x'), unpinned(), pinned('y')].reduce(pinDecider.evolve, pinDecider.initialState)).toEqual({ version: 3, pinned: true, reason: 'y' });
   });

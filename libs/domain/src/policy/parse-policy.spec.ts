@@ -10,8 +10,16 @@ const fails = (body: unknown) => {
 describe('parsePolicy', () => {
   it('reads each rule with its parameters, in one field order', () => {
     expect(parsePolicy({ rule: 'immutable', tags: 'v*', repositories: '**' })).toEqual({ repositories: '**', tags: 'v*', rule: 'immutable' });
-    expect(JSON.stringify(parsePolicy({ after: 'P7D', rule: 'expire', tags: 'pr-*', repositories: 'team/*' }))).toBe('{"repositories":"team/*","tags":"pr-*","rule":"expire","after":"P7D"}');
-    expect(parsePolicy({ repositories: '**', tags: 'nightly-*', rule: 'retain', keep: 20 })).toEqual({ repositories: '**', tags: 'nightly-*', rule: 'retain', keep: 20, sort: 'pushed' });
+    expect(JSON.stringify(parsePolicy({ after: 'P7D', rule: 'expire', tags: 'pr-*', repositories: 'team/*' }))).toBe(
+      '{"repositories":"team/*","tags":"pr-*","rule":"expire","after":"P7D"}',
+    );
+    expect(parsePolicy({ repositories: '**', tags: 'nightly-*', rule: 'retain', keep: 20 })).toEqual({
+      repositories: '**',
+      tags: 'nightly-*',
+      rule: 'retain',
+      keep: 20,
+      sort: 'pushed',
+    });
   });
   it('refuses an unknown rule', () => fails({ repositories: '**', tags: '*', rule: 'frozen' }));
   it('refuses bad globs', () => {

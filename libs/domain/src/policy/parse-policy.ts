@@ -10,7 +10,9 @@ const POLICY_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** Policy ids: lowercase letters, digits, `.`, `_`, `-`, at most 64, starting with a letter or digit. */
 export function assertPolicyId(id: string): void {
   if (!POLICY_ID.test(id)) {
-    throw new TagHistoryError('PARAMETER_INVALID', 'a policy id is 1 to 64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit', { id });
+    throw new TagHistoryError('PARAMETER_INVALID', 'a policy id is 1 to 64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit', {
+      id,
+    });
   }
 }
 

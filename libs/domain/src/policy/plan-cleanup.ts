@@ -62,7 +62,10 @@ function overKeep(tags: CleanupCandidate[], keep: number): CleanupCandidate[] {
     else byRepository.set(t.repository, [t]);
   }
   return [...byRepository.values()].flatMap((list) =>
-    list.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || b.position - a.position).slice(keep).sort((a, b) => compare(a.tag, b.tag)),
+    list
+      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || b.position - a.position)
+      .slice(keep)
+      .sort((a, b) => compare(a.tag, b.tag)),
   );
 }
 

@@ -16,7 +16,13 @@ export interface ViolatingChange {
 
 export type PolicyViolated = {
   type: 'PolicyViolated';
-  data: { repository: string; tag: string; policy: { id: string; version: number; rule: PolicyRuleName }; code: PolicyRefusal['code']; change: ViolatingChange };
+  data: {
+    repository: string;
+    tag: string;
+    policy: { id: string; version: number; rule: PolicyRuleName };
+    code: PolicyRefusal['code'];
+    change: ViolatingChange;
+  };
 };
 
 export type RecordViolation = { type: 'RecordViolation'; data: PolicyViolated['data'] };

@@ -1,9 +1,5 @@
 /** The rule a policy holds its tags to, with the rule's parameters. */
-export type PolicyRule =
-  | { rule: 'immutable' }
-  | { rule: 'protected' }
-  | { rule: 'expire'; after: string }
-  | { rule: 'retain'; keep: number; sort: 'pushed' };
+export type PolicyRule = { rule: 'immutable' } | { rule: 'protected' } | { rule: 'expire'; after: string } | { rule: 'retain'; keep: number; sort: 'pushed' };
 
 export type PolicyRuleName = PolicyRule['rule'];
 

@@ -29,11 +29,20 @@ const deleted = (tag: string, from: Target): TagEvent => ({ type: 'TagDeleted', 
 const registry = { source: 'notification' as const, registry: '127.0.0.1:5000' };
 
 describe('immutable', () => {
-  it('lets a matching tag be created', () => given().when(put('v1.0', v1)).then([created('v1.0', v1)]));
+  it('lets a matching tag be created', () =>
+    given()
+      .when(put('v1.0', v1))
+      .then([created('v1.0', v1)]));
   it('refuses a move', () => given(created('v1.0', v1)).when(put('v1.0', v2)).thenFails('TAG_IMMUTABLE'));
-  it('refuses a move with If-Match too', () => given(created('v1.0', v1)).when(put('v1.0', v2, { expectedVersion: 1 })).thenFails('TAG_IMMUTABLE'));
+  it('refuses a move with If-Match too', () =>
+    given(created('v1.0', v1))
+      .when(put('v1.0', v2, { expectedVersion: 1 }))
+      .thenFails('TAG_IMMUTABLE'));
   it('refuses a delete', () => given(created('v1.0', v1)).when(del('v1.0')).thenFails('TAG_IMMUTABLE'));
-  it('refuses a restore', () => given(created('v1.0', v1), deleted('v1.0', v1)).when(restore('v1.0', 1, v1)).thenFails('TAG_IMMUTABLE'));
+  it('refuses a restore', () =>
+    given(created('v1.0', v1), deleted('v1.0', v1))
+      .when(restore('v1.0', 1, v1))
+      .thenFails('TAG_IMMUTABLE'));
   it('refuses re-creating a tag that had a history', () => given(created('v1.0', v1), deleted('v1.0', v1)).when(put('v1.0', v2)).thenFails('TAG_IMMUTABLE'));
   it('answers a re-put of the same target with nothing, not a refusal', () => given(created('v1.0', v1)).when(put('v1.0', v1)).then([]));
   it('names the policy in the detail', () => {
@@ -42,28 +51,50 @@ describe('immutable', () => {
     );
   });
   it('governs only matching repositories and tags', () => {
-    given(created('latest', v1)).when(put('latest', v2)).then([moved('latest', v1, v2)]);
+    given(created('latest', v1))
+      .when(put('latest', v2))
+      .then([moved('latest', v1, v2)]);
     givenEvents(tagDeciderUnder(policies), { type: 'TagCreated', data: { repository: 'other/app', tag: 'v1.0', target: v1 } })
       .when({ type: 'PutTag', data: { repository: 'other/app', tag: 'v1.0', target: v2 } })
       .then([{ type: 'TagMoved', data: { repository: 'other/app', tag: 'v1.0', from: v1, target: v2 } }]);
   });
   it('records what the registry did: no refusal for a change seen there', () =>
-    given(created('v1.0', v1)).when(put('v1.0', v2, { provenance: registry })).then([{ type: 'TagMoved', data: { repository, tag: 'v1.0', from: v1, target: v2, provenance: registry } }]));
+    given(created('v1.0', v1))
+      .when(put('v1.0', v2, { provenance: registry }))
+      .then([{ type: 'TagMoved', data: { repository, tag: 'v1.0', from: v1, target: v2, provenance: registry } }]));
 });
 
 describe('protected', () => {
-  it('lets the tag be created without If-Match', () => given().when(put('prod', v1)).then([created('prod', v1)]));
+  it('lets the tag be created without If-Match', () =>
+    given()
+      .when(put('prod', v1))
+      .then([created('prod', v1)]));
   it('requires If-Match to move', () => given(created('prod', v1)).when(put('prod', v2)).thenFails('PRECONDITION_REQUIRED'));
-  it('moves with If-Match', () => given(created('prod', v1)).when(put('prod', v2, { expectedVersion: 1 })).then([moved('prod', v1, v2)]));
+  it('moves with If-Match', () =>
+    given(created('prod', v1))
+      .when(put('prod', v2, { expectedVersion: 1 }))
+      .then([moved('prod', v1, v2)]));
   it('requires If-Match to delete', () => given(created('prod', v1)).when(del('prod')).thenFails('PRECONDITION_REQUIRED'));
-  it('deletes with If-Match', () => given(created('prod', v1)).when(del('prod', 1)).then([deleted('prod', v1)]));
-  it('requires If-Match to restore over a target', () => given(created('prod', v1), moved('prod', v1, v2)).when(restore('prod', 1, v1)).thenFails('PRECONDITION_REQUIRED'));
-  it('answers a stale If-Match with 412, not 428', () => given(created('prod', v1), moved('prod', v1, v2)).when(put('prod', v1, { expectedVersion: 1 })).thenFails('PRECONDITION_FAILED'));
+  it('deletes with If-Match', () =>
+    given(created('prod', v1))
+      .when(del('prod', 1))
+      .then([deleted('prod', v1)]));
+  it('requires If-Match to restore over a target', () =>
+    given(created('prod', v1), moved('prod', v1, v2))
+      .when(restore('prod', 1, v1))
+      .thenFails('PRECONDITION_REQUIRED'));
+  it('answers a stale If-Match with 412, not 428', () =>
+    given(created('prod', v1), moved('prod', v1, v2))
+      .when(put('prod', v1, { expectedVersion: 1 }))
+      .thenFails('PRECONDITION_FAILED'));
   it('lets a no-op re-put through without If-Match', () => given(created('prod', v1)).when(put('prod', v1)).then([]));
 });
 
 describe('expire and retain', () => {
-  it('refuse no write: they act in policy runs', () => given(created('pr-1', v1)).when(put('pr-1', v2, { expiresAt: '2026-01-01T00:00:00Z' })).then([{ type: 'TagMoved', data: { repository, tag: 'pr-1', from: v1, target: v2, expiresAt: '2026-01-01T00:00:00Z' } }]));
+  it('refuse no write: they act in policy runs', () =>
+    given(created('pr-1', v1))
+      .when(put('pr-1', v2, { expiresAt: '2026-01-01T00:00:00Z' }))
+      .then([{ type: 'TagMoved', data: { repository, tag: 'pr-1', from: v1, target: v2, expiresAt: '2026-01-01T00:00:00Z' } }]));
 });
 
 describe('policy refusals as violations', () => {

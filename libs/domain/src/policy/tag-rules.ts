@@ -48,7 +48,9 @@ export function policyRefusals(events: TagEvent[], versionBefore: number, condit
   if (!event) return [];
   const change = tagChange(event, versionBefore);
   const governing = policies.filter((p) => governs(p, event.data.repository, event.data.tag));
-  const immutable = governing.filter((p) => p.rule === 'immutable' && change !== 'create').map((policy) => ({ policy, code: 'TAG_IMMUTABLE' as const, change }));
+  const immutable = governing
+    .filter((p) => p.rule === 'immutable' && change !== 'create')
+    .map((policy) => ({ policy, code: 'TAG_IMMUTABLE' as const, change }));
   const blind = !conditional && (change === 'move' || change === 'delete');
   const protect = governing.filter((p) => p.rule === 'protected' && blind).map((policy) => ({ policy, code: 'PRECONDITION_REQUIRED' as const, change }));
   return [...immutable, ...protect];

@@ -49,7 +49,11 @@ describe('pretty JWS (Docker schema1 / libtrust format)', () => {
   it('round-trips any tag-like object, compact or indented, with several signatures', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(fc.string({ minLength: 1 }).filter((k) => k !== 'signatures' && k !== '__proto__'), fc.jsonValue(), { minKeys: 1, maxKeys: 5 }),
+        fc.dictionary(
+          fc.string({ minLength: 1 }).filter((k) => k !== 'signatures' && k !== '__proto__'),
+          fc.jsonValue(),
+          { minKeys: 1, maxKeys: 5 },
+        ),
         fc.constantFrom(undefined, 2, 3, '\t'),
         fc.integer({ min: 1, max: 3 }),
         async (object, indent, signers) => {
@@ -77,7 +81,11 @@ describe('pretty JWS (Docker schema1 / libtrust format)', () => {
     const { formatLength, formatTail } = jsonFormat(payload);
     // Assembled byte for byte, as a signer would: re-serialising the document would move formatLength.
     const assemble = (signatures: unknown[], after = '') =>
-      Buffer.concat([payload.subarray(0, formatLength), Buffer.from(`,"signatures":${JSON.stringify(signatures)}${after}`), Buffer.from(formatTail, 'base64url')]);
+      Buffer.concat([
+        payload.subarray(0, formatLength),
+        Buffer.from(`,"signatures":${JSON.stringify(signatures)}${after}`),
+        Buffer.from(formatTail, 'base64url'),
+      ]);
     const withProtected = (index: number, header: unknown) => assemble(jws.signatures.map((s, i) => (i === index ? { ...s, protected: b64(header) } : s)));
 
     expect(code(() => decodePrettyJws(assemble(jws.signatures)))).toBeUndefined();

@@ -36,8 +36,13 @@ function splitsCleanly(payload: Buffer, length: number, tail: Buffer): boolean {
   try {
     const content = JSON.parse(payload.toString('utf8')) as unknown;
     const marked = JSON.parse(Buffer.concat([payload.subarray(0, length), Buffer.from(',"signatures":[]'), tail]).toString('utf8')) as unknown;
-    return typeof content === 'object' && content !== null && !Array.isArray(content) && !('signatures' in content) &&
-      isDeepStrictEqual(marked, { ...content, signatures: [] });
+    return (
+      typeof content === 'object' &&
+      content !== null &&
+      !Array.isArray(content) &&
+      !('signatures' in content) &&
+      isDeepStrictEqual(marked, { ...content, signatures: [] })
+    );
   } catch {
     return false;
   }

@@ -18,10 +18,6 @@ export function assertDigest(value: unknown): asserts value is string {
     });
   }
   if (encoded.length !== length || !/^[0-9a-f]+$/.test(encoded)) {
-    throw new TagHistoryError(
-      'DIGEST_INVALID',
-      `${algorithm} digest must be ${length} lowercase hex characters`,
-      { digest: value },
-    );
+    throw new TagHistoryError('DIGEST_INVALID', `${algorithm} digest must be ${length} lowercase hex characters`, { digest: value });
   }
 }

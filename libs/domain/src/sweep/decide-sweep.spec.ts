@@ -37,9 +37,14 @@ describe('sweep decider', () => {
   it('refuses a further chunk of an unknown sweep', () => sweep().when(extend('2026-01-01T00:01:00Z')).thenFails('SWEEP_UNKNOWN'));
   it('refuses to start a sweep twice', () => sweep(started).when(start).thenFails('CONFLICT'));
   it('closes an open sweep within its lease, recording what was deleted', () => sweep(started).when(close('2026-01-01T00:14:59.999Z')).then([closed]));
-  it('refuses a deleted digest it did not lease', () => sweep(started).when(close('2026-01-01T00:01:00Z', { 'team/app': [other] })).thenFails('DIGEST_NOT_LEASED'));
+  it('refuses a deleted digest it did not lease', () =>
+    sweep(started)
+      .when(close('2026-01-01T00:01:00Z', { 'team/app': [other] }))
+      .thenFails('DIGEST_NOT_LEASED'));
   it('refuses a repository it leased nothing in, even one named like an Object property', () =>
-    sweep(started).when(close('2026-01-01T00:01:00Z', { constructor: [digest] })).thenFails('DIGEST_NOT_LEASED'));
+    sweep(started)
+      .when(close('2026-01-01T00:01:00Z', { constructor: [digest] }))
+      .thenFails('DIGEST_NOT_LEASED'));
   it('refuses to close once the lease has ended', () => sweep(started).when(close(leaseUntil)).thenFails('SWEEP_EXPIRED'));
   it('refuses to close twice', () => sweep(started, closed).when(close('2026-01-01T00:01:00Z')).thenFails('SWEEP_EXPIRED'));
   it('refuses to close an unknown sweep', () => sweep().when(close('2026-01-01T00:01:00Z')).thenFails('SWEEP_UNKNOWN'));

@@ -12,7 +12,17 @@ import type { Target } from './target';
  */
 export type PutTag = {
   type: 'PutTag';
-  data: { repository: string; tag: string; target: Target; expectedVersion?: number; createOnly?: boolean; mustExist?: boolean; jws?: TagJws; provenance?: TagProvenance; expiresAt?: string };
+  data: {
+    repository: string;
+    tag: string;
+    target: Target;
+    expectedVersion?: number;
+    createOnly?: boolean;
+    mustExist?: boolean;
+    jws?: TagJws;
+    provenance?: TagProvenance;
+    expiresAt?: string;
+  };
 };
 
 /** `policy`: the policy run's reason, for its deletes. */

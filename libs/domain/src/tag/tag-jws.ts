@@ -34,7 +34,10 @@ export function parseTagJws(body: unknown): TagJws {
         (s.header === undefined || (typeof s.header === 'object' && s.header !== null && !Array.isArray(s.header))),
     );
   if (!shaped) {
-    throw new TagHistoryError('BODY_INVALID', 'a signed tag must be a JWS in the general JSON serialisation: {"payload", "signatures": [{"protected", "signature"}]}');
+    throw new TagHistoryError(
+      'BODY_INVALID',
+      'a signed tag must be a JWS in the general JSON serialisation: {"payload", "signatures": [{"protected", "signature"}]}',
+    );
   }
   if (Buffer.from(jws.payload!, 'base64url').toString('base64url') !== jws.payload) {
     // Re-encoded, a non-canonical payload would no longer match what its signatures cover.

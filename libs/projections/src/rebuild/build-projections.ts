@@ -49,9 +49,12 @@ export async function buildProjections(trx: Transaction<Database>, { pageSize: p
   await sql`set local statement_timeout = 0`.execute(trx);
 
   let position = 0;
-  for (let caughtUp = false; ; ) {
+  for (let caughtUp = false; ;) {
     // Positions are dense: the committed log head says where the log ends.
-    const { rows: head } = await sql<{ last: number; head: number }>`select least(position, ${position + page}) as last, position as head from public.log_head where id = 1`.execute(trx);
+    const { rows: head } = await sql<{
+      last: number;
+      head: number;
+    }>`select least(position, ${position + page}) as last, position as head from public.log_head where id = 1`.execute(trx);
     const last = head[0]!.last;
     if (last > position) await projectEvents(trx, position, last);
     onProgress?.(Number(last), Number(head[0]!.head));

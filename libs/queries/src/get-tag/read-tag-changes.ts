@@ -11,7 +11,15 @@ export async function readTagChanges(db: Kysely<Database>, after: number, limit:
     .orderBy('position')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ position: r.position, streamId: r.stream_id, version: r.version, type: r.type, data: r.data, actor: r.actor, recordedAt: r.recorded_at }));
+  return rows.map((r) => ({
+    position: r.position,
+    streamId: r.stream_id,
+    version: r.version,
+    type: r.type,
+    data: r.data,
+    actor: r.actor,
+    recordedAt: r.recorded_at,
+  }));
 }
 
 /** Where the log ends now. */

@@ -25,9 +25,6 @@ export function toIntervalView(row: TagHistoryTable): IntervalView {
     tag: row.tag,
     target: targetOf(row),
     from: { version: row.version, position: row.from_position, time: row.from_time.toISOString(), actor: row.from_actor },
-    to:
-      row.to_version === null
-        ? null
-        : { version: row.to_version, position: row.to_position!, time: row.to_time!.toISOString(), actor: row.to_actor! },
+    to: row.to_version === null ? null : { version: row.to_version, position: row.to_position!, time: row.to_time!.toISOString(), actor: row.to_actor! },
   };
 }

@@ -35,9 +35,11 @@ export interface WorkerAnswer {
  * so it may use nothing from outside but what it requires itself.
  */
 export function verifyWorkerMain(): void {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the thread runs this function's source text alone: no module imports reach it */
   const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { createHash, createPublicKey, verify } = require('node:crypto') as typeof import('node:crypto');
   const { isDeepStrictEqual } = require('node:util') as typeof import('node:util');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const records = new Map<string, WorkerKey>((workerData.keys as WorkerKey[]).map((k) => [k.kid, k]));
   const imported = new Map<string, import('node:crypto').KeyObject | null>();
   const headers = new Map<string, { kid: unknown; usable: boolean } | null>();
@@ -63,9 +65,10 @@ export function verifyWorkerMain(): void {
     if (decoded === undefined) {
       try {
         const parsed = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, unknown>;
-        decoded = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-          ? { kid: parsed.kid, usable: parsed.alg === 'EdDSA' && parsed.crit === undefined && (parsed.b64 === undefined || parsed.b64 === true) }
-          : null;
+        decoded =
+          parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? { kid: parsed.kid, usable: parsed.alg === 'EdDSA' && parsed.crit === undefined && (parsed.b64 === undefined || parsed.b64 === true) }
+            : null;
       } catch {
         decoded = null;
       }

@@ -62,13 +62,24 @@ export async function auditLog(options: AuditOptions): Promise<AuditResult> {
   }
   if (options.maxAgeMs !== undefined) {
     if (!keys.timestamp) throw new Error('--max-age needs the timestamp key pinned too (the second line of GET /v2/_log/key)');
-    if (served.timestamp === undefined) return { exit: AUDIT_STALE, message: `the checkpoint has no valid cosignature from ${keys.timestamp.name}`, checkpoint: served, events };
+    if (served.timestamp === undefined)
+      return { exit: AUDIT_STALE, message: `the checkpoint has no valid cosignature from ${keys.timestamp.name}`, checkpoint: served, events };
     const age = options.now.getTime() - served.timestamp * 1000;
     if (age > options.maxAgeMs) {
-      return { exit: AUDIT_STALE, message: `the checkpoint was last timestamped ${Math.round(age / 1000)} s ago, more than ${options.maxAgeMs / 1000} s`, checkpoint: served, events };
+      return {
+        exit: AUDIT_STALE,
+        message: `the checkpoint was last timestamped ${Math.round(age / 1000)} s ago, more than ${options.maxAgeMs / 1000} s`,
+        checkpoint: served,
+        events,
+      };
     }
   }
-  return { exit: AUDIT_OK, message: `checkpoint ${served.size} ${served.root.toString('base64')} ok${options.repository ? `, ${events} events of ${options.repository} included and signed` : ''}`, checkpoint: served, events };
+  return {
+    exit: AUDIT_OK,
+    message: `checkpoint ${served.size} ${served.root.toString('base64')} ok${options.repository ? `, ${events} events of ${options.repository} included and signed` : ''}`,
+    checkpoint: served,
+    events,
+  };
 }
 
 /** Why `served` is not a later view of the same log as `previous`, or nothing. */
@@ -80,7 +91,13 @@ async function checkGrowth(client: LogClient, previous: OpenedCheckpoint, served
   if (previous.size === 0) return undefined;
   try {
     const proof = await client.consistency(previous.size, served.size);
-    verifyConsistency(previous.size, served.size, previous.root, served.root, proof.hashes.map((h) => Buffer.from(h, 'base64')));
+    verifyConsistency(
+      previous.size,
+      served.size,
+      previous.root,
+      served.root,
+      proof.hashes.map((h) => Buffer.from(h, 'base64')),
+    );
     return undefined;
   } catch (error) {
     return `fork: no valid consistency proof from ${previous.size} to ${served.size} (${error instanceof Error ? error.message : error})`;
@@ -106,7 +123,7 @@ async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, 
   });
   let count = 0;
   try {
-    for (let next = client.events(repository, undefined); ; ) {
+    for (let next = client.events(repository, undefined); ;) {
       const page = await next;
       const events = page.events.filter((e) => e.position <= checkpoint.size);
       const more = page.events.length > 0 && events.length === page.events.length;

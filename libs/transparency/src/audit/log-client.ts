@@ -1,7 +1,6 @@
 import type { EventJson } from '@tag-history/signing';
 import { splitHashes, tilePath } from '../tiles';
 
-
 /** What an auditor reads from the service, all of it untrusted. */
 export interface LogClient {
   checkpoint(): Promise<string>;

@@ -20,7 +20,11 @@ export class BadSignatureError extends Error {}
 
 /** Verifier keys from text: one per line or per argument, the Ed25519 one the log's, a cosignature/v1 one its timestamp key. */
 export function parsePinnedKeys(lines: string[]): PinnedKeys {
-  const keys = lines.flatMap((l) => l.split('\n')).map((l) => l.trim()).filter(Boolean).map((l) => parseVerifierKey(l));
+  const keys = lines
+    .flatMap((l) => l.split('\n'))
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => parseVerifierKey(l));
   const log = keys.filter((k) => k.type === ED25519);
   const timestamp = keys.filter((k) => k.type === COSIGNATURE_V1);
   if (log.length !== 1 || timestamp.length > 1) throw new Error('pin exactly one Ed25519 checkpoint key and at most one cosignature (timestamp) key');

@@ -21,9 +21,7 @@ export class TileVerifier {
 
   static async open(size: number, root: Uint8Array, fetch: TileFetcher): Promise<TileVerifier> {
     const verifier = new TileVerifier(size, fetch);
-    const edge = await Promise.all(
-      edgeTiles(size).map(async (id) => ({ ...id, hashes: await verifier.fetchTile(id) })),
-    );
+    const edge = await Promise.all(edgeTiles(size).map(async (id) => ({ ...id, hashes: await verifier.fetchTile(id) })));
     if (Buffer.compare(new TreeBuilder(size, edge).root(), root) !== 0) throw new ProofError(`the tiles do not hash to the root of size ${size}`);
     for (const t of edge) verifier.verified.set(tileKey(t), Promise.resolve(t.hashes));
     return verifier;
@@ -53,7 +51,8 @@ export class TileVerifier {
 
   private async fetchFull(id: TileId): Promise<Uint8Array[]> {
     const [hashes, parent] = await Promise.all([this.fetchTile(id), this.tile({ level: id.level + 1, index: Math.floor(id.index / TILE_WIDTH) })]);
-    if (Buffer.compare(perfectRoot(hashes), parent[id.index % TILE_WIDTH]!) !== 0) throw new ProofError(`tile ${id.level}/${id.index} does not hash to its entry in the tile above`);
+    if (Buffer.compare(perfectRoot(hashes), parent[id.index % TILE_WIDTH]!) !== 0)
+      throw new ProofError(`tile ${id.level}/${id.index} does not hash to its entry in the tile above`);
     return hashes;
   }
 

@@ -26,7 +26,16 @@ export class AuditLogController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/_audit')
-  @Api({ summary: 'Who moved what when, newest first: JSON pages, or a CSV or NDJSON export', headers: ['accept'], responses: { 200: { content: { 'application/json': Type.Object({ events: Type.Array(RecordedEvent) }), 'text/csv': Text, 'application/x-ndjson': Text }, headers: ['link', 'vary'] } } })
+  @Api({
+    summary: 'Who moved what when, newest first: JSON pages, or a CSV or NDJSON export',
+    headers: ['accept'],
+    responses: {
+      200: {
+        content: { 'application/json': Type.Object({ events: Type.Array(RecordedEvent) }), 'text/csv': Text, 'application/x-ndjson': Text },
+        headers: ['link', 'vary'],
+      },
+    },
+  })
   @QueryParams(AUDIT_QUERY)
   async audit(@Query() query: RawQuery, @Headers('accept') accept: string | undefined, @Res() reply: FastifyReply) {
     const { filter, before, n } = parseAuditRequest(query);
@@ -47,7 +56,7 @@ export class AuditLogController {
   private async *export(filter: AuditFilter, before: number | undefined, limit: number, header: string, line: (e: EventJson) => string) {
     if (header) yield header;
     let sent = 0;
-    for (let cursor = before; sent < limit; ) {
+    for (let cursor = before; sent < limit;) {
       const page = await this.queryBus.execute(new AuditEventsQuery(filter, Math.min(EXPORT_PAGE, limit - sent), cursor));
       if (page.events.length > 0) yield page.events.map((e) => line(toEventJson(e))).join('');
       sent += page.events.length;

@@ -27,7 +27,11 @@ export class VerifyLogController {
   ) {}
 
   @Get('v2/_log/verify')
-  @Api({ summary: 'Checks every signature and hash link of the log (or of one repository)', query: QUERY, responses: { 200: json(Type.Object({ ok: Type.Boolean() })) } })
+  @Api({
+    summary: 'Checks every signature and hash link of the log (or of one repository)',
+    query: QUERY,
+    responses: { 200: json(Type.Object({ ok: Type.Boolean() })) },
+  })
   async verify(@Query() query: RawQuery) {
     const { repository } = parseQuery(query, QUERY);
     const connection = this.dedicated(VERIFY_IDLE_MS);

@@ -18,7 +18,10 @@ export class ReadEventController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/_events/:position')
-  @Api({ summary: 'One event and the one before it in its stream', responses: { 200: json(Type.Object({ event: RecordedEvent, previous: Type.Union([RecordedEvent, Type.Null()]) }), ['cache-control']) } })
+  @Api({
+    summary: 'One event and the one before it in its stream',
+    responses: { 200: json(Type.Object({ event: RecordedEvent, previous: Type.Union([RecordedEvent, Type.Null()]) }), ['cache-control']) },
+  })
   @Header('cache-control', 'no-store')
   async read(@Param('position') text: string) {
     const position = count().parse(text, 'position');

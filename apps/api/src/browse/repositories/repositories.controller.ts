@@ -21,7 +21,11 @@ export class RepositoriesController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/_repositories')
-  @Api({ summary: 'Repositories with their tag counts, by name', query: QUERY, responses: { 200: page(Type.Object({ repositories: Type.Array(Type.Object({ name: Name, tags: Count, lastChange: Type.Union([Time, Type.Null()]) })) })) } })
+  @Api({
+    summary: 'Repositories with their tag counts, by name',
+    query: QUERY,
+    responses: { 200: page(Type.Object({ repositories: Type.Array(Type.Object({ name: Name, tags: Count, lastChange: Type.Union([Time, Type.Null()]) })) })) },
+  })
   async list(@Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { q: search, n, last } = parseQuery(query, QUERY);
     const size = n ?? MAX_PAGE;

@@ -18,12 +18,16 @@ export class TimelineController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_timeline')
-  @Api({ summary: 'The intervals of every tag of a repository in a window of time', responses: { 200: json(Type.Object({ name: Name, intervals: Type.Array(Type.Object({})) })) } })
+  @Api({
+    summary: 'The intervals of every tag of a repository in a window of time',
+    responses: { 200: json(Type.Object({ name: Name, intervals: Type.Array(Type.Object({})) })) },
+  })
   @QueryParams(QUERY)
   async timeline(@Param('name') name: string, @Query() query: RawQuery) {
     assertRepositoryName(name);
     const { since, until, n } = parseQuery(query, QUERY);
-    if (since && until && since >= until) throw new TagHistoryError('PARAMETER_INVALID', 'since must be before until', { since: query.since, until: query.until });
+    if (since && until && since >= until)
+      throw new TagHistoryError('PARAMETER_INVALID', 'since must be before until', { since: query.since, until: query.until });
     const limit = Math.max(1, n ?? MAX_TIMELINE);
     const timeline = await this.queryBus.execute(new RepositoryTimelineQuery(name, limit, since, until));
     if (timeline.intervals.length === 0) await this.assertKnown(name);

@@ -17,7 +17,8 @@ const TYPES: Record<string, string> = {
 // Only what the build writes: flat names, no dots but the extension, so no path can leave the folder.
 const ASSET = /^[a-z0-9-]+\.(?:html|js|css|svg|png)$/;
 // The page loads nothing from anywhere else: no CDN, no inline script, and it cannot be framed.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** The audit page (`/ui/` is rewritten to `/ui/index.html`, see rewrite-url.ts): static files built by `npm run build` into dist/ui, public like the JWKS (the data behind it is not). */
 @Controller()

@@ -16,13 +16,18 @@ export class ReadFeedController {
   constructor(@Inject(FeedReader) private readonly reader: FeedReader) {}
 
   @Get('v2/_events')
-  @Api({ summary: 'The change feed: a page after a cursor (long-poll with wait), or Server-Sent Events', headers: ['accept', 'last-event-id'], responses: { 200: { content: { 'application/json': Type.Object({ events: Type.Array(RecordedEvent), cursor: Type.String() }), 'text/event-stream': Text }, headers: ['cache-control'] } } })
+  @Api({
+    summary: 'The change feed: a page after a cursor (long-poll with wait), or Server-Sent Events',
+    headers: ['accept', 'last-event-id'],
+    responses: {
+      200: {
+        content: { 'application/json': Type.Object({ events: Type.Array(RecordedEvent), cursor: Type.String() }), 'text/event-stream': Text },
+        headers: ['cache-control'],
+      },
+    },
+  })
   @QueryParams(FEED_QUERY)
-  async read(
-    @Query() query: RawQuery,
-    @Headers() headers: RawQuery,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+  async read(@Query() query: RawQuery, @Headers() headers: RawQuery, @Res() reply: FastifyReply): Promise<void> {
     const request = parseReadFeedRequest(query, headers);
     const gone = () => reply.raw.destroyed;
     if (request.stream) {
@@ -30,8 +35,6 @@ export class ReadFeedController {
       return serveEventStream(reply, this.reader, request, first);
     }
     const events = await this.reader.next(request.after, request.limit, request.filter, request.waitMs, gone);
-    void reply
-      .header('cache-control', 'no-store')
-      .send({ events: events.map(feedEvent), cursor: encodeCursor(events.at(-1)?.position ?? request.after) });
+    void reply.header('cache-control', 'no-store').send({ events: events.map(feedEvent), cursor: encodeCursor(events.at(-1)?.position ?? request.after) });
   }
 }

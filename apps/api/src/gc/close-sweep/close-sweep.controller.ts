@@ -17,7 +17,12 @@ export class CloseSweepController {
 
   /** The body lists what the job deleted (NDJSON); no body means it deleted nothing. */
   @Delete('v2/_gc/sweeps/:id')
-  @Api({ summary: 'Closes a sweep with what the job deleted', headers: ['content-type'], body: { 'application/x-ndjson': Text }, responses: { 200: json(Type.Object({ id: Type.String(), deleted: Count })), 409: ERROR, 410: ERROR } })
+  @Api({
+    summary: 'Closes a sweep with what the job deleted',
+    headers: ['content-type'],
+    body: { 'application/x-ndjson': Text },
+    responses: { 200: json(Type.Object({ id: Type.String(), deleted: Count })), 409: ERROR, 410: ERROR },
+  })
   async close(
     @Param('id') id: string,
     @Headers('content-type') contentType: string | undefined,

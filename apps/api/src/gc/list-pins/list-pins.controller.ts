@@ -20,11 +20,7 @@ export class ListPinsController {
   @Get('v2/:name/_pins')
   @Api({ summary: 'The pins of a repository', responses: { 200: page(Type.Object({ name: Name, pins: Type.Array(Type.Object({ digest: Digest })) })) } })
   @QueryParams(QUERY)
-  async list(
-    @Param('name') name: string,
-    @Query() query: RawQuery,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async list(@Param('name') name: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     assertRepositoryName(name);
     const { n, last } = parseQuery(query, QUERY);
     const size = n ?? MAX_PAGE;

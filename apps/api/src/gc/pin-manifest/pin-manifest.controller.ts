@@ -12,7 +12,12 @@ export class PinManifestController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Put('v2/:name/_pins/:digest')
-  @Api({ summary: 'Pins a manifest: GC keeps it', headers: ['content-type'], body: { 'application/json': AnyJson }, responses: { 200: json(AnyJson), 201: json(AnyJson), 409: ERROR } })
+  @Api({
+    summary: 'Pins a manifest: GC keeps it',
+    headers: ['content-type'],
+    body: { 'application/json': AnyJson },
+    responses: { 200: json(AnyJson), 201: json(AnyJson), 409: ERROR },
+  })
   async pin(
     @Param('name') name: string,
     @Param('digest') digest: string,

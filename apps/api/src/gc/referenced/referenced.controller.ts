@@ -24,10 +24,7 @@ export class ReferencedController {
   @Get('v2/_gc/referenced')
   @Api({ summary: 'The referenced set, streamed as NDJSON', responses: { 200: { content: { [NDJSON]: Text }, headers: ['cache-control'] }, 429: ERROR } })
   @QueryParams(QUERY)
-  async referenced(
-    @Query() query: RawQuery,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
+  async referenced(@Query() query: RawQuery, @Res() reply: FastifyReply): Promise<void> {
     const { retention, repository, reasons } = parseQuery(query, QUERY);
     const policy = effectiveRetention(this.settings.retention, retention);
     const stream = await this.queryBus.execute(new ReferencedSetQuery(policy, this.clock(), repository, reasons ?? false, this.settings.streamIdleMs));

@@ -22,7 +22,12 @@ export class StartSweepController {
   ) {}
 
   @Post('v2/_gc/sweeps')
-  @Api({ summary: 'Starts a sweep: leases the candidates nothing references', headers: ['content-type'], body: { 'application/x-ndjson': Text }, responses: { 201: json(Type.Object({ id: Type.String(), cursor: Count, candidates: Count }), ['location']), 409: ERROR, 413: ERROR } })
+  @Api({
+    summary: 'Starts a sweep: leases the candidates nothing references',
+    headers: ['content-type'],
+    body: { 'application/x-ndjson': Text },
+    responses: { 201: json(Type.Object({ id: Type.String(), cursor: Count, candidates: Count }), ['location']), 409: ERROR, 413: ERROR },
+  })
   @QueryParams(QUERY)
   async start(
     @Query() query: RawQuery,

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@tag-history/database';
-import { type DigestsByRepository, effectiveRetention, type SweepCommand, sweepDecider, type SweepState, sweepStreamId, TagHistoryError } from '@tag-history/domain';
+import {
+  type DigestsByRepository,
+  effectiveRetention,
+  type SweepCommand,
+  sweepDecider,
+  type SweepState,
+  sweepStreamId,
+  TagHistoryError,
+} from '@tag-history/domain';
 import { EventStore, type Writer } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
@@ -48,7 +56,9 @@ export class StartSweepHandler implements ICommandHandler<StartSweepCommand, Swe
         if (cursor > asOf) throw new TagHistoryError('PARAMETER_INVALID', `cursor ${cursor} is beyond the log head ${asOf}`, { cursor, head: asOf });
         const data = { id, candidates: chunk, asOf, leased };
         const command: SweepCommand =
-          k === 0 ? { type: 'StartSweep', data: { ...data, cursor, retention: policy, leaseUntil, count: candidates.count } } : { type: 'ExtendSweep', data: { ...data, now } };
+          k === 0
+            ? { type: 'StartSweep', data: { ...data, cursor, retention: policy, leaseUntil, count: candidates.count } }
+            : { type: 'ExtendSweep', data: { ...data, now } };
         return { command, now };
       });
       // A replayed Idempotency-Key answers with what its first run recorded: one write, nothing more to do.
@@ -62,7 +72,10 @@ export class StartSweepHandler implements ICommandHandler<StartSweepCommand, Swe
     for (;;) {
       const { command, now } = await decide();
       try {
-        const [result] = await this.store.write<SweepState>([{ streamId: sweepStreamId(command.data.id), decider: sweepDecider, command }], { ...writer, time: now });
+        const [result] = await this.store.write<SweepState>([{ streamId: sweepStreamId(command.data.id), decider: sweepDecider, command }], {
+          ...writer,
+          time: now,
+        });
         return result!.state;
       } catch (error) {
         if (!(error instanceof CandidateReferencedError) || Date.now() > deadline) throw error;

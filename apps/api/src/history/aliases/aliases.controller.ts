@@ -12,7 +12,10 @@ export class AliasesController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_tags/:tag/aliases')
-  @Api({ summary: 'The other tags pointing at the same digest now', responses: { 200: json(Type.Object({ name: Name, tag: Tag, digest: Digest, aliases: Type.Array(Tag) })) } })
+  @Api({
+    summary: 'The other tags pointing at the same digest now',
+    responses: { 200: json(Type.Object({ name: Name, tag: Tag, digest: Digest, aliases: Type.Array(Tag) })) },
+  })
   async aliases(@Param('name') name: string, @Param('tag') tag: string) {
     assertRepositoryName(name);
     assertTagName(tag);

@@ -41,10 +41,13 @@ export class BatchAdmission {
     try {
       return await work();
     } finally {
-      setTimeout(() => {
-        if (--lane.batches === 0) this.lanes.delete(principal);
-        release();
-      }, (performance.now() - started) * REST_FACTOR).unref();
+      setTimeout(
+        () => {
+          if (--lane.batches === 0) this.lanes.delete(principal);
+          release();
+        },
+        (performance.now() - started) * REST_FACTOR,
+      ).unref();
     }
   }
 }

@@ -24,7 +24,12 @@ export class BatchController {
   ) {}
 
   @Post('v2/_batch')
-  @Api({ summary: 'Creates, moves and deletes many tags in one transaction', headers: ['content-type', 'idempotency-key'], body: { 'application/json': AnyJson }, responses: { 200: json(Type.Object({ operations: Type.Array(TagWrite) }), ['idempotent-replayed']), ...WRITE_ERRORS } })
+  @Api({
+    summary: 'Creates, moves and deletes many tags in one transaction',
+    headers: ['content-type', 'idempotency-key'],
+    body: { 'application/json': AnyJson },
+    responses: { 200: json(Type.Object({ operations: Type.Array(TagWrite) }), ['idempotent-replayed']), ...WRITE_ERRORS },
+  })
   @Idempotent()
   @HttpCode(200)
   async batch(@Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Req() request: FastifyRequest) {

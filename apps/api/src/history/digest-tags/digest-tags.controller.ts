@@ -19,14 +19,12 @@ export class DigestTagsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_digests/:digest/tags')
-  @Api({ summary: 'Tags pointing at a digest now, or ever (history=true)', responses: { 200: page(Type.Object({ name: Name, digest: Digest, tags: Type.Array(Type.Object({ tag: Tag })) })) } })
+  @Api({
+    summary: 'Tags pointing at a digest now, or ever (history=true)',
+    responses: { 200: page(Type.Object({ name: Name, digest: Digest, tags: Type.Array(Type.Object({ tag: Tag })) })) },
+  })
   @QueryParams(QUERY)
-  async tags(
-    @Param('name') name: string,
-    @Param('digest') digest: string,
-    @Query() query: RawQuery,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async tags(@Param('name') name: string, @Param('digest') digest: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     assertRepositoryName(name);
     assertDigest(digest);
     const { history, n, last } = parseQuery(query, QUERY);

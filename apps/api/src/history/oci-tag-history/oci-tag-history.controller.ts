@@ -27,14 +27,23 @@ export class OciTagHistoryController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('v2/:name/_oci/tag-history/:tag')
-  @Api({ summary: 'The history as an OCI image index (tag-history extension draft)', responses: { 200: { content: { [OCI_INDEX_MEDIA_TYPE]: Type.Object({ schemaVersion: Type.Literal(2), mediaType: Type.String(), manifests: Type.Array(Type.Object({ digest: Digest })) }) }, headers: ['link'] } } })
+  @Api({
+    summary: 'The history as an OCI image index (tag-history extension draft)',
+    responses: {
+      200: {
+        content: {
+          [OCI_INDEX_MEDIA_TYPE]: Type.Object({
+            schemaVersion: Type.Literal(2),
+            mediaType: Type.String(),
+            manifests: Type.Array(Type.Object({ digest: Digest })),
+          }),
+        },
+        headers: ['link'],
+      },
+    },
+  })
   @QueryParams(QUERY)
-  async history(
-    @Param('name') name: string,
-    @Param('tag') tag: string,
-    @Query() query: RawQuery,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async history(@Param('name') name: string, @Param('tag') tag: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     assertRepositoryName(name);
     assertTagName(tag);
     const { n, last, before, since, digest } = parseQuery(query, QUERY);

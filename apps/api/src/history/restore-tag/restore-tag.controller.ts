@@ -21,7 +21,12 @@ export class RestoreTagController {
   ) {}
 
   @Post('v2/:name/_tags/:tag/restore')
-  @Api({ summary: 'Sets a tag back to the target it had at a version or time', headers: ['content-type', 'if-match', 'idempotency-key'], body: { 'application/json': AnyJson }, responses: { 200: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS } })
+  @Api({
+    summary: 'Sets a tag back to the target it had at a version or time',
+    headers: ['content-type', 'if-match', 'idempotency-key'],
+    body: { 'application/json': AnyJson },
+    responses: { 200: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS },
+  })
   @Idempotent()
   @HttpCode(200)
   async restore(

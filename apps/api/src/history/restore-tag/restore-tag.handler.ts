@@ -30,7 +30,11 @@ export class RestoreTagHandler implements ICommandHandler<RestoreTagCommand, Tag
     if ('digest' in point) {
       const past = await lastTargetWithDigest(this.db, repository, tag, point.digest);
       if (!past) {
-        throw new TagHistoryError('MANIFEST_UNKNOWN', `tag ${repository}:${tag} never pointed at ${point.digest}`, { name: repository, tag, digest: point.digest });
+        throw new TagHistoryError('MANIFEST_UNKNOWN', `tag ${repository}:${tag} never pointed at ${point.digest}`, {
+          name: repository,
+          tag,
+          digest: point.digest,
+        });
       }
       return past;
     }

@@ -28,12 +28,7 @@ export class TagHistoryController {
     query: QUERY,
     responses: { 200: page(Type.Object({ name: Name, tag: Tag, events: Type.Array(TagEvent), proof: Type.Optional(Proofs) })) },
   })
-  async history(
-    @Param('name') name: string,
-    @Param('tag') tag: string,
-    @Query() query: RawQuery,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async history(@Param('name') name: string, @Param('tag') tag: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     assertRepositoryName(name);
     assertTagName(tag);
     const { n, last, proof: withProof } = parseQuery(query, QUERY);

@@ -1,4 +1,14 @@
-import { assertDigest, assertRepositoryName, assertTagName, DIGEST, MAX_NAME_LENGTH, parseDuration, REPOSITORY_NAME, TAG_NAME, TagHistoryError } from '@tag-history/domain';
+import {
+  assertDigest,
+  assertRepositoryName,
+  assertTagName,
+  DIGEST,
+  MAX_NAME_LENGTH,
+  parseDuration,
+  REPOSITORY_NAME,
+  TAG_NAME,
+  TagHistoryError,
+} from '@tag-history/domain';
 import { parseDateTime } from './date-time';
 import type { QueryParam } from './query-schema';
 

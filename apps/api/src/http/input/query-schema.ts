@@ -45,7 +45,8 @@ export function rawValues(query: RawQuery, name: string, param?: Pick<QueryParam
   const values = Array.isArray(value) ? value : [value];
   if (values.length > 1 && !param?.multi) throw new TagHistoryError('PARAMETER_INVALID', `${excerpt(name, 64)} may be given once`, { parameter: name });
   for (const v of values) {
-    if (!isStorableText(v)) throw new TagHistoryError('PARAMETER_INVALID', `${excerpt(name, 64)} is not well-formed Unicode or holds U+0000`, { parameter: name });
+    if (!isStorableText(v))
+      throw new TagHistoryError('PARAMETER_INVALID', `${excerpt(name, 64)} is not well-formed Unicode or holds U+0000`, { parameter: name });
   }
   return values;
 }

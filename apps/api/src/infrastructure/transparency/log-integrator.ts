@@ -46,7 +46,10 @@ export class LogIntegrator {
         if (!signed) await this.sign(tx, size, tree.root);
         return { size, added: 0, tiles: [] };
       }
-      const edge = await readTiles(tx, edgeTiles(size).filter((t) => tileWidth(size, t.level, t.index) > 0));
+      const edge = await readTiles(
+        tx,
+        edgeTiles(size).filter((t) => tileWidth(size, t.level, t.index) > 0),
+      );
       const builder = new TreeBuilder(size, edge);
       for (const row of dense) builder.append(row.leaf);
       const changed = builder.takeChanged();

@@ -130,7 +130,13 @@ export class LogReader {
     const size = await this.signedSize('size', undefined);
     if (tileWidth(size, 0, index) < width) return undefined;
     const first = index * TILE_WIDTH + 1;
-    const rows = await this.db.selectFrom('events').select('jws').where('position', '>=', first).where('position', '<', first + width).orderBy('position').execute();
+    const rows = await this.db
+      .selectFrom('events')
+      .select('jws')
+      .where('position', '>=', first)
+      .where('position', '<', first + width)
+      .orderBy('position')
+      .execute();
     return encodeEntryBundle(rows.map((r) => Buffer.from(r.jws)));
   }
 

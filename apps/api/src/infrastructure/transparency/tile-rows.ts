@@ -12,4 +12,3 @@ export async function readTiles(db: Kysely<Database>, ids: TileId[]): Promise<Ti
     .execute();
   return rows.map((row) => ({ level: row.level, index: Number(row.index), hashes: splitHashes(row.hashes) }));
 }
-

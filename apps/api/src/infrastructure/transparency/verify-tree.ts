@@ -25,8 +25,15 @@ export async function verifyTree(db: Kysely<Database>, pageSize = 5_000): Promis
       if (!stored.get(tileKey(t))?.equals(Buffer.concat(t.hashes))) problems.push(`tile ${t.level}/${t.index} differs from the log's`);
     }
   };
-  for (let after = 0; after < size; ) {
-    const rows = await db.selectFrom('events').select(['position', 'jws']).where('position', '>', after).where('position', '<=', size).orderBy('position').limit(pageSize).execute();
+  for (let after = 0; after < size;) {
+    const rows = await db
+      .selectFrom('events')
+      .select(['position', 'jws'])
+      .where('position', '>', after)
+      .where('position', '<=', size)
+      .orderBy('position')
+      .limit(pageSize)
+      .execute();
     if (rows.length === 0) break;
     for (const row of rows) {
       if (Number(row.position) !== builder.size + 1) problems.push(`position ${builder.size + 1} is missing from the log`);
@@ -42,6 +49,7 @@ export async function verifyTree(db: Kysely<Database>, pageSize = 5_000): Promis
   const root = Buffer.from(builder.root());
   if (!root.equals(Buffer.from(tree.root))) problems.push(`the stored root of size ${size} is not the log's`);
   const latest = await db.selectFrom('log_checkpoints').select(['size', 'root']).orderBy('size', 'desc').limit(1).executeTakeFirst();
-  if (latest && Number(latest.size) === size && !root.equals(Buffer.from(latest.root))) problems.push(`the checkpoint of size ${size} signs another root than the log's`);
+  if (latest && Number(latest.size) === size && !root.equals(Buffer.from(latest.root)))
+    problems.push(`the checkpoint of size ${size} signs another root than the log's`);
   return { ok: problems.length === 0, size, root: root.toString('base64'), problems: problems.slice(0, 100) };
 }

@@ -18,6 +18,13 @@ export class GetPolicyController {
     if (history.length === 0) throw new TagHistoryError('POLICY_UNKNOWN', `policy ${id} does not exist`, { id });
     const [current] = await readPolicyViews(this.db, id);
     void reply.header('etag', etag(history.at(-1)!.version));
-    return { id, policy: current?.policy ?? null, version: history.at(-1)!.version, updatedAt: current?.updatedAt ?? null, updatedBy: current?.updatedBy ?? null, history };
+    return {
+      id,
+      policy: current?.policy ?? null,
+      version: history.at(-1)!.version,
+      updatedAt: current?.updatedAt ?? null,
+      updatedBy: current?.updatedBy ?? null,
+      history,
+    };
   }
 }

@@ -19,7 +19,8 @@ export class ListPoliciesController {
     const { repository, tag } = parseQuery(query, QUERY);
     const policies = (await readPolicyViews(this.db)).filter(
       ({ policy }) =>
-        (repository === undefined || matchesPolicyGlob('repositories', policy.repositories, repository)) && (tag === undefined || matchesPolicyGlob('tags', policy.tags, tag)),
+        (repository === undefined || matchesPolicyGlob('repositories', policy.repositories, repository)) &&
+        (tag === undefined || matchesPolicyGlob('tags', policy.tags, tag)),
     );
     return { policies };
   }

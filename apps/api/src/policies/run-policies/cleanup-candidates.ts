@@ -16,7 +16,9 @@ export async function cleanupCandidates(db: Kysely<Database>, policies: readonly
     .where((eb) =>
       eb.or([
         eb('x.expires_at', '<=', now),
-        ...acting.map((p) => eb.and([sql<boolean>`t.repository ~ ${policyGlobSource('repositories', p.repositories)}`, sql<boolean>`t.tag ~ ${policyGlobSource('tags', p.tags)}`])),
+        ...acting.map((p) =>
+          eb.and([sql<boolean>`t.repository ~ ${policyGlobSource('repositories', p.repositories)}`, sql<boolean>`t.tag ~ ${policyGlobSource('tags', p.tags)}`]),
+        ),
       ]),
     )
     .execute();

@@ -34,7 +34,12 @@ export class PolicyRunLease {
   /** False when the lease was lost (it ran out and another instance took it): the holder must stop. */
   async renew(holder: string): Promise<boolean> {
     const leaseUntil = new Date(this.clock().getTime() + POLICY_RUN_LEASE_MS);
-    const result = await this.db.updateTable('policy_run_leases').set({ lease_until: leaseUntil }).where('name', '=', NAME).where('holder', '=', holder).executeTakeFirst();
+    const result = await this.db
+      .updateTable('policy_run_leases')
+      .set({ lease_until: leaseUntil })
+      .where('name', '=', NAME)
+      .where('holder', '=', holder)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 

@@ -87,7 +87,13 @@ export class PolicyRunner {
       const outcomes = await Promise.allSettled(
         chunk.map(({ repository, tag, version, cause }) =>
           this.store.write(
-            [{ streamId: tagStreamId(repository, tag), decider, command: { type: 'DeleteTag', data: { repository, tag, expectedVersion: version, policy: cause } } }],
+            [
+              {
+                streamId: tagStreamId(repository, tag),
+                decider,
+                command: { type: 'DeleteTag', data: { repository, tag, expectedVersion: version, policy: cause } },
+              },
+            ],
             { actor: policyActor(cause), time: this.clock() },
           ),
         ),

@@ -23,7 +23,10 @@ export class PutPolicyController {
   ) {
     const result = await this.commandBus.execute(new PolicyCommand(parsePutPolicyRequest(id, headers, body), writerOf(request)));
     const created = result.events[0]?.type === 'PolicyCreated';
-    void reply.status(created ? 201 : 200).header('etag', etag(result.state.version)).header('location', `/v2/_policies/${id}`);
+    void reply
+      .status(created ? 201 : 200)
+      .header('etag', etag(result.state.version))
+      .header('location', `/v2/_policies/${id}`);
     return policyWriteBody(id, result);
   }
 }

@@ -10,13 +10,7 @@ export class FindTagsByDigestHandler implements IQueryHandler<FindTagsByDigestQu
   constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
 
   async execute({ repository, digest }: FindTagsByDigestQuery): Promise<TagView[]> {
-    const rows = await this.db
-      .selectFrom('tags')
-      .selectAll()
-      .where('repository', '=', repository)
-      .where('digest', '=', digest)
-      .orderBy('tag')
-      .execute();
+    const rows = await this.db.selectFrom('tags').selectAll().where('repository', '=', repository).where('digest', '=', digest).orderBy('tag').execute();
     return rows.map(toTagView);
   }
 }

@@ -18,7 +18,12 @@ export class ListRepositoriesHandler implements IQueryHandler<ListRepositoriesQu
       .selectFrom('repositories as r')
       .select([
         'r.name',
-        (eb) => eb.selectFrom('tags as t').whereRef('t.repository', '=', 'r.name').select(sql<string>`count(*)`.as('n')).as('tags'),
+        (eb) =>
+          eb
+            .selectFrom('tags as t')
+            .whereRef('t.repository', '=', 'r.name')
+            .select(sql<string>`count(*)`.as('n'))
+            .as('tags'),
         (eb) =>
           eb
             .selectFrom('tag_history as h')

@@ -13,7 +13,10 @@ export class ListTagsHandler implements IQueryHandler<ListTagsQuery, TagPage> {
     let query = this.db.selectFrom('tags').select('tag').where('repository', '=', repository);
     // The column's collation is "C": lexical order, as the OCI tag list wants.
     if (last !== undefined) query = query.where('tag', '>', last);
-    const rows = await query.orderBy('tag').limit(n + 1).execute();
+    const rows = await query
+      .orderBy('tag')
+      .limit(n + 1)
+      .execute();
     if (rows.length === 0 && !(await this.known(repository))) {
       throw new TagHistoryError('NAME_UNKNOWN', `repository ${repository} is not known`, { name: repository });
     }

@@ -14,7 +14,12 @@ export class ReadEventHandler implements IQueryHandler<ReadEventQuery, EventWith
     if (!row) return undefined;
     const previous =
       row.version > 1
-        ? await this.db.selectFrom('events').selectAll().where('stream_id', '=', row.stream_id).where('version', '=', row.version - 1).executeTakeFirst()
+        ? await this.db
+            .selectFrom('events')
+            .selectAll()
+            .where('stream_id', '=', row.stream_id)
+            .where('version', '=', row.version - 1)
+            .executeTakeFirst()
         : undefined;
     return { event: toRecordedEvent(row), previous: previous ? toRecordedEvent(previous) : null };
   }

@@ -10,12 +10,6 @@ export class SweepLeasesHandler implements IQueryHandler<SweepLeasesQuery, Manif
   constructor(@Inject(DATABASE) private readonly db: Kysely<Database>) {}
 
   execute({ sweepId }: SweepLeasesQuery): Promise<ManifestRef[]> {
-    return this.db
-      .selectFrom('gc_leases')
-      .select(['repository', 'digest'])
-      .where('sweep_id', '=', sweepId)
-      .orderBy('repository')
-      .orderBy('digest')
-      .execute();
+    return this.db.selectFrom('gc_leases').select(['repository', 'digest']).where('sweep_id', '=', sweepId).orderBy('repository').orderBy('digest').execute();
   }
 }

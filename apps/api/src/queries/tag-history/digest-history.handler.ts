@@ -13,7 +13,12 @@ export class DigestHistoryHandler implements IQueryHandler<DigestHistoryQuery, D
     // Both reads walk tag_history_by_digest (repository, digest, tag) from the cursor.
     let tagQuery = this.db.selectFrom('tag_history').select('tag').distinct().where('repository', '=', repository).where('digest', '=', digest);
     if (last !== undefined) tagQuery = tagQuery.where('tag', '>', last);
-    const tags = (await tagQuery.orderBy('tag').limit(n + 1).execute()).map((r) => r.tag);
+    const tags = (
+      await tagQuery
+        .orderBy('tag')
+        .limit(n + 1)
+        .execute()
+    ).map((r) => r.tag);
     const page = tags.slice(0, n);
     if (page.length === 0) return { tags: [], more: false };
     const rows = await this.db

@@ -18,23 +18,18 @@ export class TagEventsHandler implements IQueryHandler<TagEventsQuery, TagEvents
 
   async execute({ repository, tag, n, range }: TagEventsQuery): Promise<TagEventsPage> {
     const streamId = tagStreamId(repository, tag);
-    let query = this.db
-      .selectFrom('events')
-      .select(['version', 'position', 'type', 'data', 'actor', 'recorded_at', 'jws'])
-      .where('stream_id', '=', streamId);
+    let query = this.db.selectFrom('events').select(['version', 'position', 'type', 'data', 'actor', 'recorded_at', 'jws']).where('stream_id', '=', streamId);
     // Times become version bounds through tag_history's time index, so the scan still starts at the right index entry.
-    const below = Math.min(
-      range.belowVersion ?? Infinity,
-      range.before ? (await versionAt(this.db, repository, tag, range.before, true)) + 1 : Infinity,
-    );
+    const below = Math.min(range.belowVersion ?? Infinity, range.before ? (await versionAt(this.db, repository, tag, range.before, true)) + 1 : Infinity);
     if (below !== Infinity) query = query.where('version', '<', below);
     if (range.since) query = query.where('version', '>', await versionAt(this.db, repository, tag, range.since, true));
     if (range.digest !== undefined) {
-      query = query.where(
-        sql<boolean>`case when type = 'TagDeleted' then data->'from'->>'digest' else data->'target'->>'digest' end = ${range.digest}`,
-      );
+      query = query.where(sql<boolean>`case when type = 'TagDeleted' then data->'from'->>'digest' else data->'target'->>'digest' end = ${range.digest}`);
     }
-    const rows = await query.orderBy('version', 'desc').limit(n + 1).execute();
+    const rows = await query
+      .orderBy('version', 'desc')
+      .limit(n + 1)
+      .execute();
     if (rows.length === 0 && !(await this.everWritten(streamId))) {
       throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} has no history`, { name: repository, tag });
     }

@@ -42,7 +42,12 @@ export class CheckHint {
     const tags = await this.db.selectFrom('tags').select('tag').where('repository', '=', repository).where('digest', '=', check.digest!).execute();
     let again = false;
     for (const { tag } of tags) {
-      const change = await this.recordTag.sync(repository, tag, (actual) => (actual === null ? credit(true) : actual.digest !== check.digest ? registryActor : credit(false)), provenance);
+      const change = await this.recordTag.sync(
+        repository,
+        tag,
+        (actual) => (actual === null ? credit(true) : actual.digest !== check.digest ? registryActor : credit(false)),
+        provenance,
+      );
       again ||= change === 'deferred';
     }
     return again ? 'again' : 'done';

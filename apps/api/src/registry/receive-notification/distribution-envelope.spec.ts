@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { parseDistributionEnvelope } from './distribution-envelope';
 
 const DIR = join(__dirname, '../../../../../test/fixtures/distribution-2.8.2-notifications');
-const fixtures = readdirSync(DIR).filter((f) => /^\d\d-.*\.json$/.test(f)).sort();
+const fixtures = readdirSync(DIR)
+  .filter((f) => /^\d\d-.*\.json$/.test(f))
+  .sort();
 const parse = (file: string) => parseDistributionEnvelope(JSON.parse(readFileSync(join(DIR, file), 'utf8')));
 
 describe('the envelopes a real Distribution 2.8.2 sent', () => {
@@ -41,14 +43,23 @@ describe('the envelopes a real Distribution 2.8.2 sent', () => {
   });
 
   it('ignores pulls, mounts, blob pushes and a push by digest', () => {
-    for (const f of ['01-push-A-blobs__push-blob.json', '12-push-A-by-digest__push-manifest.json', '13-head-manifest-by-tag__pull-manifest-latest.json', '20-mount-blob-into-demo-other__mount-blob.json']) {
+    for (const f of [
+      '01-push-A-blobs__push-blob.json',
+      '12-push-A-by-digest__push-manifest.json',
+      '13-head-manifest-by-tag__pull-manifest-latest.json',
+      '20-mount-blob-into-demo-other__mount-blob.json',
+    ]) {
       expect(parse(f)).toMatchObject({ checks: [], ignored: 1 });
     }
   });
 });
 
 describe('a bad envelope', () => {
-  const push = { id: 'e', action: 'push', target: { repository: 'a/b', tag: 't', digest: `sha256:${'a'.repeat(64)}`, mediaType: 'application/vnd.oci.image.manifest.v1+json' } };
+  const push = {
+    id: 'e',
+    action: 'push',
+    target: { repository: 'a/b', tag: 't', digest: `sha256:${'a'.repeat(64)}`, mediaType: 'application/vnd.oci.image.manifest.v1+json' },
+  };
   it.each([
     ['not an object', 'x', 'BODY_INVALID'],
     ['no events', { events: [] }, 'BODY_INVALID'],

@@ -57,7 +57,11 @@ export function parseDistributionEnvelope(body: unknown): Hints {
   return hints;
 }
 
-function toCheck(action: string, target: NonNullable<DistributionEvent['target']>, where: string): Pick<NewCheck, 'kind' | 'repository' | 'tag' | 'digest'> | undefined {
+function toCheck(
+  action: string,
+  target: NonNullable<DistributionEvent['target']>,
+  where: string,
+): Pick<NewCheck, 'kind' | 'repository' | 'tag' | 'digest'> | undefined {
   if (action !== 'push' && action !== 'delete') return undefined;
   const { repository, tag, digest } = target;
   if (action === 'push' && (tag === undefined || target.mediaType === BLOB)) return undefined;
@@ -73,4 +77,3 @@ function toCheck(action: string, target: NonNullable<DistributionEvent['target']
   if (digest !== undefined) return { kind: 'delete-digest', repository, tag: null, digest };
   throw invalid(`${where}: a delete names a tag or a digest`);
 }
-

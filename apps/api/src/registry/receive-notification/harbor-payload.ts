@@ -31,6 +31,13 @@ export function parseHarborPayload(body: unknown, raw: Buffer): Hints {
   if (!data || typeof resource !== 'object' || resource === null) throw invalid('a Harbor artifact event names its resource');
   const id = typeof payload.id === 'string' && payload.id !== '' ? payload.id : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   const reference = action === 'delete' ? resource.digest : resource.tag;
-  const check = referenceCheck(action, { id, repository: data.repository?.repo_full_name, reference, digest: resource.digest, actor: payload.operator, requestId: payload.requestid });
+  const check = referenceCheck(action, {
+    id,
+    repository: data.repository?.repo_full_name,
+    reference,
+    digest: resource.digest,
+    actor: payload.operator,
+    requestId: payload.requestid,
+  });
   return check ? { checks: [check], ignored: 0 } : { checks: [], ignored: 1 };
 }

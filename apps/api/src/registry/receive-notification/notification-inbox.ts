@@ -29,7 +29,9 @@ export class NotificationInbox {
     const queued = await this.checks.enqueue(registry, hints.checks);
     if (hints.instanceId && (await this.newInstance(registry, hints.instanceId))) {
       // A restarted Distribution lost whatever it had not delivered yet: only a reconcile finds it.
-      await this.checks.enqueue(registry, [{ notification_id: `instance:${hints.instanceId}`, kind: 'reconcile', repository: null, tag: null, digest: null, actor: null, request_id: null }]);
+      await this.checks.enqueue(registry, [
+        { notification_id: `instance:${hints.instanceId}`, kind: 'reconcile', repository: null, tag: null, digest: null, actor: null, request_id: null },
+      ]);
     }
     this.worker.wake();
     return { queued, duplicates: hints.checks.length - queued, ignored: hints.ignored };

@@ -21,7 +21,12 @@ export class ReceiveNotificationController {
   ) {}
 
   @Post('v2/_notifications/distribution')
-  @Api({ summary: 'Notifications of a CNCF Distribution registry', headers: ['content-type'], body: { 'application/vnd.docker.distribution.events.v1+json': AnyJson, 'application/json': AnyJson }, responses: { 202: json(AnyJson) } })
+  @Api({
+    summary: 'Notifications of a CNCF Distribution registry',
+    headers: ['content-type'],
+    body: { 'application/vnd.docker.distribution.events.v1+json': AnyJson, 'application/json': AnyJson },
+    responses: { 202: json(AnyJson) },
+  })
   @HttpCode(202)
   distribution(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
     assertNotificationToken(headers.authorization, this.config.notificationsToken);
@@ -39,7 +44,12 @@ export class ReceiveNotificationController {
   }
 
   @Post('v2/_notifications/cloudevents')
-  @Api({ summary: 'CloudEvents (structured or binary mode)', headers: ['content-type'], body: { 'application/json': AnyJson, 'application/cloudevents+json': AnyJson }, responses: { 202: json(AnyJson) } })
+  @Api({
+    summary: 'CloudEvents (structured or binary mode)',
+    headers: ['content-type'],
+    body: { 'application/json': AnyJson, 'application/cloudevents+json': AnyJson },
+    responses: { 202: json(AnyJson) },
+  })
   @HttpCode(202)
   cloudevents(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
     assertNotificationToken(headers.authorization, this.config.notificationsToken);

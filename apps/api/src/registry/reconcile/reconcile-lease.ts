@@ -27,7 +27,12 @@ export class ReconcileLease {
 
   async renew(registry: string, holder: string): Promise<void> {
     const leaseUntil = new Date(this.clock().getTime() + RECONCILE_LEASE_MS);
-    await this.db.updateTable('registry_reconcile_leases').set({ lease_until: leaseUntil }).where('registry', '=', registry).where('holder', '=', holder).execute();
+    await this.db
+      .updateTable('registry_reconcile_leases')
+      .set({ lease_until: leaseUntil })
+      .where('registry', '=', registry)
+      .where('holder', '=', holder)
+      .execute();
   }
 
   async release(registry: string, holder: string): Promise<void> {

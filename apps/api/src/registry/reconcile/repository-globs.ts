@@ -14,5 +14,8 @@ export function literalRepositories(globs: string[] | undefined): string[] {
 }
 
 function segmentGlob(part: string): string {
-  return part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return part
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
 }

@@ -15,7 +15,11 @@ export class DeleteTagController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Delete('v2/:name/_tags/:tag')
-  @Api({ summary: 'Deletes a tag (its history is kept)', headers: ['if-match', 'idempotency-key'], responses: { 202: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS } })
+  @Api({
+    summary: 'Deletes a tag (its history is kept)',
+    headers: ['if-match', 'idempotency-key'],
+    responses: { 202: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS },
+  })
   @Idempotent()
   @HttpCode(202)
   async delete(

@@ -35,7 +35,12 @@ export class GetTagController {
     headers: ['accept'],
     responses: {
       200: {
-        content: { 'application/vnd.docker.distribution.tag.v1+json': TagView, 'application/json': Type.Intersect([TagView, Type.Object({ proof: Type.Optional(Proofs) })]), 'application/vnd.docker.distribution.tag.v1+jws': GeneralJws, 'application/vnd.docker.distribution.tag.v1+prettyjws': Text },
+        content: {
+          'application/vnd.docker.distribution.tag.v1+json': TagView,
+          'application/json': Type.Intersect([TagView, Type.Object({ proof: Type.Optional(Proofs) })]),
+          'application/vnd.docker.distribution.tag.v1+jws': GeneralJws,
+          'application/vnd.docker.distribution.tag.v1+prettyjws': Text,
+        },
         headers: ['etag', 'vary'],
       },
       406: { description: 'No media type in Accept is offered.' },

@@ -21,11 +21,7 @@ export class ListTagsController {
   @Get('v2/:name/tags/list')
   @Api({ summary: 'The OCI tag list', responses: { 200: page(Type.Object({ name: Name, tags: Type.Array(Tag) })) } })
   @QueryParams(QUERY)
-  async list(
-    @Param('name') name: string,
-    @Query() query: RawQuery,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async list(@Param('name') name: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     assertRepositoryName(name);
     const { n, last } = parseQuery(query, QUERY);
     const size = n ?? MAX_PAGE;

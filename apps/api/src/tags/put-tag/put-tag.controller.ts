@@ -19,7 +19,17 @@ export class PutTagController {
   ) {}
 
   @Put('v2/:name/_tags/:tag')
-  @Api({ summary: 'Creates or moves a tag', headers: ['content-type', 'if-match', 'if-none-match', 'idempotency-key'], body: { 'application/vnd.docker.distribution.tag.v1+json': AnyJson, 'application/json': AnyJson, 'application/vnd.docker.distribution.tag.v1+jws': AnyJson, 'application/vnd.docker.distribution.tag.v1+prettyjws': Text }, responses: { 200: json(TagWrite, WRITE_HEADERS), 201: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS } })
+  @Api({
+    summary: 'Creates or moves a tag',
+    headers: ['content-type', 'if-match', 'if-none-match', 'idempotency-key'],
+    body: {
+      'application/vnd.docker.distribution.tag.v1+json': AnyJson,
+      'application/json': AnyJson,
+      'application/vnd.docker.distribution.tag.v1+jws': AnyJson,
+      'application/vnd.docker.distribution.tag.v1+prettyjws': Text,
+    },
+    responses: { 200: json(TagWrite, WRITE_HEADERS), 201: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS },
+  })
   @Idempotent()
   async put(
     @Param('name') name: string,
@@ -32,7 +42,10 @@ export class PutTagController {
     const command = await parsePutTagRequest({ name, tag, headers, body }, this.trust);
     const result = await this.commandBus.execute(new TagWriteCommand(command, writerOf(request)));
     const created = result.events[0]?.type === 'TagCreated';
-    void reply.status(created ? 201 : 200).header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
+    void reply
+      .status(created ? 201 : 200)
+      .header('etag', etag(result.state.version))
+      .header('location', tagLocation(name, tag));
     return tagWriteBody(name, tag, result);
   }
 }

@@ -47,7 +47,10 @@ export async function parsePutTagRequest({ name, tag, headers, body }: PutTagReq
   const jws = mediaType === TAG_PRETTY_JWS_MEDIA_TYPE ? decodePrettyJws(body as Buffer) : parseTagJws(json);
   signedFormat(jws, { required: false });
   const { object, expiresAt } = withoutExpiresAt(await trust.verify(name, jws));
-  return { type: 'PutTag', data: { repository: name, tag, target: parseTagObject(object, { name, tag }).target, expectedVersion, createOnly, jws, ...expiresAt } };
+  return {
+    type: 'PutTag',
+    data: { repository: name, tag, target: parseTagObject(object, { name, tag }).target, expectedVersion, createOnly, jws, ...expiresAt },
+  };
 }
 
 /** A tag object may carry `expiresAt` (RFC 3339): when a policy run deletes the target this put sets. */
@@ -62,6 +65,7 @@ function withoutExpiresAt(json: unknown): { object: unknown; expiresAt: { expire
   }
   // Its offset may carry it out of the years 0001-9999 that RFC 3339, and the column, can write.
   const year = at?.getUTCFullYear() ?? 0;
-  if (!at || year < 1 || year > 9999) throw new TagHistoryError('BODY_INVALID', 'expiresAt must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z', { expiresAt: String(expiresAt) });
+  if (!at || year < 1 || year > 9999)
+    throw new TagHistoryError('BODY_INVALID', 'expiresAt must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z', { expiresAt: String(expiresAt) });
   return { object, expiresAt: { expiresAt: at.toISOString() } };
 }

@@ -39,7 +39,12 @@ export class ResolveReferenceController {
     headers: ['accept'],
     responses: {
       200: {
-        content: { 'application/json': AnyJson, 'application/vnd.docker.distribution.tag.v1+json': AnyJson, 'application/vnd.docker.distribution.tag.v1+jws': GeneralJws, 'application/vnd.docker.distribution.tag.v1+prettyjws': Text },
+        content: {
+          'application/json': AnyJson,
+          'application/vnd.docker.distribution.tag.v1+json': AnyJson,
+          'application/vnd.docker.distribution.tag.v1+jws': GeneralJws,
+          'application/vnd.docker.distribution.tag.v1+prettyjws': Text,
+        },
         headers: ['vary'],
       },
       406: { description: 'No media type in Accept is offered.' },
@@ -52,7 +57,12 @@ export class ResolveReferenceController {
   }
 
   /** The answer, and the positions of the events it rests on (for `proof=true`). */
-  private async answer(reference: string | undefined, at: Date | undefined, accept: string | undefined, reply: FastifyReply): Promise<{ body: unknown; positions: number[] }> {
+  private async answer(
+    reference: string | undefined,
+    at: Date | undefined,
+    accept: string | undefined,
+    reply: FastifyReply,
+  ): Promise<{ body: unknown; positions: number[] }> {
     if (typeof reference !== 'string' || reference === '') {
       throw new TagHistoryError('PARAMETER_INVALID', 'the reference query parameter is required', {});
     }
@@ -72,7 +82,8 @@ export class ResolveReferenceController {
     }
     if (parts.tag !== undefined) {
       const view = await this.queryBus.execute(at ? new GetTagAtQuery(parts.path, parts.tag, { time: at }) : new GetTagQuery(parts.path, parts.tag));
-      const body = mediaType !== RESOLUTION ? await representTag(reply, mediaType, view, this.signed) : { reference: parts, target: view.target, version: view.version };
+      const body =
+        mediaType !== RESOLUTION ? await representTag(reply, mediaType, view, this.signed) : { reference: parts, target: view.target, version: view.version };
       return { body, positions: [view.position] };
     }
     if (at !== undefined) {

@@ -20,7 +20,12 @@ export class AddCosignaturesController {
   ) {}
 
   @Post('v2/_log/cosignatures')
-  @Api({ summary: "Adds witnesses' cosignatures to a checkpoint", headers: ['content-type'], body: { 'text/plain': Text }, responses: { 204: { description: 'Added' }, 409: ERROR } })
+  @Api({
+    summary: "Adds witnesses' cosignatures to a checkpoint",
+    headers: ['content-type'],
+    body: { 'text/plain': Text },
+    responses: { 204: { description: 'Added' }, 409: ERROR },
+  })
   @HttpCode(204)
   async add(@Body() body: unknown, @Headers('content-type') contentType: string | undefined): Promise<void> {
     if (!contentType?.toLowerCase().startsWith('text/plain')) {

@@ -28,7 +28,7 @@ export class BatchController {
     summary: 'Creates, moves and deletes many tags in one transaction',
     headers: ['content-type', 'idempotency-key'],
     body: { 'application/json': AnyJson },
-    responses: { 200: json(Type.Object({ operations: Type.Array(TagWrite) }), ['idempotent-replayed']), ...WRITE_ERRORS },
+    responses: { 200: json(Type.Object({ operations: Type.Array(TagWrite) }), ['idempotent-replayed', 'tag-history-position']), ...WRITE_ERRORS },
   })
   @Idempotent()
   @HttpCode(200)

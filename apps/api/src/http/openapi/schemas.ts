@@ -65,5 +65,14 @@ export const page = (schema: TSchema) => json(schema, ['link']);
 /** A route-specific error status: the OCI body. */
 export const ERROR = json(OciError);
 /** What every tag write answers besides its success. */
-export const WRITE_HEADERS = ['etag', 'location', 'idempotent-replayed'];
-export const WRITE_ERRORS = { 409: ERROR, 412: ERROR, 422: ERROR, 429: ERROR };
+export const WRITE_HEADERS = ['etag', 'location', 'idempotent-replayed', 'tag-history-position'];
+/** 428: a tag a `protected` policy governs is moved or deleted only with If-Match. */
+export const WRITE_ERRORS = { 409: ERROR, 412: ERROR, 422: ERROR, 428: ERROR, 429: ERROR };
+
+/** A policy and its signed changes (apps/api/src/policies). */
+export const Policy = Type.Object({
+  repositories: Type.String(),
+  tags: Type.String(),
+  rule: Type.Union([Type.Literal('immutable'), Type.Literal('protected'), Type.Literal('expire'), Type.Literal('retain')]),
+});
+export const PolicyWrite = Type.Object({ id: Type.String(), policy: Type.Union([Policy, Type.Null()]), version: Count, events: Type.Array(RecordedEvent) });

@@ -5,6 +5,9 @@ import type { Kysely } from 'kysely';
 import { repositoryName, tagName } from '../../http/input/query-params';
 import { parseQuery, QueryParams, type RawQuery } from '../../http/input/query-schema';
 import { readPolicyViews } from '../read-policies';
+import { Api } from '../../http/openapi/api';
+import { json, Policy } from '../../http/openapi/schemas';
+import { Type } from '@sinclair/typebox';
 
 /** `repository` and `tag` keep the policies that govern them (either alone: any tag, any repository). */
 const QUERY = { repository: repositoryName(), tag: tagName() };
@@ -15,6 +18,10 @@ export class ListPoliciesController {
 
   @Get('v2/_policies')
   @QueryParams(QUERY)
+  @Api({
+    summary: 'The policies in force, or those that govern a repository or tag',
+    responses: { 200: json(Type.Object({ policies: Type.Array(Type.Object({ policy: Policy })) })) },
+  })
   async list(@Query() query: RawQuery) {
     const { repository, tag } = parseQuery(query, QUERY);
     const policies = (await readPolicyViews(this.db)).filter(

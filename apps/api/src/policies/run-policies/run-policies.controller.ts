@@ -1,5 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { PolicyRunner } from './policy-runner';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, ERROR, json } from '../../http/openapi/schemas';
 
 /** Runs the expire and retain policies now (what the schedule does), for an administrator. */
 @Controller()
@@ -8,6 +10,10 @@ export class RunPoliciesController {
 
   @Post('v2/_policies/_run')
   @HttpCode(200)
+  @Api({
+    summary: 'Runs the expire and retain policies now (administrators)',
+    responses: { 200: json(AnyJson), 409: { ...ERROR, description: 'Another instance is running them.' } },
+  })
   run() {
     return this.runner.run();
   }

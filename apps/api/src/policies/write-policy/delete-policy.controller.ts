@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
 import { etag } from '../../http/preconditions';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
+import { Api } from '../../http/openapi/api';
+import { ERROR, json, PolicyWrite, WRITE_HEADERS } from '../../http/openapi/schemas';
 import { PolicyCommand } from './policy.command';
 import { parseDeletePolicyRequest, policyWriteBody } from './policy-request';
 
@@ -12,6 +14,11 @@ export class DeletePolicyController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Delete('v2/_policies/:id')
+  @Api({
+    summary: 'Deletes a policy (administrators); its history stays',
+    headers: ['if-match', 'idempotency-key'],
+    responses: { 200: json(PolicyWrite, WRITE_HEADERS), 412: ERROR, 422: ERROR, 429: ERROR },
+  })
   @Idempotent()
   async delete(
     @Param('id') id: string,

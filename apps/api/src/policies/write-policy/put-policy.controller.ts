@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
 import { etag } from '../../http/preconditions';
 import { Idempotent } from '../../idempotency/idempotency.interceptor';
+import { Api } from '../../http/openapi/api';
+import { AnyJson, ERROR, json, PolicyWrite, WRITE_HEADERS } from '../../http/openapi/schemas';
 import { PolicyCommand } from './policy.command';
 import { parsePutPolicyRequest, policyWriteBody } from './policy-request';
 
@@ -13,6 +15,12 @@ export class PutPolicyController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Put('v2/_policies/:id')
+  @Api({
+    summary: 'Creates or changes a policy (administrators)',
+    headers: ['content-type', 'if-match', 'if-none-match', 'idempotency-key'],
+    body: { 'application/json': AnyJson },
+    responses: { 200: json(PolicyWrite, WRITE_HEADERS), 201: json(PolicyWrite, WRITE_HEADERS), 412: ERROR, 422: ERROR, 429: ERROR },
+  })
   @Idempotent()
   async put(
     @Param('id') id: string,

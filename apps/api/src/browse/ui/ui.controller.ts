@@ -32,7 +32,10 @@ export class UiController {
   }
 
   @Get('ui/:file')
-  @Api({ summary: "The audit page's files", responses: { 200: { content: { 'text/html': Text, 'text/javascript': Text, 'text/css': Text } } } })
+  @Api({
+    summary: "The audit page's files",
+    responses: { 200: { content: { 'text/html': Text, 'text/javascript': Text, 'text/css': Text, 'image/svg+xml': Text, 'image/png': Text } } },
+  })
   asset(@Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
     return this.serve(file, reply);
   }

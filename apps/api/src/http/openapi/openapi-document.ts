@@ -13,7 +13,10 @@ const HEADERS: Record<string, { description: string; schema?: TSchema }> = {
   accept: { description: 'The media types the caller takes (q-values honoured).' },
   'content-type': { description: 'The media type of the body.' },
   'if-match': { description: 'The version the write expects, as an ETag ("<version>").' },
-  'if-none-match': { description: '`*`: create only.' },
+  'if-none-match': { description: 'On a write, `*`: create only. On a read, the ETags the caller holds: 304 when one is current.' },
+  'cache-control': { description: "`no-cache` (or `max-age=0`): read the database, not this instance's memory." },
+  'tag-history-min-position': { description: 'Answer only from a copy of the log that has this position (read-your-writes across replicas).' },
+  'x-request-id': { description: 'Kept (1 to 128 printable characters) and echoed; otherwise one is made.' },
   'idempotency-key': { description: 'A retry with the same key and request gets the first answer again; 1 to 255 visible ASCII characters.' },
   'last-event-id': { description: 'Where an EventSource that reconnects was (wins over `after`).' },
 };
@@ -28,6 +31,8 @@ const RESPONSE_HEADERS: Record<string, string> = {
   'docker-distribution-api-version': '`registry/2.0`.',
   'www-authenticate': 'The bearer challenge (realm, service, scope).',
   'cache-control': 'How long the answer may be kept.',
+  'tag-history-position': 'The log position a read must reach to see this write (send it as Tag-History-Min-Position).',
+  'x-request-id': 'The request id of the log line.',
 };
 
 /** What any route may answer besides its own statuses: the edge, the access guard and the database. */

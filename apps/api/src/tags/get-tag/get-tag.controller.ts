@@ -32,7 +32,7 @@ export class GetTagController {
   @Api({
     summary: 'A tag now or at a point in time, as JSON or signed',
     query: QUERY,
-    headers: ['accept'],
+    headers: ['accept', 'cache-control', 'if-none-match', 'tag-history-min-position'],
     responses: {
       200: {
         content: {
@@ -43,6 +43,7 @@ export class GetTagController {
         },
         headers: ['etag', 'vary'],
       },
+      304: { description: 'If-None-Match names the current ETag.', headers: ['etag'], content: {} },
       406: { description: 'No media type in Accept is offered.' },
     },
   })

@@ -83,38 +83,42 @@ describeWithCluster('when Postgres restarts under load', () => {
     });
 
     const acknowledged = () => attempts.filter((a) => a.status !== undefined && a.status < 300).length;
-    for (const mode of ['fast', 'immediate'] as const) {
-      const before = acknowledged();
-      while (acknowledged() < before + 20) await sleep(20);
-      cluster.stop(mode);
+    try {
+      for (const mode of ['fast', 'immediate'] as const) {
+        const before = acknowledged();
+        while (acknowledged() < before + 20) await sleep(20);
+        cluster.stop(mode);
 
-      // Down: every kind of request that needs the database fails at once with 503 and the OCI body. A current-tag
-      // lookup may be answered from memory until the instance has noticed its LISTEN connection is gone (README,
-      // "Current tags from memory"); asked for the database (no-cache) it fails at once, and soon without it too.
-      for (const path of ['/v2/restart/app/_tags/w0', '/v2/_events', '/readyz']) {
-        const res = await fetch(`${url}${path}`, { signal: NO_HANG(), headers: { 'cache-control': 'no-cache' } });
-        expect(res.status).toBe(503);
-        if (path !== '/readyz') expect(await res.json()).toMatchObject({ errors: [{ code: 'UNAVAILABLE' }] });
-      }
-      for (let i = 0; (await fetch(`${url}/v2/restart/app/_tags/w0`, { signal: NO_HANG() })).status !== 503; i++) {
-        if (i > 100) throw new Error('a current tag is still answered from memory although the database is down');
-        await sleep(50);
-      }
-      const write = await putTag(url, 'restart/app', 'down', `${mode}-down`);
-      expect(write.status).toBe(503);
-      expect(await write.json()).toMatchObject({ errors: [{ code: 'UNAVAILABLE', message: expect.any(String) }] });
+        // Down: every kind of request that needs the database fails at once with 503 and the OCI body. A current-tag
+        // lookup may be answered from memory until the instance has noticed its LISTEN connection is gone (README,
+        // "Current tags from memory"); asked for the database (no-cache) it fails at once, and soon without it too.
+        for (const path of ['/v2/restart/app/_tags/w0', '/v2/_events', '/readyz']) {
+          const res = await fetch(`${url}${path}`, { signal: NO_HANG(), headers: { 'cache-control': 'no-cache' } });
+          expect(res.status).toBe(503);
+          if (path !== '/readyz') expect(await res.json()).toMatchObject({ errors: [{ code: 'UNAVAILABLE' }] });
+        }
+        for (let i = 0; (await fetch(`${url}/v2/restart/app/_tags/w0`, { signal: NO_HANG() })).status !== 503; i++) {
+          if (i > 100) throw new Error('a current tag is still answered from memory although the database is down');
+          await sleep(50);
+        }
+        const write = await putTag(url, 'restart/app', 'down', `${mode}-down`);
+        expect(write.status).toBe(503);
+        expect(await write.json()).toMatchObject({ errors: [{ code: 'UNAVAILABLE', message: expect.any(String) }] });
 
-      cluster.start();
-      // Back: ready again without any help, and writes go through.
-      for (let i = 0; (await fetch(`${url}/readyz`, { signal: NO_HANG() })).status !== 200; i++) {
-        expect(i).toBeLessThan(300);
-        await sleep(100);
+        cluster.start();
+        // Back: ready again without any help, and writes go through.
+        for (let i = 0; (await fetch(`${url}/readyz`, { signal: NO_HANG() })).status !== 200; i++) {
+          expect(i).toBeLessThan(300);
+          await sleep(100);
+        }
+        const after = acknowledged();
+        while (acknowledged() < after + 20) await sleep(20);
       }
-      const after = acknowledged();
-      while (acknowledged() < after + 20) await sleep(20);
+    } finally {
+      // Whatever failed above, the writers stop: they would otherwise call a closed service for ever.
+      load = false;
+      await Promise.all(writers);
     }
-    load = false;
-    await Promise.all(writers);
 
     const db = infrastructure.db;
     const log = await db.selectFrom('events').selectAll().orderBy('position').execute();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TagHistoryError } from '@tag-history/domain';
 import { POLICY_SETTINGS, type PolicySettings } from '@tag-history/config';
+import { RepeatingJob } from '../../infrastructure/repeating-job';
 import { PolicyRunner } from './policy-runner';
 
 /**
@@ -10,37 +10,21 @@ import { PolicyRunner } from './policy-runner';
  */
 @Injectable()
 export class PolicySchedule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('policies');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly job: RepeatingJob;
 
   constructor(
     @Inject(POLICY_SETTINGS) private readonly settings: PolicySettings,
-    private readonly runner: PolicyRunner,
-  ) {}
+    runner: PolicyRunner,
+  ) {
+    this.job = new RepeatingJob('policy run', new Logger('policies'), () => runner.run());
+  }
 
   onApplicationBootstrap(): void {
-    if (this.settings.runIntervalMs > 0) this.tick();
+    const interval = this.settings.runIntervalMs;
+    if (interval > 0) this.job.start(interval, interval);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  private tick(): void {
-    this.timer = setTimeout(() => {
-      this.running = this.runner
-        .run()
-        .catch((error: unknown) => {
-          // Another instance running is the normal case with several of them.
-          if (!(error instanceof TagHistoryError && error.code === 'CONFLICT')) this.logger.warn(`policy run failed: ${(error as Error).message}`);
-        })
-        .finally(() => {
-          this.running = undefined;
-          if (this.timer) this.tick();
-        });
-    }, this.settings.runIntervalMs);
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TagHistoryError } from '@tag-history/domain';
 import { REGISTRY_CONFIG, type RegistryConfig } from '@tag-history/config';
+import { RepeatingJob } from '../../infrastructure/repeating-job';
 import { Reconciler } from './reconciler';
 
 /**
@@ -9,38 +9,20 @@ import { Reconciler } from './reconciler';
  */
 @Injectable()
 export class ReconcileSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('reconcile');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly job: RepeatingJob;
 
   constructor(
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
-    private readonly reconciler: Reconciler,
-  ) {}
+    reconciler: Reconciler,
+  ) {
+    this.job = new RepeatingJob('reconcile', new Logger('reconcile'), () => reconciler.run());
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.reconcileIntervalMs === 0) return;
-    this.tick(0);
+    if (this.config.reconcileIntervalMs > 0) this.job.start(0, this.config.reconcileIntervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  private tick(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.running = this.reconciler
-        .run()
-        .catch((error: unknown) => {
-          // Another instance reconciling is the normal case with several of them.
-          if (!(error instanceof TagHistoryError && error.code === 'CONFLICT')) this.logger.warn(`reconcile failed: ${(error as Error).message}`);
-        })
-        .finally(() => {
-          this.running = undefined;
-          if (this.timer) this.tick(this.config.reconcileIntervalMs);
-        });
-    }, delayMs);
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 }

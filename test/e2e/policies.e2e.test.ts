@@ -167,6 +167,64 @@ describe('immutable', () => {
   });
 });
 
+describe('policies kept in memory', () => {
+  // A second app on the same database: its PolicyBook learns of changes made through `t` only when the
+  // database refuses a round decided under the policies it remembers.
+  let other: { app: { close(): Promise<void> }; url: string };
+  beforeAll(async () => {
+    const { createApp } = await import('../../apps/api/src/create-app');
+    const app = await createApp(t.infrastructure, { clock: () => now, logger: false });
+    await app.listen(0, '127.0.0.1');
+    other = { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}` };
+  });
+  afterAll(() => other.app.close());
+
+  it('a policy set through one instance binds the next write of another, and its removal frees it', async () => {
+    expect((await putTag(other.url, 'mem/app', 'v1', 'first')).status).toBe(201);
+    expect((await putPolicy('mem-releases', { repositories: 'mem/*', tags: 'v*', rule: 'immutable' })).status).toBe(201);
+    const refused = await putTag(other.url, 'mem/app', 'v1', 'second');
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as Body).errors[0]).toMatchObject({ code: 'TAG_IMMUTABLE', detail: { policy: 'mem-releases' } });
+    const batch = await fetch(`${other.url}/v2/_batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ operations: [{ op: 'move', name: 'mem/app', tag: 'v1', target: target('third') }] }),
+    });
+    expect(batch.status).toBe(409);
+    expect(await current('mem/app', 'v1')).toBe(digest('first'));
+    expect((await request('/v2/_policies/mem-releases', { method: 'DELETE' })).status).toBe(200);
+    expect((await putTag(other.url, 'mem/app', 'v1', 'second')).status).toBe(200);
+  });
+
+  it('no move decided under the old policies lands after a new one, while 48 movers race the change', async () => {
+    for (let i = 0; i < 48; i++) expect((await putTag(other.url, 'race/app', `v${i}`, `first-${i}`)).status).toBe(201);
+    const movers = Array.from({ length: 48 }, (_, i) => putTag(other.url, 'race/app', `v${i}`, `second-${i}`));
+    const policy = await putPolicy('race-releases', { repositories: 'race/*', tags: 'v*', rule: 'immutable' });
+    expect(policy.status).toBe(201);
+    const statuses = await Promise.all(
+      movers.map(async (answer) => {
+        const r = await answer;
+        return [r.status, r.status === 409 ? ((await r.json()) as Body).errors[0].code : null] as const;
+      }),
+    );
+    for (const [status, code] of statuses) {
+      expect([200, 409]).toContain(status);
+      if (status === 409) expect(code).toBe('TAG_IMMUTABLE');
+    }
+    const events = await t.infrastructure.db
+      .selectFrom('events')
+      .select(['position', 'type', 'stream_id'])
+      .where((eb) => eb.or([eb('stream_id', 'like', 'race/app:%'), eb('type', '=', 'PolicyCreated')]))
+      .orderBy('position')
+      .execute();
+    const created = events.filter((e) => e.type === 'PolicyCreated').at(-1)!;
+    const moves = events.filter((e) => e.type === 'TagMoved');
+    expect(moves.length).toBe(statuses.filter(([status]) => status === 200).length);
+    for (const move of moves) expect(Number(move.position)).toBeLessThan(Number(created.position));
+    expect((await request('/v2/_policies/race-releases', { method: 'DELETE' })).status).toBe(200);
+  });
+});
+
 describe('protected', () => {
   it('needs If-Match for moves and deletes', async () => {
     expect((await putPolicy('prod', { repositories: '**', tags: 'prod', rule: 'protected' })).status).toBe(201);

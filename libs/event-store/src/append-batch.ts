@@ -47,19 +47,31 @@ export interface LeaseHit {
 }
 
 export type AppendOutcome =
-  { kind: 'appended'; position: number } | { kind: 'checked' } | { kind: 'stale'; heads: Map<string, StreamHead> } | { kind: 'leased'; hits: LeaseHit[] };
+  | { kind: 'appended'; position: number }
+  /** Nothing to append, every head as expected; `head` is the log head then. */
+  | { kind: 'checked'; head: number }
+  | { kind: 'stale'; heads: Map<string, StreamHead> }
+  | { kind: 'leased'; hits: LeaseHit[] }
+  /** The batch's policies are no longer in force; `current` fingerprints those that are. */
+  | { kind: 'rules'; current: string };
 
 interface Answer {
   position?: number | null;
+  head?: number | string;
+  rules?: string;
   stale?: { stream: string; version: number; lastHash: string | null; snapshot: unknown }[];
   leased?: LeaseHit[];
 }
 
 /**
- * The write path's one round trip: `tag_history_append` (migration 0006)
- * checks versions and leases, appends, projects and notifies, all or nothing.
+ * The write path's one round trip: `tag_history_append` (migrations 0006,
+ * 0012) checks versions, policies and leases, appends, projects and
+ * notifies, all or nothing.
  */
-export async function appendBatch(db: Kysely<Database>, batch: { streams: BatchStream[]; events: BatchEvent[]; keys: BatchKey[] }): Promise<AppendOutcome> {
+export async function appendBatch(
+  db: Kysely<Database>,
+  batch: { streams: BatchStream[]; events: BatchEvent[]; keys: BatchKey[]; rules?: string },
+): Promise<AppendOutcome> {
   const { rows } = await sql<{ answer: Answer }>`select tag_history_append(${JSON.stringify(batch)}::jsonb) as answer`.execute(db);
   const answer = rows[0]!.answer;
   if (answer.stale) {
@@ -68,6 +80,7 @@ export async function appendBatch(db: Kysely<Database>, batch: { streams: BatchS
       heads: new Map(answer.stale.map((h) => [h.stream, { version: h.version, lastHash: h.lastHash, snapshot: h.version === 0 ? null : h.snapshot }])),
     };
   }
+  if (answer.rules !== undefined) return { kind: 'rules', current: answer.rules };
   if (answer.leased) return { kind: 'leased', hits: answer.leased };
-  return typeof answer.position === 'number' ? { kind: 'appended', position: answer.position } : { kind: 'checked' };
+  return typeof answer.position === 'number' ? { kind: 'appended', position: answer.position } : { kind: 'checked', head: Number(answer.head) };
 }

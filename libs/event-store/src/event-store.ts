@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { type AppendOutcome, appendBatch, type BatchEvent, type BatchKey, type BatchStream, type LeaseHit } from './append-batch';
 import type { RecordedEvent } from '@tag-history/signing';
 import { replayOutcome } from './replay-outcome';
+import { RulesChanged } from './rules-changed';
 import { readStreamHeads, type StreamHead } from './stream-head';
 import { StreamHeadCache } from './stream-head-cache';
 import type { NewEvent, Operation, OperationResult, WriteContext } from './write-operation';
@@ -47,8 +48,14 @@ interface Pending {
   queuedAt: number;
   /** Runs in a round of its own: a round it shared failed for a reason no one was told. */
   solo: boolean;
-  resolve(results: OperationResult[]): void;
+  /** Its results, and the log position a read must reach to see them. */
+  resolve(answer: Answered): void;
   reject(error: unknown): void;
+}
+
+interface Answered {
+  results: OperationResult[];
+  readable: number;
 }
 
 interface Decided {
@@ -99,26 +106,21 @@ export class EventStore {
 
   /** Decides and appends `operations` atomically; answers each one's state and events, or the first refusal. */
   async write<S = unknown>(operations: Operation[], context: WriteContext): Promise<OperationResult<S>[]> {
-    let results: OperationResult[];
+    let answer: Answered;
     if (context.idempotency?.recorded) {
       // Committed elsewhere (perhaps by another instance), acknowledged here: listeners hear of it before the answer too.
-      results = await replayOutcome(this.db, context.idempotency.recorded);
+      // A recorded outcome always has events (a write that appended nothing records none).
+      const results = await replayOutcome(this.db, context.idempotency.recorded);
       this.committed(results.flatMap((r) => r.events));
+      answer = { results, readable: lastPosition(results) };
     } else {
-      results = await new Promise<OperationResult[]>((resolve, reject) => {
+      answer = await new Promise<Answered>((resolve, reject) => {
         this.queue.push({ operations, context, deadline: Date.now() + this.options.deadlineMs, queuedAt: performance.now(), solo: false, resolve, reject });
         this.pump();
       });
     }
-    if (this.options.written) this.options.written(await this.readablePosition(results));
-    return results as OperationResult<S>[];
-  }
-
-  /** A no-op's state was checked against the head under the stream's lock: any copy at the head then has it. */
-  private async readablePosition(results: OperationResult[]): Promise<number> {
-    const last = Math.max(0, ...results.flatMap((r) => r.events.map((e) => e.position)));
-    if (last > 0) return last;
-    return (await this.db.selectFrom('log_head').select('position').where('id', '=', 1).executeTakeFirstOrThrow()).position;
+    this.options.written?.(answer.readable);
+    return answer.results as OperationResult<S>[];
   }
 
   private pump(): void {
@@ -136,25 +138,31 @@ export class EventStore {
     }
   }
 
-  /** The oldest writes whose streams are free, in order: a write passed over blocks its streams for later ones. */
+  /**
+   * The oldest writes whose streams are free, in order: a write passed over
+   * blocks its streams for later ones. A round's writes share one set of
+   * policies, the one the database checks.
+   */
   private takeRound(): Pending[] {
     const round: Pending[] = [];
     const blocked = new Set<string>();
     let operations = 0;
+    let rules: string | undefined;
     for (let i = 0; i < this.queue.length && operations < this.options.maxOperations;) {
       const pending = this.queue[i]!;
       const streams = pending.operations.map((o) => o.streamId);
       const free = streams.every((s) => !this.busy.has(s) && !blocked.has(s));
       // A big write (a 1,000-operation batch) or one that must run alone takes a round of its own: a small write
       // in the same round would wait for all of its deciding and signing.
-      const alone = pending.solo || pending.operations.length > ALONE_ABOVE;
-      const fits = !alone || round.length === 0;
+      const alone = pending.solo || pending.context.alone === true || pending.operations.length > ALONE_ABOVE;
+      const fits = (!alone || round.length === 0) && (pending.context.rules === undefined || rules === undefined || pending.context.rules === rules);
       if (!free || !fits) {
         streams.forEach((s) => blocked.add(s));
         i++;
         continue;
       }
       round.push(pending);
+      rules ??= pending.context.rules;
       operations += pending.operations.length;
       this.queue.splice(i, 1);
       if (alone) break;
@@ -180,7 +188,8 @@ export class EventStore {
       const prepared = await this.prepare(decided, heads);
       events = prepared.events.length;
       committing = performance.now();
-      const outcome = await appendBatch(this.db, { streams: prepared.streams, events: prepared.events, keys: prepared.keys });
+      const rules = live.find((p) => p.context.rules !== undefined)?.context.rules;
+      const outcome = await appendBatch(this.db, { streams: prepared.streams, events: prepared.events, keys: prepared.keys, ...(rules ? { rules } : {}) });
       this.observer?.roundEnded(outcome.kind, operations, events, performance.now() - committing);
       this.settle(decided, prepared.signed, prepared.streams, outcome);
     } catch (error) {
@@ -282,6 +291,12 @@ export class EventStore {
         outcome.heads.forEach((head, id) => this.heads.set(id, head));
         this.requeue(decided.map((d) => d.pending));
         return;
+      case 'rules': {
+        const decidedUnder = decided.map((d) => d.pending).filter((p) => p.context.rules !== undefined);
+        decidedUnder.forEach((p) => p.reject(new RulesChanged(outcome.current)));
+        this.requeue(decided.map((d) => d.pending).filter((p) => p.context.rules === undefined));
+        return;
+      }
       case 'leased': {
         // Events are numbered from 1 in round order; find whose each hit is.
         const refused = new Map<Pending, LeaseHit>();
@@ -300,11 +315,14 @@ export class EventStore {
         for (const s of streams) this.heads.set(s.id, { version: s.version, lastHash: s.lastHash, snapshot: s.snapshot });
         let position = outcome.kind === 'appended' ? outcome.position : 0;
         const recorded = signed.map((mine) => mine.map((s) => toRecordedEvent(s, position++)));
+        // A write that appended nothing had its heads checked under their locks: any copy at the round's end has them.
+        const roundEnd = outcome.kind === 'appended' ? position - 1 : outcome.head;
         this.committed(recorded.flat());
         decided.forEach((d, k) => {
           if (d.error) return d.pending.reject(d.error);
           let next = 0;
-          d.pending.resolve(d.results.map((r) => ({ state: r.state, events: recorded[k]!.slice(next, (next += r.count)) })));
+          const results = d.results.map((r) => ({ state: r.state, events: recorded[k]!.slice(next, (next += r.count)) }));
+          d.pending.resolve({ results, readable: lastPosition(results) || roundEnd });
         });
         return;
       }
@@ -336,6 +354,10 @@ export class EventStore {
     }
     this.requeue(round.map((p) => ({ ...p, solo: true })));
   }
+}
+
+function lastPosition(results: OperationResult[]): number {
+  return Math.max(0, ...results.flatMap((r) => r.events.map((e) => e.position)));
 }
 
 function toBatchEvent({ payload, jws, hash }: SignedEvent): Omit<BatchEvent, 'i'> {

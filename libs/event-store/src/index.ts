@@ -5,6 +5,7 @@ export * from './write-operation';
 export * from './append-batch';
 export * from './appended-channel';
 export * from './event-store';
+export * from './rules-changed';
 export * from './signing-keys';
 export * from './verify-log';
 export * from './to-recorded-event';

@@ -37,6 +37,14 @@ export interface WriteContext {
   idempotency?: IdempotencyClaim;
   /** Names the operation a refusal belongs to (a batch says "operation 3: ..."). */
   refusal?: (index: number, error: unknown) => unknown;
+  /**
+   * The fingerprint of the policies the write's deciders were made under:
+   * its round appends only while they are still in force, or it answers
+   * RulesChanged.
+   */
+  rules?: string;
+  /** Appends in a round of its own (a policy change: no write may share its round, decided under the policies it replaces). */
+  alone?: boolean;
 }
 
 /** What one operation did: the stream's state after it, and the events it appended (none for a no-op). */

@@ -1,5 +1,5 @@
 import type { Database } from '@tag-history/database';
-import { type Policy, type PolicySpec, policyStreamId } from '@tag-history/domain';
+import { type PolicySpec, policyStreamId } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 
 /** A policy as the API shows it: the rule and who set it when. */
@@ -27,11 +27,6 @@ export async function readPolicyViews(db: Kysely<Database>, id?: string): Promis
     updatedAt: r.updated_at.toISOString(),
     updatedBy: r.updated_by,
   }));
-}
-
-/** The policies in force, as the rules take them. */
-export async function readPolicies(db: Kysely<Database>): Promise<Policy[]> {
-  return (await readPolicyViews(db)).map((v) => ({ id: v.id, version: v.version, ...v.policy }));
 }
 
 /** Every event of a policy's stream, oldest first, each with its JWS: a policy's history is short. */

@@ -14,7 +14,7 @@ import {
 } from '@tag-history/domain';
 import { EventStore, type OperationResult, type RecordedEvent, type Writer } from '@tag-history/event-store';
 import { CLOCK, type Clock } from '../infrastructure/clock';
-import { PolicyBook } from '../policies/policy-book';
+import { NO_POLICIES, PolicyBook, type PolicySource } from '../policies/policy-book';
 
 export type TagWriteResult = OperationResult<TagState>;
 
@@ -24,13 +24,16 @@ export async function executeTagCommand(
   command: TagCommand,
   writer: Writer,
   now: () => Date,
-  policies: Policy[] = [],
+  source: PolicySource = NO_POLICIES,
 ): Promise<TagWriteResult> {
   const streamId = tagStreamId(command.data.repository, command.data.tag);
-  const [result] = await store.write<TagState>([{ streamId, decider: tagDeciderUnder(policies), command }], { ...writer, time: now() });
+  const { result, policies } = await PolicyBook.under(source, async ({ policies, rules }) => {
+    const [result] = await store.write<TagState>([{ streamId, decider: tagDeciderUnder(policies), command }], { ...writer, time: now(), rules });
+    return { result: result!, policies };
+  });
   const seenInRegistry = command.type !== 'RestoreTag' && command.data.provenance !== undefined && command.data.provenance.source !== 'api';
-  if (seenInRegistry) await recordViolations(store, result!, writer, now, policies);
-  return result!;
+  if (seenInRegistry) await recordViolations(store, result, writer, now, policies);
+  return result;
 }
 
 /**
@@ -80,6 +83,6 @@ export class TagWriteHandler implements ICommandHandler<TagWriteCommand, TagWrit
   ) {}
 
   async execute({ command, writer }: TagWriteCommand): Promise<TagWriteResult> {
-    return executeTagCommand(this.store, command, writer, this.clock, await this.policies.current());
+    return executeTagCommand(this.store, command, writer, this.clock, this.policies);
   }
 }

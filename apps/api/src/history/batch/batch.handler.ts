@@ -17,9 +17,11 @@ export class BatchHandler implements ICommandHandler<BatchCommand, TagWriteResul
     private readonly policies: PolicyBook,
   ) {}
 
-  async execute({ operations, writer }: BatchCommand): Promise<TagWriteResult[]> {
-    const decider = tagDeciderUnder(await this.policies.current());
-    const writes = operations.map(({ command }) => ({ streamId: tagStreamId(command.data.repository, command.data.tag), decider, command }));
-    return this.store.write<TagState>(writes, { ...writer, time: this.clock(), refusal: namedByIndex });
+  execute({ operations, writer }: BatchCommand): Promise<TagWriteResult[]> {
+    return PolicyBook.under(this.policies, ({ policies, rules }) => {
+      const decider = tagDeciderUnder(policies);
+      const writes = operations.map(({ command }) => ({ streamId: tagStreamId(command.data.repository, command.data.tag), decider, command }));
+      return this.store.write<TagState>(writes, { ...writer, time: this.clock(), refusal: namedByIndex, rules });
+    });
   }
 }

@@ -23,7 +23,7 @@ export class RestoreTagHandler implements ICommandHandler<RestoreTagCommand, Tag
   async execute({ repository, tag, point, expectedVersion, writer }: RestoreTagCommand): Promise<TagWriteResult> {
     const past = await this.pastTarget(repository, tag, point);
     const command = { type: 'RestoreTag', data: { repository, tag, restoredVersion: past.version, target: past.target, expectedVersion } } as const;
-    return executeTagCommand(this.store, command, writer, this.clock, await this.policies.current());
+    return executeTagCommand(this.store, command, writer, this.clock, this.policies);
   }
 
   private async pastTarget(repository: string, tag: string, point: RestoreTagCommand['point']): Promise<PastTarget> {

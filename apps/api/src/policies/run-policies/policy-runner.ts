@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DATABASE, type Database } from '@tag-history/database';
 import { type PlannedDelete, planCleanup, type Policy, policyActor, TagHistoryError, tagDeciderUnder, tagStreamId } from '@tag-history/domain';
-import { EventStore } from '@tag-history/event-store';
+import { EventStore, RulesChanged } from '@tag-history/event-store';
 import type { Kysely } from 'kysely';
 import { CLOCK, type Clock } from '../../infrastructure/clock';
 import { PolicyBook } from '../policy-book';
@@ -12,6 +12,8 @@ import { PolicyRunLease } from './policy-run-lease';
 export interface CleanupPlan {
   now: Date;
   policies: Policy[];
+  /** Their fingerprint: the deletes append only while they are in force. */
+  rules?: string;
   deletes: PlannedDelete[];
 }
 
@@ -52,8 +54,9 @@ export class PolicyRunner {
 
   async plan(): Promise<CleanupPlan> {
     const now = this.clock();
-    const policies = await this.book.current();
-    return { now, policies, deletes: planCleanup(policies, await cleanupCandidates(this.db, policies, now), now) };
+    // Read, not remembered: another instance may have changed them, and no write of this one has been refused for it yet.
+    const { policies, rules } = await this.book.refresh();
+    return { now, policies, rules, deletes: planCleanup(policies, await cleanupCandidates(this.db, policies, now), now) };
   }
 
   /** One run, by whichever instance holds the lease: 409 CONFLICT while another runs. */
@@ -64,7 +67,7 @@ export class PolicyRunner {
 
   /** Without expire or retain policies and tags' own expiries, a run neither takes the lease nor reads the clock. */
   private async anythingToDo(): Promise<boolean> {
-    if ((await this.book.current()).some((p) => p.rule === 'expire' || p.rule === 'retain')) return true;
+    if ((await this.book.refresh()).policies.some((p) => p.rule === 'expire' || p.rule === 'retain')) return true;
     return (await this.db.selectFrom('tag_expiry').select('tag').limit(1).execute()).length > 0;
   }
 
@@ -78,7 +81,7 @@ export class PolicyRunner {
     }
   }
 
-  async execute({ policies, deletes }: CleanupPlan): Promise<RunResult> {
+  async execute({ policies, rules, deletes }: CleanupPlan): Promise<RunResult> {
     const result: RunResult = { deleted: [], kept: [] };
     const decider = tagDeciderUnder(policies);
     for (let i = 0; i < deletes.length; i += CHUNK) {
@@ -94,7 +97,7 @@ export class PolicyRunner {
                 command: { type: 'DeleteTag', data: { repository, tag, expectedVersion: version, policy: cause } },
               },
             ],
-            { actor: policyActor(cause), time: this.clock() },
+            { actor: policyActor(cause), time: this.clock(), rules },
           ),
         ),
       );
@@ -103,6 +106,7 @@ export class PolicyRunner {
         if (outcome.status === 'fulfilled') return result.deleted.push(view);
         const code = outcome.reason instanceof TagHistoryError ? outcome.reason.code : undefined;
         if (code && KEPT.has(code)) return result.kept.push({ ...view, code });
+        if (outcome.reason instanceof RulesChanged) throw new TagHistoryError('CONFLICT', 'the policies changed during the run; run it again');
         throw outcome.reason;
       });
     }

@@ -9,6 +9,8 @@ import { FeedWaiter, type FeedSignal } from '../../feed/feed-waiter';
 const PAGE = 1_000;
 /** PGlite has no LISTEN: how often the cache looks at the log for writes this process did not make. */
 const POLL_MS = 200;
+/** How long a notification waits for this instance's own commit to be applied before the log is read for it. */
+const OWN_COMMIT_GRACE_MS = 2;
 /** After a failed catch-up, how long before starting over. */
 const RETRY_MS = 1_000;
 
@@ -59,8 +61,13 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
   }
 
   private signal(signal: FeedSignal, head?: number): void {
-    // This instance's own commits, already applied, need no read of the log.
-    if (signal === 'notified') return head !== undefined && head <= this.seen ? undefined : this.catchUp();
+    if (signal === 'notified') {
+      // This instance's own commits, already applied, need no read of the log. The notification of one is often
+      // heard before its writer's answer arrives: that gets a moment to apply it first.
+      if (head !== undefined && head <= this.seen) return;
+      setTimeout(() => (head === undefined || head > this.seen) && this.catchUp(), OWN_COMMIT_GRACE_MS).unref();
+      return;
+    }
     if (signal === 'lost') return this.stop();
     void this.start();
   }

@@ -20,9 +20,17 @@ const REDACT = [
   'token',
 ];
 
-/** JSON lines on stdout (or `destination`), at `level`. */
+/**
+ * JSON lines on stdout (or `destination`), at `level`. Written off the event
+ * loop: a synchronous write per request line cost a tenth of a tag move's CPU
+ * (docs/benchmarks.md). Lines still pending are flushed at exit; a SIGKILL
+ * loses at most those.
+ */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } }, destination);
+  return pino(
+    { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } },
+    destination ?? pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 // What a caller may choose as its request id: printable, no spaces, short enough to log and echo.

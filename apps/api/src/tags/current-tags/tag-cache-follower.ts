@@ -45,9 +45,10 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     // A subscription to the bus, not an @EventsHandler: the EventBus's default publisher is an RxJS Subject, which calls
-    // its subscribers within publish(), so the commit is in the cache before its writers are answered. @nestjs/cqrs 11
-    // wraps each handler's call in a promise (and, if the handler's dependencies were not all singletons, resolves it
-    // asynchronously first) and subscribes handlers only at application bootstrap: a commit before that would be lost.
+    // its subscribers within publish(), so the commit is in the cache before its writers are answered (tag-cache e2e).
+    // @nestjs/cqrs 11 calls a singleton @EventsHandler within publish() too, but only by the way it is built (mergeMap
+    // over defer, the result wrapped in a promise): a handler with a request-scoped dependency is resolved asynchronously
+    // first, and handlers are subscribed only at application bootstrap, so a commit before then would not reach one.
     const own = this.bus.pipe(ofType(EventsCommitted)).subscribe(({ events }) => this.applyOwn(events));
     this.unsubscribe.push(() => own.unsubscribe());
     if (this.waiter.canListen) {

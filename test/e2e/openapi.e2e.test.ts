@@ -5,7 +5,7 @@ import { servedRoutes } from '../../apps/api/src/http/openapi/route-catalog';
 import { putTag } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
-type Operation = { parameters: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, { schema: object }> }> };
+type Operation = { parameters: { name: string; in: string; required: boolean }[]; responses: Record<string, { content?: Record<string, { schema: object }> }> };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
 let t: TestApp;
@@ -43,6 +43,8 @@ describe('GET /v2/_openapi.json', () => {
     expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '401', '403', '404', '409', '412', '413', '415', '422', '503']));
     const audit = doc.paths['/v2/_audit']!.get!;
     expect(audit.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['repository', 'tag', 'actor', 'type', 'since', 'until', 'n', 'last']));
+    const inclusion = doc.paths['/v2/_log/proof/inclusion']!.get!;
+    expect(inclusion.parameters.map((p) => `${p.name}:${p.required}`)).toEqual(['position:true', 'size:false']);
   });
 
   it('documents every error with the OCI error body, and every schema compiles as JSON Schema 2020-12', () => {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/create-app';
 import { reconcileCommand } from '../../apps/cli/src/reconcile.command';
+import { assertContractKept, checkAnswers } from '../support/contract';
 import type { RegistryConfig } from '@tag-history/config';
 import {
   type DistributionRegistry,
@@ -28,6 +29,7 @@ type Body = any;
 const TOKEN = 'notify-secret-0123456789';
 let infrastructure: TestInfrastructure;
 let app: NestFastifyApplication | undefined;
+let violations: () => string[] = () => [];
 let serviceUrl = '';
 let registry: DistributionRegistry;
 let proxy: Awaited<ReturnType<typeof startRedeliveringProxy>>;
@@ -36,13 +38,16 @@ let config: RegistryConfig;
 
 async function startService(overrides: Partial<RegistryConfig> = {}): Promise<void> {
   app = await createApp(infrastructure, { logger: false, registry: { ...config, ...overrides } });
+  violations = checkAnswers(app.getHttpAdapter().getInstance());
   await app.listen(0, '127.0.0.1');
   serviceUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
 }
 
 async function stopService(): Promise<void> {
-  await app?.close();
+  if (!app) return;
+  await app.close();
   app = undefined;
+  assertContractKept(violations());
 }
 
 beforeAll(async () => {

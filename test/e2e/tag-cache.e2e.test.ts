@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TagCommand } from '@tag-history/domain';
 import type { EventStore } from '@tag-history/event-store';
+import { CurrentTags } from '@tag-history/queries';
 import pg from 'pg';
 import { createApp } from '../../apps/api/src/create-app';
 import { type Infrastructure, createEventStore, openInfrastructure } from '../../apps/api/src/infrastructure/open-infrastructure';
@@ -76,6 +77,19 @@ describe('current tags from memory, one instance', () => {
     expect((await fetch(tagUrl(instance.url, 'ryw'))).status).toBe(404);
     expect((await putTag(instance.url, 'cache/app', 'ryw', 'again')).status).toBe(201);
     expect(versionOf(await fetch(tagUrl(instance.url, 'ryw')))).toBe(22);
+  });
+
+  it('has each commit of its own in memory before the commit is acknowledged (the EventBus calls the cache within publish)', async () => {
+    const tags = instance.app.get(CurrentTags, { strict: false });
+    const inMemory: boolean[] = [];
+    // The store's listeners run in the order they subscribed: this one after the app's bridge to its EventBus.
+    const stop = infra.eventStore.onCommitted((events) => inMemory.push(tags.written >= events.at(-1)!.position));
+    try {
+      for (let i = 0; i < 5; i++) expect((await putTag(instance.url, 'cache/app', 'sync', `sync-${i}`)).status).toBeLessThan(300);
+    } finally {
+      stop();
+    }
+    expect(inMemory).toEqual([true, true, true, true, true]);
   });
 
   it('answers from memory, and from the database with Cache-Control: no-cache', async () => {

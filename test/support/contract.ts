@@ -45,3 +45,8 @@ export function checkAnswers(fastify: FastifyInstance): () => string[] {
   });
   return () => violations;
 }
+
+/** Fails with the answers that broke the document, if any (call after the app closed). */
+export function assertContractKept(violations: string[]): void {
+  if (violations.length > 0) throw new Error(`answers that break the OpenAPI document:\n${[...new Set(violations)].join('\n')}`);
+}

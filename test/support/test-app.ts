@@ -3,7 +3,7 @@ import type { AccessOptions } from '../../apps/api/src/auth/access-options';
 import type { Clock } from '../../apps/api/src/infrastructure/clock';
 import { createApp } from '../../apps/api/src/create-app';
 import type { RegistryConfig } from '@tag-history/config';
-import { checkAnswers } from './contract';
+import { assertContractKept, checkAnswers } from './contract';
 import { createTestInfrastructure, type TestInfrastructure } from './test-infrastructure';
 
 export interface TestApp {
@@ -33,7 +33,7 @@ export async function startTestApp(options: { clock?: Clock; access?: AccessOpti
     close: async () => {
       await app.close();
       await infrastructure.close();
-      if (violations().length > 0) throw new Error(`answers that break the OpenAPI document:\n${[...new Set(violations())].join('\n')}`);
+      assertContractKept(violations());
     },
   };
 }

@@ -96,8 +96,9 @@ export class EventStore {
 
   /**
    * Called with each round's events after they commit and before any of its
-   * writers is answered: what listens (the tag cache) never lags behind what
-   * this instance acknowledged. Returns the unsubscribe function.
+   * writers is answered: what listens (the API publishes them on its EventBus,
+   * where the tag cache follows) never lags behind what this instance
+   * acknowledged. Returns the unsubscribe function.
    */
   onCommitted(listener: (events: RecordedEvent[]) => void): () => void {
     this.committedListeners.add(listener);

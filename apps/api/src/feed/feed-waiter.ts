@@ -1,6 +1,8 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { APPENDED_CHANNEL } from '@tag-history/event-store';
 import pg from 'pg';
+import { EventsCommitted } from '../infrastructure/events-committed';
 
 /** What the LISTEN connection went through: a commit's notification, (re)connected, or lost. */
 export type FeedSignal = 'notified' | 'connected' | 'lost';
@@ -20,8 +22,11 @@ export interface FeedWaiterOptions {
  * each reads again. Notifications can be lost (connection dropped, another
  * instance's commit while reconnecting), so waiters also wake by polling;
  * they never depend on a notification for correctness, only for latency.
+ * This instance's own commits wake them from the EventBus, without waiting
+ * for their notification's round trip (or, on PGlite, for the next poll).
  */
-export class FeedWaiter implements OnModuleDestroy {
+@EventsHandler(EventsCommitted)
+export class FeedWaiter implements OnModuleDestroy, IEventHandler<EventsCommitted> {
   private readonly logger = new Logger('feed');
   private readonly wakers = new Set<() => void>();
   private readonly watchers = new Set<(signal: FeedSignal, head?: number) => void>();
@@ -57,7 +62,7 @@ export class FeedWaiter implements OnModuleDestroy {
     return () => this.watchers.delete(watcher);
   }
 
-  /** The highest log head a notification announced: reads from a replica wait for it (see FeedReader). */
+  /** The highest log head a notification announced or this instance committed: reads from a replica wait for it (see FeedReader). */
   get notifiedPosition(): number {
     return this.notified;
   }
@@ -85,6 +90,11 @@ export class FeedWaiter implements OnModuleDestroy {
     });
   }
 
+  handle({ events }: EventsCommitted): void {
+    this.notified = Math.max(this.notified, events[events.length - 1]?.position ?? 0);
+    this.wakeWaiters();
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
@@ -93,9 +103,13 @@ export class FeedWaiter implements OnModuleDestroy {
   }
 
   private wakeAll(signal: FeedSignal = 'notified', head?: number): void {
+    this.wakeWaiters();
+    for (const watcher of [...this.watchers]) watcher(signal, head);
+  }
+
+  private wakeWaiters(): void {
     this.generation++;
     for (const wake of [...this.wakers]) wake();
-    for (const watcher of [...this.watchers]) watcher(signal, head);
   }
 
   private async listen(): Promise<void> {

@@ -5,7 +5,7 @@ import { writerOf } from '../../http/actor';
 import { parsePinRequest, pinWriteBody } from '../pin-request';
 import { PinCommand } from '../pin.command';
 import { Api } from '../../http/openapi/api';
-import { AnyJson, ERROR, json } from '../../http/openapi/schemas';
+import { AnyJson, ERROR, json, PinWrite } from '../../http/openapi/schemas';
 
 @Controller()
 export class PinManifestController {
@@ -16,7 +16,7 @@ export class PinManifestController {
     summary: 'Pins a manifest: GC keeps it',
     headers: ['content-type'],
     body: { 'application/json': AnyJson },
-    responses: { 200: json(AnyJson), 201: json(AnyJson), 409: ERROR },
+    responses: { 200: json(PinWrite), 201: json(PinWrite), 409: ERROR },
   })
   async pin(
     @Param('name') name: string,

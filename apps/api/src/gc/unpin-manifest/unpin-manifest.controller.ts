@@ -5,14 +5,14 @@ import { writerOf } from '../../http/actor';
 import { PinCommand } from '../pin.command';
 import { parsePinRequest, pinWriteBody } from '../pin-request';
 import { Api } from '../../http/openapi/api';
-import { AnyJson, json } from '../../http/openapi/schemas';
+import { AnyJson, json, PinWrite } from '../../http/openapi/schemas';
 
 @Controller()
 export class UnpinManifestController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Delete('v2/:name/_pins/:digest')
-  @Api({ summary: 'Removes a pin', headers: ['content-type'], body: { 'application/json': AnyJson }, responses: { 202: json(AnyJson) } })
+  @Api({ summary: 'Removes a pin', headers: ['content-type'], body: { 'application/json': AnyJson }, responses: { 202: json(PinWrite) } })
   @HttpCode(202)
   async unpin(
     @Param('name') name: string,

@@ -80,5 +80,8 @@ export const eventType = (): QueryParam<string> => ({
   },
 });
 
+/** The parameter must be given. */
+export const required = <T>(param: QueryParam<T>): QueryParam<T> & { required: true } => ({ ...param, required: true });
+
 /** The parameter may be repeated; each value is parsed. */
 export const many = <T>(param: QueryParam<T>): QueryParam<T> & { multi: true } => ({ ...param, multi: true });

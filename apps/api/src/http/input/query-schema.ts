@@ -16,13 +16,15 @@ export interface QueryParam<T> {
   readonly pattern?: string;
   readonly maxLength?: number;
   readonly multi?: boolean;
+  /** Absent is refused (400 PARAMETER_INVALID) rather than parsed as undefined. */
+  readonly required?: boolean;
   parse(raw: string, name: string): T;
 }
 
 export type QuerySchema = Record<string, QueryParam<unknown>>;
 
 export type ParsedQuery<S extends QuerySchema> = {
-  [K in keyof S]: S[K] extends QueryParam<infer T> ? (S[K]['multi'] extends true ? T[] : T | undefined) : never;
+  [K in keyof S]: S[K] extends QueryParam<infer T> ? (S[K]['multi'] extends true ? T[] : S[K]['required'] extends true ? T : T | undefined) : never;
 };
 
 export type RawQuery = Record<string, string | string[] | undefined>;
@@ -33,6 +35,7 @@ export function parseQuery<S extends QuerySchema>(query: unknown, schema: S): Pa
   const parsed: Record<string, unknown> = {};
   for (const [name, param] of Object.entries(schema)) {
     const values = rawValues(raw, name, param);
+    if (param.required && values.length === 0) throw new TagHistoryError('PARAMETER_INVALID', `${name} is required`, { [name]: null });
     parsed[name] = param.multi ? values.map((v) => param.parse(v, name)) : values.length === 0 ? undefined : param.parse(values[0]!, name);
   }
   return parsed as ParsedQuery<S>;

@@ -87,7 +87,7 @@ function operation(route: ServedRoute, pathParams: string[]): object {
   const head = route.method === 'HEAD';
   const parameters = [
     ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: PATH_PARAMS[name] ?? Text })),
-    ...Object.entries(doc.query ?? {}).map(([name, param]) => ({ name, in: 'query', required: false, schema: querySchema(param) })),
+    ...Object.entries(doc.query ?? {}).map(([name, param]) => ({ name, in: 'query', required: param.required === true, schema: querySchema(param) })),
     ...(doc.headers ?? []).map((name) => ({ name, in: 'header', required: false, description: HEADERS[name]?.description, schema: Text })),
   ];
   const responses: Record<string, object> = {};

@@ -25,12 +25,19 @@ export const Target = Type.Object({ mediaType: Type.String(), size: Count, diges
 
 export const TagView = Type.Object({ name: Name, tag: Tag, target: Target, version: Count, position: Count, updatedAt: Time, updatedBy: Type.String() });
 
-export const TagWrite = Type.Object({
+/** What a write answers of each event it appended. */
+const WrittenEvent = Type.Object({ type: Type.String(), version: Count, position: Count, time: Time });
+
+export const TagWrite = Type.Object({ name: Name, tag: Tag, target: Nullable(Target), version: Count, events: Type.Array(WrittenEvent) });
+
+/** A pin's state after a pin or unpin (apps/api/src/gc). */
+export const PinWrite = Type.Object({
   name: Name,
-  tag: Tag,
-  target: Nullable(Target),
+  digest: Digest,
+  pinned: Type.Boolean(),
+  reason: Nullable(Type.String()),
   version: Count,
-  events: Type.Array(Type.Object({ type: Type.String(), version: Count, position: Count, time: Time })),
+  events: Type.Array(WrittenEvent),
 });
 
 export const TagEvent = Type.Object({
@@ -49,8 +56,14 @@ export const TagEvent = Type.Object({
 /** A JWS in the general JSON serialisation (RFC 7515 §7.2.1). */
 export const GeneralJws = Type.Object({ payload: Type.String(), signatures: Type.Array(Type.Object({ protected: Type.String(), signature: Type.String() })) });
 
+/** A SHA-256 hash of the transparency log (RFC 6962), in base64. */
+export const LogHash = Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' });
+
+/** The RFC 6962 inclusion proof of the event at `position` in the tree of `treeSize` leaves. */
+export const InclusionProof = Type.Object({ position: Count, leafIndex: Count, treeSize: Count, leafHash: LogHash, hashes: Type.Array(LogHash) });
+
 /** Inclusion proofs against one checkpoint (`?proof=true`). */
-export const Proofs = Type.Object({ checkpoint: Type.String(), inclusion: Type.Array(Type.Object({})) });
+export const Proofs = Type.Object({ checkpoint: Type.String(), inclusion: Type.Array(InclusionProof) });
 
 /** A recorded event as the feed, the audit and the event page show it. */
 export const RecordedEvent = Type.Object({ position: Count, type: Type.String(), time: Time });

@@ -1,4 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { Type } from '@sinclair/typebox';
 import { parseCloudEvent } from './cloudevents-payload';
 import { parseHarborPayload } from './harbor-payload';
 import { readJsonBody } from '../../http/request-body';
@@ -7,7 +8,10 @@ import { DISTRIBUTION_EVENTS_MEDIA_TYPE, parseDistributionEnvelope } from './dis
 import { NotificationInbox } from './notification-inbox';
 import { assertNotificationToken } from './notification-token';
 import { Api } from '../../http/openapi/api';
-import { AnyJson, json } from '../../http/openapi/schemas';
+import { AnyJson, Count, json } from '../../http/openapi/schemas';
+
+/** The inbox's Receipt: checks queued, checks already queued, and events that change no tag. */
+const RECEIPT = json(Type.Object({ queued: Count, duplicates: Count, ignored: Count }));
 
 /**
  * Answers as soon as the hints are in Postgres, well under a registry's
@@ -25,7 +29,7 @@ export class ReceiveNotificationController {
     summary: 'Notifications of a CNCF Distribution registry',
     headers: ['content-type'],
     body: { 'application/vnd.docker.distribution.events.v1+json': AnyJson, 'application/json': AnyJson },
-    responses: { 202: json(AnyJson) },
+    responses: { 202: RECEIPT },
   })
   @HttpCode(202)
   distribution(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
@@ -35,7 +39,7 @@ export class ReceiveNotificationController {
   }
 
   @Post('v2/_notifications/harbor')
-  @Api({ summary: 'Webhooks of Harbor', headers: ['content-type'], body: { 'application/json': AnyJson }, responses: { 202: json(AnyJson) } })
+  @Api({ summary: 'Webhooks of Harbor', headers: ['content-type'], body: { 'application/json': AnyJson }, responses: { 202: RECEIPT } })
   @HttpCode(202)
   harbor(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {
     assertNotificationToken(headers.authorization, this.config.notificationsToken);
@@ -48,7 +52,7 @@ export class ReceiveNotificationController {
     summary: 'CloudEvents (structured or binary mode)',
     headers: ['content-type'],
     body: { 'application/json': AnyJson, 'application/cloudevents+json': AnyJson },
-    responses: { 202: json(AnyJson) },
+    responses: { 202: RECEIPT },
   })
   @HttpCode(202)
   cloudevents(@Headers() headers: Record<string, string | undefined>, @Body() body: unknown) {

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { EventBus, ofType } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@tag-history/database';
-import { EventStore } from '@tag-history/event-store';
 import { type ChangeEvent, CurrentTags, logHead, readTagChanges, tagChangeOf } from '@tag-history/queries';
 import type { Kysely } from 'kysely';
 import { FeedWaiter, type FeedSignal } from '../../feed/feed-waiter';
+import { EventsCommitted } from '../../infrastructure/events-committed';
 
 /** Events read per catch-up query. */
 const PAGE = 1_000;
@@ -18,8 +19,8 @@ const RETRY_MS = 1_000;
  * Keeps this instance's tag cache current (see README, "Current tags from
  * memory"):
  * - this instance's commits apply synchronously, before their writers are
- *   answered (EventStore.onCommitted), so an instance never answers older
- *   than what it acknowledged;
+ *   answered (EventsCommitted on the EventBus), so an instance never answers
+ *   older than what it acknowledged;
  * - other instances' commits arrive through the change feed: each
  *   notification reads the log after the last position applied, in order;
  * - the cache answers only while the LISTEN connection is up. When it drops,
@@ -39,13 +40,19 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(DATABASE) private readonly db: Kysely<Database>,
-    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(EventBus) private readonly bus: EventBus,
     @Inject(FeedWaiter) private readonly waiter: FeedWaiter,
     @Inject(CurrentTags) private readonly tags: CurrentTags,
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe.push(this.store.onCommitted((events) => this.apply(events, true)));
+    // A subscription to the bus, not an @EventsHandler: the EventBus's default publisher is an RxJS Subject, which calls
+    // its subscribers within publish(), so the commit is in the cache before its writers are answered (tag-cache e2e).
+    // @nestjs/cqrs 11 calls a singleton @EventsHandler within publish() too, but only by the way it is built (mergeMap
+    // over defer, the result wrapped in a promise): a handler with a request-scoped dependency is resolved asynchronously
+    // first, and handlers are subscribed only at application bootstrap, so a commit before then would not reach one.
+    const own = this.bus.pipe(ofType(EventsCommitted)).subscribe(({ events }) => this.applyOwn(events));
+    this.unsubscribe.push(() => own.unsubscribe());
     if (this.waiter.canListen) {
       this.unsubscribe.push(this.waiter.watch((signal, head) => this.signal(signal, head)));
       if (this.waiter.isListening) void this.start();
@@ -128,6 +135,15 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
         this.running = undefined;
       }
     })();
+  }
+
+  /** A commit this cache could not take would leave it older than what was acknowledged: it stops serving instead. */
+  private applyOwn(events: readonly ChangeEvent[]): void {
+    try {
+      this.apply(events, true);
+    } catch (error) {
+      this.retry(error);
+    }
   }
 
   /** Own commits are kept whether or not the cache held the tag (`insert`); others' only for tags it holds or is reading. */

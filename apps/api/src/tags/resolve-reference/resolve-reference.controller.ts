@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { parseReference, TagHistoryError } from '@tag-history/domain';
 import { FindTagsByDigestQuery, GetTagAtQuery, GetTagQuery, TagIntervalsQuery, type TagView } from '../../queries';
 import type { FastifyReply } from 'fastify';
-import { boolean, dateTime } from '../../http/input/query-params';
+import { boolean, dateTime, required } from '../../http/input/query-params';
 import { parseQuery, type QueryParam, type RawQuery } from '../../http/input/query-schema';
 import { negotiate } from '../../http/negotiate';
 import { Api } from '../../http/openapi/api';
@@ -14,8 +14,14 @@ import { SignedTags } from '../tag-representation/signed-tags';
 
 const RESOLUTION = 'application/json';
 /** `name[:tag][@digest]`, parsed by parseReference (the domain's grammar). */
-const reference: QueryParam<string> = { type: 'string', parse: (raw) => raw };
-const QUERY = { reference, at: dateTime(), proof: boolean() };
+const reference: QueryParam<string> = {
+  type: 'string',
+  parse: (raw, name) => {
+    if (raw === '') throw new TagHistoryError('PARAMETER_INVALID', `${name} is required`, { [name]: raw });
+    return raw;
+  },
+};
+const QUERY = { reference: required(reference), at: dateTime(), proof: boolean() };
 /** A reference with a tag resolves to a tag version, which has every representation of a tag object too. */
 const WITH_TAG = [RESOLUTION, ...TAG_REPRESENTATIONS.filter((t) => t !== RESOLUTION)];
 
@@ -58,14 +64,11 @@ export class ResolveReferenceController {
 
   /** The answer, and the positions of the events it rests on (for `proof=true`). */
   private async answer(
-    reference: string | undefined,
+    reference: string,
     at: Date | undefined,
     accept: string | undefined,
     reply: FastifyReply,
   ): Promise<{ body: unknown; positions: number[] }> {
-    if (typeof reference !== 'string' || reference === '') {
-      throw new TagHistoryError('PARAMETER_INVALID', 'the reference query parameter is required', {});
-    }
     const parts = parseReference(reference);
     const mediaType = negotiate(accept, parts.tag !== undefined ? WITH_TAG : [RESOLUTION]);
     if (parts.tag !== undefined && parts.digest !== undefined) {

@@ -1,6 +1,8 @@
 import { compactVerify, createRemoteJWKSet } from 'jose';
 import { digest, putTag, target } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { tagStreamId } from '@tag-history/domain';
+import { toTagEventView } from '@tag-history/queries';
 
 let t: TestApp;
 // Each write is stamped one minute after the previous one, so point-in-time questions have exact answers.
@@ -210,6 +212,21 @@ describe('POST /v2/<name>/_tags/<tag>/restore', () => {
     expect(await body(byDigest)).toMatchObject({ version: 4, target: target('r2') });
     const history = await json('/v2/rb/app/_tags/prod/history?n=1');
     expect(history.body.events[0]).toMatchObject({ type: 'TagRestored', restoredVersion: 2, previous: target('r1'), target: target('r2') });
+  });
+
+  it('answers each event byte for byte as the log row mapped in Node (Postgres writes the JSON)', async () => {
+    await putTag(t.url, 'rb/bytes', 'v', 'b1');
+    await putTag(t.url, 'rb/bytes', 'v', 'b2');
+    await del('/v2/rb/bytes/_tags/v');
+    expect((await post('/v2/rb/bytes/_tags/v/restore', { version: 2 })).status).toBe(200);
+    const rows = await t.infrastructure.db
+      .selectFrom('events')
+      .select(['version', 'position', 'type', 'data', 'actor', 'recorded_at', 'jws'])
+      .where('stream_id', '=', tagStreamId('rb/bytes', 'v'))
+      .orderBy('version', 'desc')
+      .execute();
+    const text = await (await get('/v2/rb/bytes/_tags/v/history')).text();
+    expect(text).toBe(JSON.stringify({ name: 'rb/bytes', tag: 'v', events: rows.map(toTagEventView) }));
   });
 
   it('undeletes a deleted tag', async () => {

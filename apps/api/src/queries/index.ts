@@ -8,6 +8,7 @@ import { ListTagsHandler } from './list-tags/list-tags.handler';
 import { DigestHistoryHandler } from './tag-history/digest-history.handler';
 import { GetTagAtHandler } from './tag-history/get-tag-at.handler';
 import { TagEventsHandler } from './tag-history/tag-events.handler';
+import { TagEventsJsonHandler } from './tag-history/tag-events-json.handler';
 import { TagIntervalsHandler } from './tag-history/tag-intervals.handler';
 import { SweepLeasesHandler } from './sweep-leases/sweep-leases.handler';
 import { ListRepositoriesHandler } from './list-repositories/list-repositories.handler';
@@ -23,6 +24,7 @@ export * from './find-tags-by-digest/find-tags-by-digest.query';
 export * from './find-tags-by-digest/find-tags-by-digest.handler';
 export * from './tag-history/get-tag-at.query';
 export * from './tag-history/tag-events.query';
+export * from './tag-history/tag-events-json.query';
 export * from './tag-history/tag-intervals.query';
 export * from './tag-history/digest-history.query';
 export * from './read-feed/read-feed.query';
@@ -48,6 +50,7 @@ export const queryHandlers = [
   FindTagsByDigestHandler,
   GetTagAtHandler,
   TagEventsHandler,
+  TagEventsJsonHandler,
   TagIntervalsHandler,
   DigestHistoryHandler,
 ];

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { Type } from '@sinclair/typebox';
 import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
-import { TagEventsQuery } from '../../queries';
+import { TagEventsJsonQuery, TagEventsQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
 import { boolean, count, pageSize } from '../../http/input/query-params';
 import { parseQuery, type RawQuery } from '../../http/input/query-schema';
@@ -33,12 +33,22 @@ export class TagHistoryController {
     assertTagName(tag);
     const { n, last, proof: withProof } = parseQuery(query, QUERY);
     const size = n ?? MAX_HISTORY_PAGE;
-    const page = await this.queryBus.execute(new TagEventsQuery(name, tag, size, { belowVersion: last }));
-    const oldest = page.events[page.events.length - 1];
-    if (page.more && oldest) {
-      void reply.header('link', nextLink(`/v2/${name}/_tags/${tag}/history`, { n: String(size), last: String(oldest.version) }));
+    if (withProof) {
+      const page = await this.queryBus.execute(new TagEventsQuery(name, tag, size, { belowVersion: last }));
+      this.linkNext(reply, name, tag, size, page.more, page.events[page.events.length - 1]?.version);
+      return { name, tag, events: page.events, proof: await this.proofs.prove(page.events.map((e) => e.position)) };
     }
-    const answer = { name, tag, events: page.events };
-    return withProof ? { ...answer, proof: await this.proofs.prove(page.events.map((e) => e.position)) } : answer;
+    // The events come as JSON written by Postgres: the answer is put together as text, with what Fastify would
+    // have serialised and the same content type.
+    const page = await this.queryBus.execute(new TagEventsJsonQuery(name, tag, size, last));
+    this.linkNext(reply, name, tag, size, page.more, page.oldest);
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return `{"name":${JSON.stringify(name)},"tag":${JSON.stringify(tag)},"events":[${page.events}]}`;
+  }
+
+  private linkNext(reply: FastifyReply, name: string, tag: string, size: number, more: boolean, oldest: number | undefined): void {
+    if (more && oldest !== undefined) {
+      void reply.header('link', nextLink(`/v2/${name}/_tags/${tag}/history`, { n: String(size), last: String(oldest) }));
+    }
   }
 }

@@ -2,24 +2,22 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { type Connection, READ_DEDICATED_CONNECTION, type Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { PassThrough, type Readable } from 'node:stream';
-import { PagedCursor } from '@tag-history/queries';
-import { referencedSources } from '@tag-history/queries';
+import { LinePages, referencedLines } from '@tag-history/queries';
 import { ReferencedSetQuery } from './referenced-set.query';
 
-// Rows per FETCH from each cursor, and the size of a write to the client.
-const PAGE = 5_000;
-const CHUNK = 64 * 1024;
+// Lines per page, written to the client as one chunk (about 100 KB without reasons).
+const PAGE = 1_000;
 /** Streams at once, each on a connection of its own: more readers wait for none and take no write connection. */
 export const MAX_REFERENCED_STREAMS = 4;
 
 /**
  * Streams from server-side cursors inside a REPEATABLE READ, read-only
  * transaction on a connection of its own, outside the write pool: one
- * snapshot, whose log position is the header's cursor, and a page of rows per
- * source in memory at a time. Pages are fetched only as fast as the client
- * reads; when the client goes away, or reads nothing for the query's idle
+ * snapshot, whose log position is the header's cursor, and a page of lines
+ * in memory at a time. A page is fetched only once the client has read the
+ * one before; when the client goes away, or reads nothing for the query's idle
  * timeout, the stream is destroyed and the transaction and its connection end.
  * At most MAX_REFERENCED_STREAMS run at once (429 beyond). On PGlite the one
  * connection is held for the whole stream, so writes wait until it ends or
@@ -37,7 +35,9 @@ export class ReferencedSetHandler implements IQueryHandler<ReferencedSetQuery, R
       return Promise.reject(new TagHistoryError('TOO_MANY_REQUESTS', `at most ${MAX_REFERENCED_STREAMS} referenced-set streams run at once; retry later`));
     }
     this.running++;
-    const out = new PassThrough();
+    // Strings all the way to the socket, which copies each into memory freed once written: Buffers made on the way
+    // would wait for a garbage collection, and pile up as far as V8's external-memory limit (64 MB) allows.
+    const out = new PassThrough({ decodeStrings: false, encoding: 'utf8' });
     const connection = this.dedicated(query.idleTimeoutMs + 5_000);
     return new Promise((resolve, reject) => {
       let started = false;
@@ -63,73 +63,30 @@ export class ReferencedSetHandler implements IQueryHandler<ReferencedSetQuery, R
   }
 }
 
-interface Keyed {
-  repository: string;
-  digest: string;
-}
-
 async function stream(
   trx: Kysely<Database>,
   { retention, time, repository, reasons, idleTimeoutMs }: ReferencedSetQuery,
   out: PassThrough,
   started: () => void,
 ): Promise<void> {
+  // JIT compiling the merge costs more than it saves.
+  await sql`set local jit = off`.execute(trx);
   const logHead = await trx.selectFrom('log_head').select('position').where('id', '=', 1).executeTakeFirstOrThrow();
-  const sources = referencedSources(retention, time, repository, reasons);
-  const tags = await PagedCursor.open<Keyed & { tag?: string }>(trx, 'gc_tags', sources.tags, PAGE);
-  const window = await PagedCursor.open<Keyed & { until: Date | string }>(trx, 'gc_window', sources.window, PAGE);
-  const pins = await PagedCursor.open<Keyed & { reason: string }>(trx, 'gc_pins', sources.pins, PAGE);
+  const pages = await LinePages.open(trx, 'gc_referenced', referencedLines(retention, time, repository, reasons), PAGE);
+  // The first page before the answer starts, so that a query that fails is an error answer.
+  let next = await pages.next();
   started();
   const overrides = Object.keys(retention.repositories).length > 0 ? { retentionByRepository: retention.repositories } : {};
   let chunk = `${JSON.stringify({ cursor: logHead.position, retention: retention.default, ...overrides, time: time.toISOString() })}\n`;
   let count = 0;
-  const cursors = [tags, window, pins];
-  for (;;) {
-    // Awaits only at page ends: per row, the merge stays synchronous.
-    for (const cursor of cursors) if (cursor.drained) await cursor.fill();
-    const next = cursors.reduce<Keyed | undefined>((min, cursor) => {
-      const row = cursor.head();
-      return row && (!min || before(row, min)) ? row : min;
-    }, undefined);
-    if (!next) break;
-    const { repository: name, digest } = next;
-    // Every source is sorted in byte order, so each holds this key at its head now, if at all.
-    const tagged: string[] = [];
-    for (;;) {
-      if (tags.drained) await tags.fill();
-      const row = tags.head();
-      if (!row || !same(row, next)) break;
-      if (row.tag !== undefined) tagged.push(row.tag);
-      tags.take();
-    }
-    const inWindow = window.head();
-    const until = inWindow && same(inWindow, next) ? (window.take(), new Date(inWindow.until).toISOString()) : undefined;
-    const pinned = pins.head();
-    const pin = pinned && same(pinned, next) ? (pins.take(), pinned.reason) : undefined;
-    count++;
-    if (reasons) {
-      const why = { ...(tagged.length ? { tags: tagged.sort() } : {}), ...(until ? { recoveryUntil: until } : {}), ...(pin !== undefined ? { pin } : {}) };
-      chunk += `${JSON.stringify({ repository: name, digest, reasons: why })}\n`;
-    } else {
-      // Names and digests never need escaping (their grammars allow no quote, backslash or control character),
-      // and this line is written a million times.
-      chunk += `{"repository":"${name}","digest":"${digest}"}\n`;
-    }
-    if (chunk.length >= CHUNK) {
-      if (!(await write(out, chunk, idleTimeoutMs))) return;
-      chunk = '';
-    }
+  while (next.lines > 0) {
+    count += next.lines;
+    // The next page is fetched only once the client has read this one.
+    if (!(await write(out, chunk + next.page, idleTimeoutMs))) return;
+    chunk = '';
+    next = await pages.next();
   }
   out.end(`${chunk}${JSON.stringify({ count })}\n`);
-}
-
-// Repository names and digests are ASCII, where JavaScript's string order is the byte order of collation "C".
-function before(a: Keyed, b: Keyed): boolean {
-  return a.repository < b.repository || (a.repository === b.repository && a.digest < b.digest);
-}
-
-function same(a: Keyed, b: Keyed): boolean {
-  return a.repository === b.repository && a.digest === b.digest;
 }
 
 /** Resolves false once the client has gone, or has read nothing for `idleMs` (the stream is then destroyed): the caller stops reading. */

@@ -3,7 +3,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError, tagStreamId } from '@tag-history/domain';
 import { type Kysely, sql } from 'kysely';
-import { toTagEventView } from '@tag-history/queries';
+import { everWritten, toTagEventView } from '@tag-history/queries';
 import { type TagEventsPage, TagEventsQuery } from './tag-events.query';
 import { versionAt } from '@tag-history/queries';
 
@@ -30,14 +30,9 @@ export class TagEventsHandler implements IQueryHandler<TagEventsQuery, TagEvents
       .orderBy('version', 'desc')
       .limit(n + 1)
       .execute();
-    if (rows.length === 0 && !(await this.everWritten(streamId))) {
+    if (rows.length === 0 && !(await everWritten(this.db, streamId))) {
       throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} has no history`, { name: repository, tag });
     }
     return { events: rows.slice(0, n).map(toTagEventView), more: rows.length > n };
-  }
-
-  private async everWritten(streamId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('events').select('version').where('stream_id', '=', streamId).where('version', '=', 1).executeTakeFirst();
-    return row !== undefined;
   }
 }

@@ -1,0 +1,53 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { READ_DATABASE, type Database } from '@tag-history/database';
+import { TagHistoryError, tagStreamId } from '@tag-history/domain';
+import type { Kysely } from 'kysely';
+import { everWritten, tagEventJson, toTagEventView } from '@tag-history/queries';
+import { type TagEventsJson, TagEventsJsonQuery } from './tag-events-json.query';
+
+/**
+ * The same backward scan of the (stream_id, version) index as TagEventsHandler,
+ * with Postgres writing each event's JSON: the service copies text instead of
+ * parsing each row's data, time and JWS, mapping it and serialising it again
+ * (most of a page's cost). Events Postgres leaves to it (a null in their data)
+ * are read again and serialised here, the same bytes either way.
+ */
+@QueryHandler(TagEventsJsonQuery)
+export class TagEventsJsonHandler implements IQueryHandler<TagEventsJsonQuery, TagEventsJson> {
+  constructor(@Inject(READ_DATABASE) private readonly db: Kysely<Database>) {}
+
+  async execute({ repository, tag, n, belowVersion }: TagEventsJsonQuery): Promise<TagEventsJson> {
+    const streamId = tagStreamId(repository, tag);
+    let query = this.db
+      .selectFrom('events')
+      .select(['version', tagEventJson.as('json')])
+      .where('stream_id', '=', streamId);
+    if (belowVersion !== undefined) query = query.where('version', '<', belowVersion);
+    const rows = await query
+      .orderBy('version', 'desc')
+      .limit(n + 1)
+      .execute();
+    if (rows.length === 0 && !(await everWritten(this.db, streamId))) {
+      throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} has no history`, { name: repository, tag });
+    }
+    const page = rows.slice(0, n);
+    const left = page.filter((row) => row.json === null).map((row) => row.version);
+    const mapped = left.length === 0 ? new Map<number, string>() : await this.serialise(streamId, left);
+    return {
+      events: page.map((row) => row.json ?? mapped.get(row.version)).join(','),
+      oldest: page[page.length - 1]?.version,
+      more: rows.length > n,
+    };
+  }
+
+  private async serialise(streamId: string, versions: number[]): Promise<Map<number, string>> {
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['version', 'position', 'type', 'data', 'actor', 'recorded_at', 'jws'])
+      .where('stream_id', '=', streamId)
+      .where('version', 'in', versions)
+      .execute();
+    return new Map(rows.map((row) => [row.version, JSON.stringify(toTagEventView(row))]));
+  }
+}

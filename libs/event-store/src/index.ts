@@ -7,6 +7,7 @@ export * from './appended-channel';
 export * from './event-store';
 export * from './signing-keys';
 export * from './verify-log';
+export * from './archive-boundary';
 export * from './to-recorded-event';
 export * from './idempotency/claim-idempotency-key';
 export * from './idempotency/settle-idempotency-key';

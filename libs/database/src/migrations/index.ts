@@ -9,6 +9,7 @@ import * as transparencyLog from './0008-transparency-log';
 import * as registryWatch from './0009-registry-watch';
 import * as tagPolicies from './0010-tag-policies';
 import * as partitionedLog from './0011-partitioned-log';
+import * as logArchive from './0013-log-archive';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0009-registry-watch': registryWatch,
   '0010-tag-policies': tagPolicies,
   '0011-partitioned-log': partitionedLog,
+  '0013-log-archive': logArchive,
 };

@@ -1,5 +1,6 @@
 import type { Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
+import { archivedSegmentOf } from '@tag-history/event-store';
 import {
   consistencyProof,
   encodeEntryBundle,
@@ -130,6 +131,8 @@ export class LogReader {
     const size = await this.signedSize('size', undefined);
     if (tileWidth(size, 0, index) < width) return undefined;
     const first = index * TILE_WIDTH + 1;
+    const segment = await archivedSegmentOf(this.db, first);
+    if (segment) throw new TagHistoryError('ARCHIVED', `entries from position ${first} are archived in segment ${segment}`, { position: first, segment });
     const rows = await this.db
       .selectFrom('events')
       .select('jws')

@@ -30,10 +30,27 @@ export class TagEventsHandler implements IQueryHandler<TagEventsQuery, TagEvents
       .orderBy('version', 'desc')
       .limit(n + 1)
       .execute();
+    // A page that runs out may have run into the stream's archived versions: a full one links on to them (the next
+    // page answers 410), one that needed them is answered 410 itself.
+    const archived =
+      rows.length <= n ? await this.archivedAbove(streamId, range.since ? await versionAt(this.db, repository, tag, range.since, true) : 0) : undefined;
+    if (archived && rows.length < n) {
+      throw new TagHistoryError('ARCHIVED', `versions 1 to ${archived.version} of ${streamId} are archived, the last in segment ${archived.segment}`, {
+        stream: streamId,
+        version: archived.version,
+        segment: archived.segment,
+      });
+    }
     if (rows.length === 0 && !(await this.everWritten(streamId))) {
       throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} has no history`, { name: repository, tag });
     }
-    return { events: rows.slice(0, n).map(toTagEventView), more: rows.length > n };
+    return { events: rows.slice(0, n).map(toTagEventView), more: rows.length > n || archived !== undefined };
+  }
+
+  /** The stream's last archived version and its segment, when versions above `after` were archived. */
+  private async archivedAbove(streamId: string, after: number): Promise<{ version: number; segment: string } | undefined> {
+    const archived = await this.db.selectFrom('log_archived_streams').select(['version', 'segment']).where('stream_id', '=', streamId).executeTakeFirst();
+    return archived && archived.version > after ? archived : undefined;
   }
 
   private async everWritten(streamId: string): Promise<boolean> {

@@ -51,7 +51,8 @@ describe('archiving partitions of the log as signed segments', () => {
     await extendLogPartitions(db);
     // The service's integrator waits, so that the log runs ahead of the tree; this test integrates by hand.
     await t.app.get(IntegratorLoop).stop();
-    // 120 moves of 7 tags: every tag has versions in each of the first three partitions.
+    // A tag written once, at position 1, then 120 moves of 7 tags: every tag has versions in each of the first three partitions.
+    expect((await putTag(t.url, 'arc/app', 'still', 'first')).status).toBe(201);
     for (let i = 0; i < 120; i++) {
       if (i % 40 === 0) await extendLogPartitions(db);
       expect((await putTag(t.url, 'arc/app', `t${i % 7}`, `v${i}`)).status).toBeLessThan(300);
@@ -65,12 +66,12 @@ describe('archiving partitions of the log as signed segments', () => {
     expect(first).toMatchObject({ segment: 'events_from_1', first: 1, last: 50 });
     const second = await archivePartition(db, logKey, out);
     expect(second).toMatchObject({ segment: 'events_from_51', first: 51, last: 100 });
-    await expect(archivePartition(db, logKey, out)).rejects.toThrow(/holds the log head 120/);
+    await expect(archivePartition(db, logKey, out)).rejects.toThrow(/holds the log head 121/);
 
     // The log from the boundary: 20 events kept, chains continued from the archived heads; the tree and projections too.
     const verified = await verifyLog(db);
     expect(verified.broken).toEqual([]);
-    expect(verified.events).toBe(20);
+    expect(verified.events).toBe(21);
     expect((await verifyTree(db)).problems).toEqual([]);
     expect((await checkProjections(db)).differences).toEqual([]);
 
@@ -104,7 +105,7 @@ describe('archiving partitions of the log as signed segments', () => {
     expect(rehashed.ok).toBe(false);
     expect(rehashed.problems.join('\n')).toMatch(/missing/);
     const tile = await tamper('tile', (dir) => {
-      const file = join(dir, tilePath(0, 0, 120));
+      const file = join(dir, tilePath(0, 0, JSON.parse(readFileSync(join(dir, 'segment.json'), 'utf8')).checkpointSize));
       const bytes = readFileSync(file);
       bytes[60 * 32] ^= 1;
       writeFileSync(file, bytes);
@@ -141,6 +142,13 @@ describe('archiving partitions of the log as signed segments', () => {
     expect(newest.body.events).toHaveLength(2);
     expect((await fetch(`${t.url}/v2/arc/app/_oci/tag-history/t1?n=100`)).status).toBe(410);
     expect((await fetch(`${t.url}/v2/_log/tile/entries/000.p/100`)).status).toBe(410);
+    // A tag not moved since its event was archived: still served, signed (its client's JWS, if any, was kept) and proved.
+    const signed = await fetch(`${t.url}/v2/arc/app/_tags/still`, { headers: { accept: 'application/vnd.docker.distribution.tag.v1+jws' } });
+    expect(signed.status).toBe(200);
+    expect(((await signed.json()) as { signatures: unknown[] }).signatures).toHaveLength(1);
+    const proved = await json('/v2/arc/app/_tags/still?proof=true');
+    expect(proved.status).toBe(200);
+    expect(proved.body.proof).toBeDefined();
 
     // New moves go on; the log, tree and projections still check from the boundary, and a rebuild starts there.
     for (let i = 0; i < 10; i++) expect((await putTag(t.url, 'arc/app', `t${i % 3}`, `after${i}`)).status).toBeLessThan(300);

@@ -58,6 +58,8 @@ export interface LogArchivedStreamsTable {
   version: number;
   hash: string;
   segment: string;
+  /** The client's JWS of that event (`data.jws`), when a client-signed PUT made it. */
+  client_jws: unknown;
 }
 
 /** The write model: where each stream is, and a snapshot of its decider state. */

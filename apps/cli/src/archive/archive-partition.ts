@@ -64,10 +64,7 @@ export async function archivePartition(db: Kysely<Database>, logKey: NoteVerifie
   const jwks = publishedJwks(await readSigningKeys(db));
   const verified = await verifySegment(dir, { jwks, logKey: logKey.text });
   if (!verified.ok) throw new Error(`the segment written to ${dir} does not verify, nothing was archived: ${verified.problems.join('; ')}`);
-  const manifest = JSON.parse(readFileSync(join(dir, 'segment.json'), 'utf8')) as {
-    after: { stream: string; version: number; hash: string }[];
-    eventsSha256: string;
-  };
+  const manifest = JSON.parse(readFileSync(join(dir, 'segment.json'), 'utf8')) as { eventsSha256: string };
 
   await db.transaction().execute(async (trx) => {
     await snapshotProjections(trx, oldest.last);
@@ -85,17 +82,12 @@ export async function archivePartition(db: Kysely<Database>, logKey: NoteVerifie
         archived_at: new Date(),
       })
       .execute();
-    for (let i = 0; i < manifest.after.length; i += 1_000) {
-      await trx
-        .insertInto('log_archived_streams')
-        .values(manifest.after.slice(i, i + 1_000).map((h) => ({ stream_id: h.stream, version: h.version, hash: h.hash, segment: oldest.name })))
-        .onConflict((oc) =>
-          oc
-            .column('stream_id')
-            .doUpdateSet((eb) => ({ version: eb.ref('excluded.version'), hash: eb.ref('excluded.hash'), segment: eb.ref('excluded.segment') })),
-        )
-        .execute();
-    }
+    // Each stream's last event in the partition (what the manifest's `after` lists), with its client's JWS, in one statement.
+    await sql`
+      insert into log_archived_streams (stream_id, version, hash, segment, client_jws)
+      select distinct on (stream_id) stream_id, version, hash, ${oldest.name}, data->'jws' from ${sql.id(oldest.name)} order by stream_id, version desc
+      on conflict (stream_id) do update
+      set version = excluded.version, hash = excluded.hash, segment = excluded.segment, client_jws = excluded.client_jws`.execute(trx);
     await sql`alter table events detach partition ${sql.id(oldest.name)}`.execute(trx);
     await sql`drop table ${sql.id(oldest.name)}`.execute(trx);
   });

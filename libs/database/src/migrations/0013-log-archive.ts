@@ -6,7 +6,9 @@ import { type Kysely, sql } from 'kysely';
 // detached (the CLI's archive-partition, docs/scaling.md). What the log keeps
 // of them: one row per segment (its range and the tree's root at its end,
 // verified from the segment), each stream's head at the archive boundary (so
-// that verify-log checks the kept events' chains from there), and the
+// that verify-log checks the kept events' chains from there, and with the
+// client's JWS of that event, so that a tag not moved since is still served
+// signed as its client signed it), and the
 // projections as they stood at the boundary, in a schema of their own, which
 // a rebuild starts from instead of position 1.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -26,7 +28,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       stream_id text primary key,
       version integer not null,
       hash text not null,
-      segment text not null references log_archive (name)
+      segment text not null references log_archive (name),
+      client_jws jsonb
     )`.execute(db);
 }
 

@@ -15,11 +15,14 @@ import { historyPages, tagRequests } from './workloads/tag-requests';
  * --only=log-size --sizes=...,1e7 --keep`): its positions 1..10^7 are one
  * partition (migration 0011's default size). Lookups, history pages and moves
  * at 32 clients on it; then the same rows are repartitioned in place into
- * partitions of PARTITION_SIZE (default 10^6: ten) and measured again.
+ * partitions of PARTITION_SIZE (default 10^6: ten) and measured again, and
+ * back into one and measured a third time (the machine's drift meanwhile).
  *   node dist/bench/partitions-at-scale.js <database url> [seconds per run, default 10]
  */
 const CLIENTS = 32;
 const WARMUP_SECONDS = 3;
+/** Positions 1..WHOLE are what is repartitioned: the first partition of migration 0011's default size. */
+const WHOLE = 10_000_000;
 
 async function main(url: string, seconds: number): Promise<void> {
   const started = new Date();
@@ -50,28 +53,37 @@ async function main(url: string, seconds: number): Promise<void> {
     }
   };
 
-  await measureAll(`${head} events, positions 1..10^7 in one partition`);
+  // One, ten, one again: the second run of one partition shows how much the machine drifted meanwhile.
   const size = Number(process.env.PARTITION_SIZE ?? 1_000_000);
-  const t0 = Date.now();
-  await repartition(pool, size);
-  await settle(pool);
-  const repartitionSeconds = (Date.now() - t0) / 1000;
-  console.log(`repartitioned into partitions of ${size} in ${repartitionSeconds.toFixed(0)} s (load ${loadAverage()})`);
-  await measureAll(`${head} events, positions 1..10^7 in ${10_000_000 / size} partitions of ${size}`);
+  const repartitioned: { size: number; seconds: number; loadAverage: string }[] = [];
+  for (const [i, partitionSize] of [WHOLE, size, WHOLE].entries()) {
+    if (i > 0) {
+      const t0 = Date.now();
+      await repartition(pool, partitionSize);
+      await settle(pool);
+      repartitioned.push({ size: partitionSize, seconds: (Date.now() - t0) / 1000, loadAverage: loadAverage() });
+      console.log(JSON.stringify(repartitioned.at(-1)));
+    }
+    const count = WHOLE / partitionSize;
+    await measureAll(
+      `${head} events, positions 1..10^7 in ${count === 1 ? 'one partition' : `${count} partitions of ${partitionSize}`}${i === 2 ? ' (again)' : ''}`,
+    );
+  }
 
   const out = resolve(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  const summary = { started: started.toISOString(), secondsPerRun: seconds, clients: CLIENTS, head, repartitionSeconds, runs, loadAverage: loadAverage() };
+  const summary = { started: started.toISOString(), secondsPerRun: seconds, clients: CLIENTS, head, repartitioned, runs, loadAverage: loadAverage() };
   writeFileSync(join(out, `partitions-${started.toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   await pool.end();
 }
 
 /**
- * Cuts the first partition [1, 10^7 + 1) into partitions of `size`, in one
- * transaction with the log locked: each new partition is filled with one
- * `insert ... select` while it is a plain table without indexes, then
+ * Cuts positions 1..WHOLE into partitions of `size`, whatever partitions hold
+ * them now, in one transaction with the log locked: the old partitions are
+ * detached (keeping their indexes), each new one is filled with one `insert
+ * ... select` per old one while it is a plain table without indexes, then
  * attached, which builds its indexes in bulk (much cheaper than 10^7 index
- * insertions).
+ * insertions); the old ones are dropped.
  */
 async function repartition(pool: pg.Pool, size: number): Promise<void> {
   const client = await pool.connect();
@@ -80,20 +92,24 @@ async function repartition(pool: pg.Pool, size: number): Promise<void> {
     await client.query(`set local statement_timeout = 0`);
     await client.query(`set local maintenance_work_mem = '512MB'`);
     await client.query('lock table log_head, events in access exclusive mode');
-    const { rows } = await client.query<{ bound: string }>(
-      `select pg_get_expr(c.relpartbound, c.oid) as bound from pg_class c where c.relname = 'events_from_1'`,
+    const { rows } = await client.query<{ name: string; bound: string }>(
+      `select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound from pg_inherits i join pg_class c on c.oid = i.inhrelid
+       where i.inhparent = 'events'::regclass`,
     );
-    const until = Number(/TO \('?(\d+)'?\)/.exec(rows[0]!.bound)![1]);
-    await client.query('alter table events detach partition events_from_1');
-    await client.query('alter table events_from_1 rename to events_whole');
-    for (let first = 1; first < until; first += size) {
-      const name = `events_from_${first}`;
-      const end = Math.min(first + size, until);
-      await client.query(`create table ${name} (like events including defaults including constraints)`);
-      await client.query(`insert into ${name} select * from events_whole where position >= $1 and position < $2 order by position`, [first, end]);
-      await client.query(`alter table events attach partition ${name} for values from (${first}) to (${end})`);
+    const old = rows.map((r) => ({ name: r.name, first: Number(/FROM \('?(\d+)'?\)/.exec(r.bound)![1]) })).filter((p) => p.first <= WHOLE);
+    for (const p of old) {
+      await client.query(`alter table events detach partition ${p.name}`);
+      await client.query(`alter table ${p.name} rename to old_${p.name}`);
     }
-    await client.query('drop table events_whole');
+    for (let first = 1; first <= WHOLE; first += size) {
+      const name = `events_from_${first}`;
+      await client.query(`create table ${name} (like events including defaults including constraints)`);
+      for (const p of old) {
+        await client.query(`insert into ${name} select * from old_${p.name} where position >= $1 and position < $2 order by position`, [first, first + size]);
+      }
+      await client.query(`alter table events attach partition ${name} for values from (${first}) to (${first + size})`);
+    }
+    for (const p of old) await client.query(`drop table old_${p.name}`);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');

@@ -1,5 +1,6 @@
 import { bulkLoadLog } from '../bulk-load-log';
 import { integrated } from '../integrated';
+import { loadAverage } from '../machine';
 import { copyTagsToRaw } from '../driver/raw-postgres';
 import { microsPerOp } from '../measurement';
 import type { Series } from '../results';
@@ -32,6 +33,8 @@ export const logSize: Workload = {
       const events = await bulkLoadLog(bench.pool, size, (n) => console.log(`  loaded ${n} events`));
       await integrated(bench);
       console.log(`  log at ${events} events (${((Date.now() - started) / 1000).toFixed(1)} s to load and integrate into the transparency log)`);
+      // The curve's points are minutes apart on a shared machine: each says how busy it was.
+      const load = loadAverage();
       const runs = {
         move: await bench.http(tagRequests('moveRequests', { repository, tags }), 32, [200, 201]),
         lookup: await bench.http(tagRequests('lookupRequests', { repository, tags }), 32, [200]),
@@ -42,6 +45,7 @@ export const logSize: Workload = {
         curves[key]!.points.push({ events, microsPerOp: microsPerOp(m) });
         if (m.errors > 0) bench.results.errors.push(`log-size ${key} at ${events} events: ${m.errors} failed operations`);
       }
+      bench.results.notes.push(`log-size at ${events} events: load average ${load} before the runs, ${loadAverage()} after`);
       console.log(
         `  ${events} events: ${Object.entries(runs)
           .map(([k, m]) => `${k} ${microsPerOp(m).toFixed(0)} µs/op`)

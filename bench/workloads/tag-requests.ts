@@ -36,3 +36,17 @@ export function lookupRequests({ repository, tags }: TagSetParams): autocannon.R
 }
 
 export const tagRequests = (name: 'moveRequests' | 'lookupRequests', params: TagSetParams) => ({ module: __filename, name, params });
+
+export interface RepositoriesParams {
+  repositories: string[];
+  /** Tags t0..t<tags-1> in each. */
+  tags: number;
+}
+
+/** GET of a history page of 10 of a random tag of a random repository: a read of the log by stream, newest first. */
+export function historyPageRequests({ repositories, tags }: RepositoriesParams): autocannon.Request[] {
+  const repository = () => repositories[Math.floor(Math.random() * repositories.length)]!;
+  return [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/v2/${repository()}/_tags/${pick(tags)}/history?n=10` }) }];
+}
+
+export const historyPages = (params: RepositoriesParams) => ({ module: __filename, name: 'historyPageRequests', params });

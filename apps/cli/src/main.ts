@@ -3,6 +3,9 @@ import { connect, type Database, migrate } from '@tag-history/database';
 import { checkProjections, rebuildProjections } from '@tag-history/projections';
 import { Command, type Option } from 'commander';
 import type { Kysely } from 'kysely';
+import { readFileSync } from 'node:fs';
+import { archivePartition, checkpointVerifier } from './archive/archive-partition';
+import { verifySegment } from './archive/verify-segment';
 import { auditCommand } from './audit.command';
 import { gcReferenced } from './gc/gc-referenced';
 import { gcSweep } from './gc/gc-sweep';
@@ -82,6 +85,36 @@ export function cli(): Command {
     .description("verify every event's signature and each stream's hash chain from the database; JSON on stdout; exit 1 when broken")
     .option('--repository <name>', 'only the streams of this repository')
     .action((o: { repository?: string }) => verifyLogCommand(config(), o));
+
+  program
+    .command('archive-partition')
+    .description('export the oldest partition of the log as a signed segment into <dir>/<partition>, verify it, record it and detach and drop the partition')
+    .requiredOption('--to <dir>', 'where the segment folder is written (store it twice before running this on a production log)')
+    .option(...JSON_OPTION)
+    .action((o: Json & { to: string }) => {
+      const settings = config();
+      return withDatabase(async (db) => {
+        const archived = await archivePartition(db, checkpointVerifier(settings.transparency.checkpointKey), o.to);
+        print(
+          o,
+          archived,
+          `archived ${archived.segment} (positions ${archived.first} to ${archived.last}) into ${archived.dir}, proved into the checkpoint of size ${archived.checkpointSize}`,
+        );
+      });
+    });
+
+  program
+    .command('verify-segment')
+    .description('verify an archived segment offline: signatures, chains, tiles and its proof into the signed checkpoint; JSON on stdout; exit 1 when broken')
+    .argument('<dir>', 'the segment folder')
+    .option('--jwks <file>', "pin the event-signing keys (GET /.well-known/jwks.json) instead of trusting the segment's jwks.json")
+    .option('--log-key <key or file>', "pin the checkpoint's verifier key (GET /v2/_log/key's first line) instead of the segment's log.key")
+    .action(async (dir: string, o: { jwks?: string; logKey?: string }) => {
+      const logKey = o.logKey && !o.logKey.includes('+') ? readFileSync(o.logKey, 'utf8').split('\n')[0] : o.logKey;
+      const result = await verifySegment(dir, { jwks: o.jwks ? JSON.parse(readFileSync(o.jwks, 'utf8')) : undefined, logKey });
+      console.log(JSON.stringify(result, null, 2));
+      if (!result.ok) process.exitCode = 1;
+    });
 
   program
     .command('rotate-key')

@@ -23,6 +23,8 @@ export interface Database {
   tag_expiry: TagExpiryTable;
   policy_run_leases: PolicyRunLeasesTable;
   log_partitioning: LogPartitioningTable;
+  log_archive: LogArchiveTable;
+  log_archived_streams: LogArchivedStreamsTable;
 }
 
 /** A single row whose lock serialises position allocation (see docs/event-log.md). */
@@ -36,6 +38,28 @@ export interface LogPartitioningTable {
   id: number;
   size: number;
   until: number;
+}
+
+/** A segment of the log archived and detached: positions first..last, and the tree's root at size `last_position`. */
+export interface LogArchiveTable {
+  name: string;
+  first_position: number;
+  last_position: number;
+  root: Uint8Array;
+  /** The signed checkpoint the segment was proved into. */
+  checkpoint_size: number;
+  events_sha256: string;
+  archived_at: Date;
+}
+
+/** Where a stream stood at the archive boundary: its last archived version and hash, and the segment holding it. */
+export interface LogArchivedStreamsTable {
+  stream_id: string;
+  version: number;
+  hash: string;
+  segment: string;
+  /** The client's JWS of that event (`data.jws`), when a client-signed PUT made it. */
+  client_jws: unknown;
 }
 
 /** The write model: where each stream is, and a snapshot of its decider state. */

@@ -8,6 +8,7 @@ export * from './event-store';
 export * from './rules-changed';
 export * from './signing-keys';
 export * from './verify-log';
+export * from './archive-boundary';
 export * from './to-recorded-event';
 export * from './idempotency/claim-idempotency-key';
 export * from './idempotency/settle-idempotency-key';

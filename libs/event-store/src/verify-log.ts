@@ -1,6 +1,7 @@
 import type { Database } from '@tag-history/database';
 import { type EventTuple, type LogVerification, ParallelLogVerifier } from '@tag-history/signing';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { readArchiveBoundary, readArchivedHeads } from './archive-boundary';
 import { readSigningKeys } from './signing-keys';
 
 export interface VerifyLogOptions {
@@ -22,7 +23,9 @@ export interface VerifyLogOptions {
  * REPEATABLE READ, read-only transaction, so the events, the stream heads and
  * the log head are one snapshot however writers go on; signatures and hashes
  * are checked on worker threads (ParallelLogVerifier) while the next page is
- * read. Give it a connection of its own for a long verification: the
+ * read. When a prefix of the log was archived (log_archive), it starts at
+ * the boundary: the first kept position follows the last archived one, and
+ * each stream's first kept event its last archived one. Give it a connection of its own for a long verification: the
  * transaction holds it throughout.
  */
 export async function verifyLog(db: Kysely<Database>, options: VerifyLogOptions = {}): Promise<LogVerification> {
@@ -36,7 +39,10 @@ export async function verifyLog(db: Kysely<Database>, options: VerifyLogOptions 
 async function verifyInSnapshot(trx: Transaction<Database>, options: VerifyLogOptions): Promise<LogVerification> {
   const { repository, pageSize = 2_000, onProgress } = options;
   const whole = repository === undefined;
-  const verifier = new ParallelLogVerifier({ keys: await readSigningKeys(trx), wholeLog: whole, threads: options.threads, onLeaf: options.onLeaf });
+  // After an archive, the kept events follow on from the boundary: each stream's first kept event from its archived head.
+  const boundary = await readArchiveBoundary(trx);
+  const start = boundary.position > 0 ? { position: boundary.position, heads: await readArchivedHeads(trx, repository) } : undefined;
+  const verifier = new ParallelLogVerifier({ keys: await readSigningKeys(trx), wholeLog: whole, threads: options.threads, onLeaf: options.onLeaf, start });
   try {
     const head = Number((await trx.selectFrom('log_head').select('position').executeTakeFirstOrThrow()).position);
     const only = whole ? sql`true` : sql`data->>'repository' = ${repository}`;
@@ -44,7 +50,7 @@ async function verifyInSnapshot(trx: Transaction<Database>, options: VerifyLogOp
     const total = !onProgress
       ? 0
       : whole
-        ? head
+        ? head - boundary.position
         : Number((await sql<{ n: number }>`select count(*)::int as n from events where ${only}`.execute(trx)).rows[0]!.n);
     // The data as its JSON text and the time as a number: the threads parse what they compare, this one nothing.
     await sql`

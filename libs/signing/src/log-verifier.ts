@@ -10,6 +10,17 @@ export interface StreamHeadRecord {
 }
 
 /**
+ * Where a verification starts when the log's first positions were archived
+ * (detached after export as a signed segment): the last archived position,
+ * and each stream's last archived version and hash, which the first kept
+ * event of the stream must follow.
+ */
+export interface LogStart {
+  position: number;
+  heads: Iterable<StreamHeadRecord>;
+}
+
+/**
  * Verifies a log fed in position order, page by page: each event on its own
  * (see checkEvent) and each stream's hash chain (versions 1, 2, 3... without
  * gaps, `prev` the previous event's hash). `wholeLog` also checks that the
@@ -17,6 +28,10 @@ export interface StreamHeadRecord {
  */
 export class LogVerifier {
   private readonly heads = new Map<string, { version: number; hash: string }>();
+  /** Each stream's head as the events fed left it. */
+  get streamHeads(): ReadonlyMap<string, { version: number; hash: string }> {
+    return this.heads;
+  }
   private readonly broken: BrokenEvent[] = [];
   private events = 0;
   private lastPosition = 0;
@@ -24,7 +39,11 @@ export class LogVerifier {
   constructor(
     private readonly keys: KeyRing,
     private readonly wholeLog: boolean,
-  ) {}
+    start?: LogStart,
+  ) {
+    this.lastPosition = start?.position ?? 0;
+    for (const h of start?.heads ?? []) this.heads.set(h.stream, { version: h.version, hash: h.hash! });
+  }
 
   async add(page: RecordedEvent[]): Promise<void> {
     // Signatures are independent: checked together, reported in position order.

@@ -10,6 +10,7 @@ import * as registryWatch from './0009-registry-watch';
 import * as tagPolicies from './0010-tag-policies';
 import * as partitionedLog from './0011-partitioned-log';
 import * as policiesInMemory from './0012-policies-in-memory';
+import * as logArchive from './0013-log-archive';
 import * as gcReferencedPage from './0014-gc-referenced-page';
 
 /** In order; the key is the name recorded in kysely_migration. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0010-tag-policies': tagPolicies,
   '0011-partitioned-log': partitionedLog,
   '0012-policies-in-memory': policiesInMemory,
+  '0013-log-archive': logArchive,
   '0014-gc-referenced-page': gcReferencedPage,
 };

@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'SWEEP_UNKNOWN'
   | 'EVENT_UNKNOWN'
   | 'SWEEP_EXPIRED'
+  | 'ARCHIVED'
   | 'DIGEST_NOT_LEASED'
   | 'TOO_MANY_CANDIDATES'
   | 'NOT_FOUND'

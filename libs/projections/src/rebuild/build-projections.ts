@@ -13,6 +13,9 @@ const UNPROJECTED = ['jws', 'hash', 'prev_hash'];
 // One rebuild or check at a time, across instances: the lock is the transaction's and goes with it if the process dies.
 const LOCK_KEY = 7_370_003;
 
+/** The projections as they stood at the archive boundary (the CLI's archive-partition): where a rebuild starts. */
+export const ARCHIVE_SCHEMA = 'log_archive_projections';
+
 /** Events replayed so far, of the log's length now (it grows while writers go on). */
 export type ReplayProgress = (replayed: number, head: number) => void;
 
@@ -20,6 +23,8 @@ export interface BuildOptions {
   /** Events projected per statement; smaller pages only to test the paging. */
   pageSize?: number;
   onProgress?: ReplayProgress;
+  /** Stop at this position instead of catching up with the head (the archive's snapshot; no lock on the head). */
+  until?: number;
 }
 
 export interface BuildResult {
@@ -35,12 +40,13 @@ export interface BuildResult {
  * the log head locked, so the result matches the live projections at that
  * position, and writers wait until the transaction ends.
  */
-export async function buildProjections(trx: Transaction<Database>, { pageSize: page = PAGE, onProgress }: BuildOptions = {}): Promise<BuildResult> {
+export async function buildProjections(trx: Transaction<Database>, { pageSize: page = PAGE, onProgress, until }: BuildOptions = {}): Promise<BuildResult> {
   const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`.execute(trx);
   if (!rows[0]!.locked) throw new Error('another projection rebuild or check is running');
   await sql`drop schema if exists ${sql.id(REBUILD_SCHEMA)} cascade`.execute(trx);
   await sql`create schema ${sql.id(REBUILD_SCHEMA)}`.execute(trx);
   for (const table of PROJECTION_TABLES) await createEmptyCopy(trx, table);
+  const archived = await fromArchive(trx);
   await createNarrowEvents(trx);
   await sql`select set_config('search_path', ${`${REBUILD_SCHEMA}, public`}, true)`.execute(trx);
   // A page's sorts (last event per tag, intervals per tag) in memory rather than in temporary files.
@@ -48,24 +54,56 @@ export async function buildProjections(trx: Transaction<Database>, { pageSize: p
   // An operator's job, not a request: its pages may take longer than a request's statement may (connect.ts).
   await sql`set local statement_timeout = 0`.execute(trx);
 
-  let position = 0;
+  let position = archived;
   for (let caughtUp = false; ;) {
     // Positions are dense: the committed log head says where the log ends.
     const { rows: head } = await sql<{
       last: number;
       head: number;
-    }>`select least(position, ${position + page}) as last, position as head from public.log_head where id = 1`.execute(trx);
-    const last = head[0]!.last;
+    }>`select least(position, ${position + page}, ${until ?? null}::bigint) as last, position as head from public.log_head where id = 1`.execute(trx);
+    const last = Number(head[0]!.last);
     if (last > position) await projectEvents(trx, position, last);
     onProgress?.(Number(last), Number(head[0]!.head));
     const full = last - position === page;
     position = last;
     if (!full) {
-      if (caughtUp) return { events: position, position };
+      if (caughtUp || position === until) return { events: position - archived, position };
       await sql`select position from public.log_head where id = 1 for update`.execute(trx);
       caughtUp = true;
     }
   }
+}
+
+/**
+ * Fills the empty copies with the projections at the archive boundary, when
+ * part of the log was archived; answers the boundary (0 when nothing was).
+ */
+async function fromArchive(trx: Transaction<Database>): Promise<number> {
+  const { rows } = await sql<{ position: number | null }>`select max(last_position) as position from public.log_archive`.execute(trx);
+  const boundary = Number(rows[0]!.position ?? 0);
+  if (boundary === 0) return 0;
+  const { rows: at } = await sql<{ position: number }>`select position from ${sql.id(ARCHIVE_SCHEMA, 'snapshot')}`.execute(trx);
+  if (Number(at[0]?.position) !== boundary) throw new Error(`the projections archived at ${at[0]?.position} are not those of the boundary ${boundary}`);
+  for (const table of PROJECTION_TABLES) {
+    await sql`insert into ${sql.id(REBUILD_SCHEMA, table)} select * from ${sql.id(ARCHIVE_SCHEMA, table)}`.execute(trx);
+  }
+  return boundary;
+}
+
+/**
+ * Keeps the projections as they stand at `position` (the end of a segment
+ * about to be detached) as ARCHIVE_SCHEMA, replacing the previous snapshot:
+ * replayed from that one, inside the caller's transaction, so that the
+ * snapshot and the archive's record commit together.
+ */
+export async function snapshotProjections(trx: Transaction<Database>, position: number, options: Omit<BuildOptions, 'until'> = {}): Promise<void> {
+  await buildProjections(trx, { ...options, until: position });
+  await sql`select set_config('search_path', 'public', true)`.execute(trx);
+  await sql`drop view ${sql.id(REBUILD_SCHEMA, 'events')}`.execute(trx);
+  await sql`create table ${sql.id(REBUILD_SCHEMA, 'snapshot')} (position bigint not null)`.execute(trx);
+  await sql`insert into ${sql.id(REBUILD_SCHEMA, 'snapshot')} values (${position})`.execute(trx);
+  await sql`drop schema if exists ${sql.id(ARCHIVE_SCHEMA)} cascade`.execute(trx);
+  await sql`alter schema ${sql.id(REBUILD_SCHEMA)} rename to ${sql.id(ARCHIVE_SCHEMA)}`.execute(trx);
 }
 
 /**

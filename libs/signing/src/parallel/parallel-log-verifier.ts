@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PublicKeyRecord } from '../key-ring';
-import type { StreamHeadRecord } from '../log-verifier';
+import type { LogStart, StreamHeadRecord } from '../log-verifier';
 import type { BrokenEvent, LogVerification } from '../logged-event';
 import { type EventTuple, type WorkerAnswer, type WorkerKey, type WorkerRequest, verifyWorkerMain } from './verify-worker';
 
@@ -19,6 +19,8 @@ export interface ParallelVerifierOptions {
   wholeLog: boolean;
   /** Worker threads; default: every core. */
   threads?: number;
+  /** Where the events fed begin: after an archived prefix, its last position and each stream's head there. */
+  start?: LogStart;
   /** Called with each event's RFC 6962 leaf hash, in position order (for rebuilding the Merkle tree on the way). */
   onLeaf?(position: number, hash: Uint8Array): void;
 }
@@ -55,6 +57,8 @@ export class ParallelLogVerifier {
       validFrom: k.validFrom?.getTime() ?? null,
       validUntil: k.validUntil?.getTime() ?? null,
     }));
+    this.lastPosition = options.start?.position ?? 0;
+    for (const h of options.start?.heads ?? []) this.heads.set(h.stream, { version: h.version, hash: h.hash! });
     const threads = Math.max(1, options.threads ?? availableParallelism());
     this.workers = Array.from({ length: threads }, () => {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { keys } });

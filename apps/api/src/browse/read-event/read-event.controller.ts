@@ -6,7 +6,7 @@ import { feedEvent } from '../../feed/feed-event';
 import { count } from '../../http/input/query-params';
 import { Type } from '@sinclair/typebox';
 import { Api } from '../../http/openapi/api';
-import { json, RecordedEvent } from '../../http/openapi/schemas';
+import { ARCHIVED, json, RecordedEvent } from '../../http/openapi/schemas';
 
 /**
  * One event by its log position, with the event before it in its stream: all
@@ -20,7 +20,7 @@ export class ReadEventController {
   @Get('v2/_events/:position')
   @Api({
     summary: 'One event and the one before it in its stream',
-    responses: { 200: json(Type.Object({ event: RecordedEvent, previous: Type.Union([RecordedEvent, Type.Null()]) }), ['cache-control']) },
+    responses: { 200: json(Type.Object({ event: RecordedEvent, previous: Type.Union([RecordedEvent, Type.Null()]) }), ['cache-control']), 410: ARCHIVED },
   })
   @Header('cache-control', 'no-store')
   async read(@Param('position') text: string) {

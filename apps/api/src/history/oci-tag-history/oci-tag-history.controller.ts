@@ -9,7 +9,7 @@ import { nextLink } from '../../http/paging';
 import { MAX_HISTORY_PAGE } from '../history-page';
 import { Type } from '@sinclair/typebox';
 import { Api } from '../../http/openapi/api';
-import { Digest } from '../../http/openapi/schemas';
+import { ARCHIVED, Digest } from '../../http/openapi/schemas';
 
 export const OCI_INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
 const TIMESTAMP = 'org.opencontainers.distribution.tag.timestamp';
@@ -40,6 +40,7 @@ export class OciTagHistoryController {
         },
         headers: ['link'],
       },
+      410: ARCHIVED,
     },
   })
   @QueryParams(QUERY)

@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { boolean, count, pageSize } from '../../http/input/query-params';
 import { parseQuery, type RawQuery } from '../../http/input/query-schema';
 import { Api } from '../../http/openapi/api';
-import { Name, page, Proofs, Tag, TagEvent } from '../../http/openapi/schemas';
+import { ARCHIVED, Name, page, Proofs, Tag, TagEvent } from '../../http/openapi/schemas';
 import { nextLink } from '../../http/paging';
 import { EventProofService } from '../../transparency/event-proofs';
 
@@ -26,7 +26,7 @@ export class TagHistoryController {
   @Api({
     summary: "A tag's events, newest first, each with its JWS",
     query: QUERY,
-    responses: { 200: page(Type.Object({ name: Name, tag: Tag, events: Type.Array(TagEvent), proof: Type.Optional(Proofs) })) },
+    responses: { 200: page(Type.Object({ name: Name, tag: Tag, events: Type.Array(TagEvent), proof: Type.Optional(Proofs) })), 410: ARCHIVED },
   })
   async history(@Param('name') name: string, @Param('tag') tag: string, @Query() query: RawQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     assertRepositoryName(name);

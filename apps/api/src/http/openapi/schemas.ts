@@ -77,6 +77,9 @@ export const json = (schema: TSchema, headers?: string[]) => ({ content: { 'appl
 export const page = (schema: TSchema) => json(schema, ['link']);
 /** A route-specific error status: the OCI body. */
 export const ERROR = json(OciError);
+
+/** 410 ARCHIVED: what the answer needs lies in an archived segment of the log (detail.segment names it). */
+export const ARCHIVED = { ...ERROR, description: 'The events it needs were archived (detached after export as a signed segment, named in detail.segment).' };
 /** What every tag write answers besides its success. */
 export const WRITE_HEADERS = ['etag', 'location', 'idempotent-replayed', 'tag-history-position'];
 /** 428: a tag a `protected` policy governs is moved or deleted only with If-Match. */

@@ -1,5 +1,6 @@
 import type { Database } from '@tag-history/database';
 import { TagHistoryError } from '@tag-history/domain';
+import { archivedSegmentOf, readArchiveBoundary } from '@tag-history/event-store';
 import {
   consistencyProof,
   encodeEntryBundle,
@@ -104,10 +105,16 @@ export class LogReader {
   async inclusions(positions: number[], treeSize: number): Promise<InclusionProof[]> {
     const inside = positions.filter((p) => p >= 1 && p <= treeSize);
     const [proofs, leaves] = await Promise.all([
-      this.withTiles(treeSize, (read) => inside.map((p) => inclusionProof(read, p - 1, treeSize))),
+      this.withTiles(treeSize, (read) => inside.map((p) => ({ tile: read(0, p - 1), hashes: inclusionProof(read, p - 1, treeSize) }))),
       leafHashesAt(this.db, inside),
     ]);
-    return inside.map((p, i) => ({ position: p, leafIndex: p - 1, treeSize, leafHash: b64(leaves.get(p)!), hashes: proofs[i]!.map(b64) }));
+    // An archived event's JWS is in its segment, which proved the tile's leaf: that leaf stands for it.
+    const { position: archived } = inside.some((p) => !leaves.has(p)) ? await readArchiveBoundary(this.db) : { position: 0 };
+    return inside.map((p, i) => {
+      const leaf = leaves.get(p) ?? (p <= archived ? proofs[i]!.tile : undefined);
+      if (!leaf) throw new Error(`the event at position ${p} is missing from the log`);
+      return { position: p, leafIndex: p - 1, treeSize, leafHash: b64(leaf), hashes: proofs[i]!.hashes.map(b64) };
+    });
   }
 
   async consistency(from: number, to?: number): Promise<ConsistencyProof> {
@@ -130,6 +137,8 @@ export class LogReader {
     const size = await this.signedSize('size', undefined);
     if (tileWidth(size, 0, index) < width) return undefined;
     const first = index * TILE_WIDTH + 1;
+    const segment = await archivedSegmentOf(this.db, first);
+    if (segment) throw new TagHistoryError('ARCHIVED', `entries from position ${first} are archived in segment ${segment}`, { position: first, segment });
     const rows = await this.db
       .selectFrom('events')
       .select('jws')

@@ -1,5 +1,6 @@
 import type { Database } from '@tag-history/database';
-import { leafHash, type Tile, TILE_WIDTH, tileKey, TreeBuilder } from '@tag-history/transparency';
+import { readArchiveBoundary } from '@tag-history/event-store';
+import { edgeTiles, leafHash, type Tile, TILE_WIDTH, tileKey, TreeBuilder } from '@tag-history/transparency';
 import type { Kysely } from 'kysely';
 import { readTiles } from './tile-rows';
 
@@ -13,19 +14,25 @@ export interface TreeVerification {
 /**
  * Rebuilds the Merkle tree from the log, page by page, and compares it with
  * the stored one: every tile, the integrated root, and the latest checkpoint.
+ * After an archive it starts from the boundary: the stored tiles of the tree's
+ * right edge there must give the root the archived segment was proved to have.
  */
 export async function verifyTree(db: Kysely<Database>, pageSize = 5_000): Promise<TreeVerification> {
   const tree = await db.selectFrom('log_tree').select(['size', 'root']).executeTakeFirstOrThrow();
   const size = Number(tree.size);
-  const builder = new TreeBuilder(0, []);
   const problems: string[] = [];
+  const boundary = await readArchiveBoundary(db);
+  const builder = new TreeBuilder(boundary.position, boundary.position > 0 ? await readTiles(db, edgeTiles(boundary.position)) : []);
+  if (boundary.root && !Buffer.from(builder.root()).equals(Buffer.from(boundary.root))) {
+    problems.push(`the stored tiles at the archive boundary ${boundary.position} do not give the root segment ${boundary.segment} was proved to have`);
+  }
   const compare = async (tiles: Tile[]) => {
     const stored = new Map((await readTiles(db, tiles)).map((t) => [tileKey(t), Buffer.concat(t.hashes)]));
     for (const t of tiles) {
       if (!stored.get(tileKey(t))?.equals(Buffer.concat(t.hashes))) problems.push(`tile ${t.level}/${t.index} differs from the log's`);
     }
   };
-  for (let after = 0; after < size;) {
+  for (let after = boundary.position; after < size;) {
     const rows = await db
       .selectFrom('events')
       .select(['position', 'jws'])

@@ -4,6 +4,7 @@ import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError, tagStreamId } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
 import { everWritten, tagEventJson, toTagEventView } from '@tag-history/queries';
+import { archivedAbove, archivedPage } from './archived-versions';
 import { type TagEventsJson, TagEventsJsonQuery } from './tag-events-json.query';
 
 /**
@@ -28,6 +29,9 @@ export class TagEventsJsonHandler implements IQueryHandler<TagEventsJsonQuery, T
       .orderBy('version', 'desc')
       .limit(n + 1)
       .execute();
+    // As TagEventsHandler: a page that needed archived versions is 410, a full one links on to them.
+    const archived = rows.length <= n ? await archivedAbove(this.db, streamId, 0) : undefined;
+    if (archived && rows.length < n) throw archivedPage(streamId, archived);
     if (rows.length === 0 && !(await everWritten(this.db, streamId))) {
       throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} has no history`, { name: repository, tag });
     }
@@ -37,7 +41,7 @@ export class TagEventsJsonHandler implements IQueryHandler<TagEventsJsonQuery, T
     return {
       events: page.map((row) => row.json ?? mapped.get(row.version)).join(','),
       oldest: page[page.length - 1]?.version,
-      more: rows.length > n,
+      more: rows.length > n || archived !== undefined,
     };
   }
 

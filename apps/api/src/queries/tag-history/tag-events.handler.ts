@@ -4,6 +4,7 @@ import { READ_DATABASE, type Database } from '@tag-history/database';
 import { TagHistoryError, tagStreamId } from '@tag-history/domain';
 import { type Kysely, sql } from 'kysely';
 import { everWritten, toTagEventView } from '@tag-history/queries';
+import { archivedAbove, archivedPage } from './archived-versions';
 import { type TagEventsPage, TagEventsQuery } from './tag-events.query';
 import { versionAt } from '@tag-history/queries';
 
@@ -30,9 +31,14 @@ export class TagEventsHandler implements IQueryHandler<TagEventsQuery, TagEvents
       .orderBy('version', 'desc')
       .limit(n + 1)
       .execute();
+    // A page that runs out may have run into the stream's archived versions: a full one links on to them (the next
+    // page answers 410), one that needed them is answered 410 itself.
+    const archived =
+      rows.length <= n ? await archivedAbove(this.db, streamId, range.since ? await versionAt(this.db, repository, tag, range.since, true) : 0) : undefined;
+    if (archived && rows.length < n) throw archivedPage(streamId, archived);
     if (rows.length === 0 && !(await everWritten(this.db, streamId))) {
       throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} has no history`, { name: repository, tag });
     }
-    return { events: rows.slice(0, n).map(toTagEventView), more: rows.length > n };
+    return { events: rows.slice(0, n).map(toTagEventView), more: rows.length > n || archived !== undefined };
   }
 }

@@ -8,7 +8,7 @@ import { boolean, count, dateTime } from '../../http/input/query-params';
 import { parseQuery, type RawQuery } from '../../http/input/query-schema';
 import { negotiate } from '../../http/negotiate';
 import { Api } from '../../http/openapi/api';
-import { GeneralJws, Proofs, TagView, Text } from '../../http/openapi/schemas';
+import { ARCHIVED, GeneralJws, Proofs, TagView, Text } from '../../http/openapi/schemas';
 import { etag, noneMatchHits, wantsFresh } from '../../http/preconditions';
 import { EventProofService, withProofs } from '../../transparency/event-proofs';
 import { representTag, TAG_REPRESENTATIONS } from '../tag-representation/represent-tag';
@@ -45,6 +45,7 @@ export class GetTagController {
       },
       304: { description: 'If-None-Match names the current ETag.', headers: ['etag'], content: {} },
       406: { description: 'No media type in Accept is offered.' },
+      410: { ...ARCHIVED, description: 'A signed answer (+jws, +prettyjws) of a version whose event was archived.' },
     },
   })
   async get(

@@ -7,7 +7,7 @@ import { boolean, dateTime, required } from '../../http/input/query-params';
 import { parseQuery, type QueryParam, type RawQuery } from '../../http/input/query-schema';
 import { negotiate } from '../../http/negotiate';
 import { Api } from '../../http/openapi/api';
-import { AnyJson, GeneralJws, Text } from '../../http/openapi/schemas';
+import { AnyJson, ARCHIVED, GeneralJws, Text } from '../../http/openapi/schemas';
 import { EventProofService, withProofs } from '../../transparency/event-proofs';
 import { representTag, TAG_REPRESENTATIONS } from '../tag-representation/represent-tag';
 import { SignedTags } from '../tag-representation/signed-tags';
@@ -54,6 +54,7 @@ export class ResolveReferenceController {
         headers: ['vary'],
       },
       406: { description: 'No media type in Accept is offered.' },
+      410: { ...ARCHIVED, description: 'A signed answer (+jws, +prettyjws) of a version whose event was archived.' },
     },
   })
   async resolve(@Query() query: RawQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {

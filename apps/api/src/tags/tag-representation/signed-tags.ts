@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '@tag-history/database';
-import { encodePrettyJws, jsonFormat, signedFormat, type TagJws, tagObjectPayload } from '@tag-history/domain';
+import { encodePrettyJws, jsonFormat, signedFormat, TagHistoryError, type TagJws, tagObjectPayload } from '@tag-history/domain';
+import { archivedSegmentOf } from '@tag-history/event-store';
 import { clientJwsAt, type TagView } from '../../queries';
 import { type SigningKey, signTagStatement } from '@tag-history/signing';
 import type { Kysely } from 'kysely';
@@ -49,6 +50,15 @@ export class SignedTags {
 
   private async sign(view: TagView): Promise<TagJws> {
     const client = await clientJwsAt(this.db, view.name, view.tag, view.version);
+    // Whether a client signed this version is in its event: archived (and not kept with its stream's archived head), it
+    // cannot be told, so nothing is signed rather than half.
+    const segment = client === undefined ? await archivedSegmentOf(this.db, view.position) : undefined;
+    if (segment) {
+      throw new TagHistoryError('ARCHIVED', `the event of ${view.name}:${view.tag} version ${view.version} is archived in segment ${segment}`, {
+        position: view.position,
+        segment,
+      });
+    }
     const payload = client ? Buffer.from(client.payload, 'base64url') : Buffer.from(tagObjectPayload(view));
     // The service's signature takes the pretty format the client signed, if any, so both fit in one pretty document.
     const format = (client && signedFormat(client, { required: false })) ?? jsonFormat(payload);

@@ -4,7 +4,7 @@ import { decodeTileIndex, TILE_WIDTH } from '@tag-history/transparency';
 import type { FastifyReply } from 'fastify';
 import { LogReader } from '../../infrastructure/transparency/log-reader';
 import { Api } from '../../http/openapi/api';
-import { Text } from '../../http/openapi/schemas';
+import { ARCHIVED, Text } from '../../http/openapi/schemas';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // tile/<L>/<N>[.p/<W>] and tile/entries/<N>[.p/<W>], N in the x001/x234/067 form.
@@ -16,7 +16,10 @@ export class ReadTileController {
   constructor(@Inject(LogReader) private readonly log: LogReader) {}
 
   @Get('v2/_log/tile/*')
-  @Api({ summary: 'A hash or entry tile (C2SP tlog-tiles)', responses: { 200: { content: { 'application/octet-stream': Text }, headers: ['cache-control'] } } })
+  @Api({
+    summary: 'A hash or entry tile (C2SP tlog-tiles)',
+    responses: { 200: { content: { 'application/octet-stream': Text }, headers: ['cache-control'] }, 410: ARCHIVED },
+  })
   async tile(@Param('*') path: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const match = TILE_PATH.exec(path);
     const index = match && decodeTileIndex(match[2]!);

@@ -42,6 +42,8 @@ describe('the tag-history bin', () => {
       'rebuild-projections',
       'check-projections',
       'verify-log',
+      'archive-partition',
+      'verify-segment',
       'rotate-key',
       'seed-demo',
       'verify-export',

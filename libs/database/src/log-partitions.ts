@@ -15,3 +15,16 @@ export async function extendLogPartitions(db: Kysely<Database>): Promise<number>
   const made = await sql<{ made: number }>`select tag_history_extend_log(${size}::bigint) as made`.execute(db);
   return made.rows[0]!.made;
 }
+
+/** The partitions of `events`, oldest first, each holding positions first to last. */
+export async function listLogPartitions(db: Kysely<Database>): Promise<{ name: string; first: number; last: number }[]> {
+  const { rows } = await sql<{ name: string; bound: string }>`
+    select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound from pg_inherits i join pg_class c on c.oid = i.inhrelid
+    where i.inhparent = 'events'::regclass`.execute(db);
+  return rows
+    .map(({ name, bound }) => {
+      const [, from, until] = /FROM \('?(\d+)'?\) TO \('?(\d+)'?\)/.exec(bound) ?? [];
+      return { name, first: Number(from), last: Number(until) - 1 };
+    })
+    .sort((a, b) => a.first - b.first);
+}

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NoteKeySource } from '@tag-history/config';
-import type { Database } from '@tag-history/database';
+import { type Database, listLogPartitions } from '@tag-history/database';
 import { readArchiveBoundary, readSigningKeys } from '@tag-history/event-store';
 import { snapshotProjections } from '@tag-history/projections';
 import { ED25519, type NoteVerifier, parseSignerKey } from '@tag-history/transparency';
@@ -36,14 +36,7 @@ export function checkpointVerifier(source: NoteKeySource): NoteVerifier {
  */
 export async function archivePartition(db: Kysely<Database>, logKey: NoteVerifier, to: string): Promise<ArchivedSegment> {
   const boundary = await readArchiveBoundary(db);
-  const { rows: partitions } = await sql<{ name: string; bound: string }>`
-    select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound from pg_inherits i join pg_class c on c.oid = i.inhrelid
-    where i.inhparent = 'events'::regclass`.execute(db);
-  const ranges = partitions.map(({ name, bound }) => {
-    const [, from, until] = /FROM \('?(\d+)'?\) TO \('?(\d+)'?\)/.exec(bound) ?? [];
-    return { name, first: Number(from), last: Number(until) - 1 };
-  });
-  const oldest = ranges.sort((a, b) => a.first - b.first)[0];
+  const [oldest] = await listLogPartitions(db);
   if (!oldest) throw new Error('the log has no partition to archive');
   if (oldest.first !== boundary.position + 1)
     throw new Error(`the oldest partition ${oldest.name} does not start at the archive boundary ${boundary.position + 1}`);

@@ -9,7 +9,6 @@ import {
   HASH_SIZE,
   nodeInTile,
   type NoteVerifier,
-  splitHashes,
   type Tile,
   type TileId,
   tileKey,
@@ -18,6 +17,7 @@ import {
   tileWidth,
 } from '@tag-history/transparency';
 import type { Kysely, Transaction } from 'kysely';
+import { readTiles } from '../../../api/src/infrastructure/transparency/tile-rows';
 import { CHECKPOINT, EVENTS, JWKS, LOG_KEY, MANIFEST, publishedJwks, SEGMENT_FORMAT, type SegmentManifest, type StreamHead } from './segment';
 
 const PAGE = 5_000;
@@ -87,13 +87,7 @@ async function exportInSnapshot(
   const load = async (ids: TileId[]) => {
     const wanted = ids.filter((t) => !tiles.has(tileKey(t)));
     if (wanted.length === 0) return;
-    const rows = await trx
-      .selectFrom('log_tiles')
-      .selectAll()
-      .where((eb) => eb.or(wanted.map((t) => eb.and([eb('level', '=', t.level), eb('index', '=', t.index)]))))
-      .execute();
-    for (const r of rows)
-      tiles.set(tileKey({ level: r.level, index: Number(r.index) }), { level: r.level, index: Number(r.index), hashes: splitHashes(r.hashes) });
+    for (const tile of await readTiles(trx, wanted)) tiles.set(tileKey(tile), tile);
   };
   // Level-0 tiles over the segment, as wide as the checkpoint's tree has them.
   const over: TileId[] = [];

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
-import { TagHistoryError, tagStreamId } from '@tag-history/domain';
+import { tagStreamId } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
-import { everWritten, tagEventJson, toTagEventView } from '@tag-history/queries';
-import { archivedAbove, archivedPage } from './archived-versions';
+import { tagEventJson, toTagEventView } from '@tag-history/queries';
+import { olderEventsRemain } from './older-events-remain';
 import { type TagEventsJson, TagEventsJsonQuery } from './tag-events-json.query';
 
 /**
@@ -29,19 +29,14 @@ export class TagEventsJsonHandler implements IQueryHandler<TagEventsJsonQuery, T
       .orderBy('version', 'desc')
       .limit(n + 1)
       .execute();
-    // As TagEventsHandler: a page that needed archived versions is 410, a full one links on to them.
-    const archived = rows.length <= n ? await archivedAbove(this.db, streamId, 0) : undefined;
-    if (archived && rows.length < n) throw archivedPage(streamId, archived);
-    if (rows.length === 0 && !(await everWritten(this.db, streamId))) {
-      throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} has no history`, { name: repository, tag });
-    }
+    const more = await olderEventsRemain(this.db, { repository, tag, streamId }, rows.length, n, 0);
     const page = rows.slice(0, n);
     const left = page.filter((row) => row.json === null).map((row) => row.version);
     const mapped = left.length === 0 ? new Map<number, string>() : await this.serialise(streamId, left);
     return {
       events: page.map((row) => row.json ?? mapped.get(row.version)).join(','),
       oldest: page[page.length - 1]?.version,
-      more: rows.length > n || archived !== undefined,
+      more,
     };
   }
 

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
-import { TagHistoryError, tagStreamId } from '@tag-history/domain';
+import { tagStreamId } from '@tag-history/domain';
 import { type Kysely, sql } from 'kysely';
-import { everWritten, toTagEventView } from '@tag-history/queries';
-import { archivedAbove, archivedPage } from './archived-versions';
+import { toTagEventView } from '@tag-history/queries';
+import { olderEventsRemain } from './older-events-remain';
 import { type TagEventsPage, TagEventsQuery } from './tag-events.query';
 import { versionAt } from '@tag-history/queries';
 
@@ -23,7 +23,8 @@ export class TagEventsHandler implements IQueryHandler<TagEventsQuery, TagEvents
     // Times become version bounds through tag_history's time index, so the scan still starts at the right index entry.
     const below = Math.min(range.belowVersion ?? Infinity, range.before ? (await versionAt(this.db, repository, tag, range.before, true)) + 1 : Infinity);
     if (below !== Infinity) query = query.where('version', '<', below);
-    if (range.since) query = query.where('version', '>', await versionAt(this.db, repository, tag, range.since, true));
+    const since = range.since ? await versionAt(this.db, repository, tag, range.since, true) : 0;
+    if (range.since) query = query.where('version', '>', since);
     if (range.digest !== undefined) {
       query = query.where(sql<boolean>`case when type = 'TagDeleted' then data->'from'->>'digest' else data->'target'->>'digest' end = ${range.digest}`);
     }
@@ -31,14 +32,7 @@ export class TagEventsHandler implements IQueryHandler<TagEventsQuery, TagEvents
       .orderBy('version', 'desc')
       .limit(n + 1)
       .execute();
-    // A page that runs out may have run into the stream's archived versions: a full one links on to them (the next
-    // page answers 410), one that needed them is answered 410 itself.
-    const archived =
-      rows.length <= n ? await archivedAbove(this.db, streamId, range.since ? await versionAt(this.db, repository, tag, range.since, true) : 0) : undefined;
-    if (archived && rows.length < n) throw archivedPage(streamId, archived);
-    if (rows.length === 0 && !(await everWritten(this.db, streamId))) {
-      throw new TagHistoryError('TAG_UNKNOWN', `tag ${repository}:${tag} has no history`, { name: repository, tag });
-    }
-    return { events: rows.slice(0, n).map(toTagEventView), more: rows.length > n || archived !== undefined };
+    const more = await olderEventsRemain(this.db, { repository, tag, streamId }, rows.length, n, since);
+    return { events: rows.slice(0, n).map(toTagEventView), more };
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { FeedFollower, RawStatement, RequestFactoryRef } from './driver/load-spec';
 import { type PgbenchMode, runPgbench } from './driver/pgbench';
+import { startBareHttp } from './driver/bare-http';
 import { startRoundTripProxy } from './driver/round-trip-proxy';
 import { runLoad } from './driver/run-load';
 import { combine, type Measurement } from './measurement';
@@ -36,8 +37,8 @@ export interface HttpBaseline {
 }
 
 export interface HttpOptions {
-  /** Another service process than the bench's own (e.g. a profiled one). */
-  service?: ServiceProcess;
+  /** Another process than the bench's own service (a profiled one, a bare HTTP server): where the load goes and whose CPU is counted. */
+  service?: Pick<ServiceProcess, 'url' | 'cpuMicros'>;
   /** Instead of `--seconds`. */
   seconds?: number;
   /** Called when the warm-up is over and the measured run starts. */
@@ -161,6 +162,36 @@ export class Bench {
     }
     this.record(row);
     return row;
+  }
+
+  /**
+   * What no Node.js service can beat on this machine: `row`'s load, with the
+   * same driver and clients, on a bare node:http server answering every
+   * request with the bytes the service answered for `samplePath`, beside the
+   * same pgbench baseline. Recorded as its own row, named after `row`.
+   */
+  async ceiling(row: ResultRow, samplePath: string, requests: RequestFactoryRef, baseline: RawStatement): Promise<void> {
+    const answer = await fetch(`${this.service.url}${samplePath}`);
+    if (!answer.ok) throw new Error(`GET ${samplePath}: ${answer.status}`);
+    const bare = await startBareHttp(answer);
+    try {
+      const m = await this.rounds({
+        raw: () => this.pgbench(baseline, row.clients),
+        bare: () => this.http(requests, row.clients, [answer.status], { service: bare }),
+      });
+      this.record(
+        compared({
+          workload: row.workload,
+          case: `ceiling of ${row.case}: a bare node:http server answering the same bytes`,
+          clients: row.clients,
+          baseline: `${baseline} (pgbench)`,
+          service: m.bare,
+          raw: m.raw,
+        }),
+      );
+    } finally {
+      await bare.stop();
+    }
   }
 
   /**

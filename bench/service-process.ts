@@ -72,11 +72,7 @@ export async function startService(databaseUrl: string | undefined, options: Ser
     url,
     pid: child.pid!,
     dataDir,
-    // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms; the name (field 2) has no spaces here.
-    cpuMicros: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(' ');
-      return (Number(fields[13]) + Number(fields[14])) * 10_000;
-    },
+    cpuMicros: () => cpuMicrosOf(child.pid!),
     rssBytes: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
     kill: () => {
       stopping = true;
@@ -128,6 +124,12 @@ function stop(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGINT');
   });
+}
+
+/** CPU time (user + system) process `pid` has used, in µs: fields 14 and 15 of /proc/<pid>/stat, in ticks of 10 ms (the name, field 2, has no spaces here). */
+export function cpuMicrosOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10_000;
 }
 
 export function freePort(): Promise<number> {

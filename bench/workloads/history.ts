@@ -71,15 +71,17 @@ export const history: Workload = {
       ['page10', 'history-page-10'],
       ['page100', 'history-page-100'],
     ] as const) {
-      await bench.compare({
+      const size = read === 'page10' ? 10 : 100;
+      const row = await bench.compare({
         workload: 'history',
-        case: `history page of ${read === 'page10' ? 10 : 100} events from a random version of a ${long.toLocaleString('en-US')}-move tag vs a raw select of its rows, ${CLIENTS} clients`,
+        case: `history page of ${size} events from a random version of a ${long.toLocaleString('en-US')}-move tag vs a raw select of its rows, ${CLIENTS} clients`,
         clients: CLIENTS,
         requests: requests(big, read),
         expect: [200],
         baseline: statement,
         target: 0.5,
       });
+      await bench.ceiling(row, `/v2/${big.repository}/_tags/t0/history?n=${size}&last=${Math.floor(big.moves / 2)}`, requests(big, read), statement);
     }
     const sameReadShortTag = (read: HistoryRead) => ({ name: 'same read, 10-move tag', requests: requests(short, read), expect: [200] });
     const cases: [string, HistoryRead, HttpBaseline][] = [

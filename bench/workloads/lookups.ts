@@ -21,7 +21,7 @@ export const lookups: Workload = {
   async run(bench) {
     await createTags(bench.service.url, repository, tags);
     await copyTagsToRaw(bench.pool);
-    await bench.compare({
+    const lookupsRow = await bench.compare({
       workload: 'lookups',
       case: `current-tag lookups, ${CLIENTS} clients`,
       clients: CLIENTS,
@@ -30,6 +30,7 @@ export const lookups: Workload = {
       baseline: 'select-tag',
       target: 1.0,
     });
+    await bench.ceiling(lookupsRow, `/v2/${repository}/_tags/t0`, tagRequests('lookupRequests', { repository, tags }), 'select-tag');
 
     const reader = await startService(bench.databaseUrl, { dataDir: bench.service.dataDir });
     try {

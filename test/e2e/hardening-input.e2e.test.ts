@@ -111,6 +111,7 @@ describe('finding 9: repeated single-valued parameters and U+0000 in parameters 
     ['GET', '/v2/_resolve?reference=edge/app:v1&reference=edge/app:v2'],
     ['GET', '/v2/_events?repository=edge/app&repository=edge/other'],
     ['GET', '/v2/_log/verify?repository=edge/app&repository=edge/other'],
+    ['GET', '/v2/_log/archived?repository=edge/app&repository=edge/other'],
     ['GET', '/v2/edge/app/_tags/v1?unknown=%00'],
   ])('%s %s', async (method, path) => {
     const res = await fetch(`${t.url}${path}`, { method, headers: { 'content-type': 'application/x-ndjson' }, body: method === 'POST' ? '' : undefined });

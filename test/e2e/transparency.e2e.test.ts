@@ -17,6 +17,9 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@tag-history/transparency';
+import { type PolicyRefusal, violationDecider, violationOf, violationStreamId } from '@tag-history/domain';
+import { EventStore } from '@tag-history/event-store';
+import { sql } from 'kysely';
 import { auditCommand } from '../../apps/cli/src/audit.command';
 import { IntegratorLoop } from '../../apps/api/src/infrastructure/transparency/integrator-loop';
 import { LOG_KEYS, type LogKeys } from '../../apps/api/src/infrastructure/transparency/log-keys';
@@ -161,6 +164,41 @@ describe('transparency log', () => {
     const again = await audit(state, { repository: 'tl/app' });
     expect(again.output).toMatch(/ok: checkpoint \d+ .* ok, 24 events of tl\/app included and signed/);
     expect(again.exit).toBe(0);
+  });
+
+  it("audit and verify of one repository: a policy's violations, a stream across repositories, are checked one by one, not as a chain", async () => {
+    // One policy's violations in tl/one, tl/two, tl/one: tl/two's slice of the log holds only version 2 of that stream.
+    const store = t.app.get(EventStore);
+    for (const repository of ['tl/one', 'tl/two', 'tl/one']) {
+      const change = { change: 'move', type: 'TagMoved', stream: `${repository}:v1`, version: 2, position: 1, from: null, target: null } as const;
+      await store.write(
+        [
+          {
+            streamId: violationStreamId('spans'),
+            decider: violationDecider,
+            command: violationOf(
+              { policy: { id: 'spans', version: 1, rule: 'immutable' }, code: 'TAG_IMMUTABLE', change: 'move' } as PolicyRefusal,
+              repository,
+              'v1',
+              change,
+            ),
+          },
+        ],
+        { actor: 'registry', time: new Date() },
+      );
+    }
+    await moves('tl/two', 5);
+    expect(await audit(stateDir(), { repository: 'tl/two' })).toMatchObject({ exit: 0 });
+    const verified = await (await fetch(`${t.url}/v2/_log/verify?repository=tl%2Ftwo`)).json();
+    expect(verified).toMatchObject({ ok: true });
+    // A slice still checks each of those events: one edited in the database is caught.
+    await sql`update events set data = jsonb_set(data, '{tag}', '"v2"') where stream_id = ${violationStreamId('spans')} and version = 2`.execute(
+      t.infrastructure.db,
+    );
+    expect((await audit(stateDir(), { repository: 'tl/two' })).exit).toBe(2);
+    await sql`update events set data = jsonb_set(data, '{tag}', '"v1"') where stream_id = ${violationStreamId('spans')} and version = 2`.execute(
+      t.infrastructure.db,
+    );
   });
 
   it('history, tag-at-time and _resolve answers with ?proof=true carry the checkpoint and a proof for every event they show', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { extendLogPartitions } from '@tag-history/database';
 import { verifyLog } from '@tag-history/event-store';
 import { checkProjections, rebuildProjections } from '@tag-history/projections';
-import { tilePath } from '@tag-history/transparency';
+import { auditLog, httpLogClient, parsePinnedKeys, tilePath } from '@tag-history/transparency';
 import { sql } from 'kysely';
 import { archivePartition, checkpointVerifier } from '../../apps/cli/src/archive/archive-partition';
 import { verifySegment } from '../../apps/cli/src/archive/verify-segment';
@@ -158,5 +158,14 @@ describe('archiving partitions of the log as signed segments', () => {
     await rebuildProjections(db);
     expect((await checkProjections(db)).differences).toEqual([]);
     expect((await json('/v2/arc/app/_tags/t1')).status).toBe(200);
+
+    // An auditor of the repository picks each chain up at its stream's archived head: the 8 streams with archived events.
+    const heads = await json('/v2/_log/archived?repository=arc%2Fapp');
+    expect(heads.status).toBe(200);
+    expect(heads.body).toMatchObject({ boundary: 100, segment: 'events_from_51' });
+    expect(heads.body.streams.map((h: { stream: string }) => h.stream).sort()).toEqual(['arc/app:still', ...[0, 1, 2, 3, 4, 5, 6].map((i) => `arc/app:t${i}`)]);
+    expect((await json('/v2/_log/archived')).status).toBe(400);
+    const keys = parsePinnedKeys([await (await fetch(`${t.url}/v2/_log/key`)).text()]);
+    expect(await auditLog({ client: httpLogClient(t.url), keys, repository: 'arc/app', now: new Date() })).toMatchObject({ exit: 0, events: 31 });
   }, 120_000);
 });

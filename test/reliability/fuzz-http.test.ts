@@ -214,6 +214,7 @@ const params: [string, string, string][] = [
   ['GET', '/v2/_gc/referenced', 'retention=P1D'],
   ['POST', '/v2/_gc/sweeps', 'cursor=0'],
   ['GET', '/v2/_log/verify', 'repository=fuzz/app'],
+  ['GET', '/v2/_log/archived', 'repository=fuzz/app'],
 ];
 // The bytes a URL can carry for what JavaScript holds as U+0000 or a lone surrogate: %00, and the surrogate's (invalid) UTF-8.
 const urlBytes = (s: string) => [...s].map((c) => (c === '\u0000' ? '%00' : /[\ud800-\udfff]/.test(c) ? '%ED%A0%80' : encodeURIComponent(c))).join('');

@@ -17,6 +17,7 @@ export * from './gc/referenced-by';
 export * from './pin/pin-command';
 export * from './pin/pin-event';
 export * from './pin/pin-state';
+export * from './repository-streams';
 export * from './pin/decide-pin';
 export * from './pin/evolve-pin';
 export * from './sweep/sweep-command';

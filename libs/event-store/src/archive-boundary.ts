@@ -29,7 +29,11 @@ export async function archivedSegmentOf(db: Kysely<Database>, position: number):
 /** Each stream's last archived version and hash (those of one repository's streams with `repository`). */
 export async function readArchivedHeads(db: Kysely<Database>, repository?: string): Promise<StreamHeadRecord[]> {
   let query = db.selectFrom('log_archived_streams').select(['stream_id', 'version', 'hash']);
-  if (repository !== undefined) query = query.where('stream_id', 'like', `${repository.replace(/[\\%_]/g, '\\$&')}:%`);
+  if (repository !== undefined) {
+    // Its tag streams (`<repository>:<tag>`) and pin streams (`<repository>@<digest>`): names hold neither character.
+    const prefix = repository.replace(/[\\%_]/g, '\\$&');
+    query = query.where((eb) => eb.or([eb('stream_id', 'like', `${prefix}:%`), eb('stream_id', 'like', `${prefix}@%`)]));
+  }
   const rows = await query.execute();
   return rows.map((r) => ({ stream: r.stream_id, version: r.version, hash: r.hash }));
 }

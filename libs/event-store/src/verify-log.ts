@@ -1,4 +1,5 @@
 import type { Database } from '@tag-history/database';
+import { repositoryStreams } from '@tag-history/domain';
 import { type EventTuple, type LogVerification, ParallelLogVerifier } from '@tag-history/signing';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { readArchiveBoundary, readArchivedHeads } from './archive-boundary';
@@ -42,7 +43,14 @@ async function verifyInSnapshot(trx: Transaction<Database>, options: VerifyLogOp
   // After an archive, the kept events follow on from the boundary: each stream's first kept event from its archived head.
   const boundary = await readArchiveBoundary(trx);
   const start = boundary.position > 0 ? { position: boundary.position, heads: await readArchivedHeads(trx, repository) } : undefined;
-  const verifier = new ParallelLogVerifier({ keys: await readSigningKeys(trx), wholeLog: whole, threads: options.threads, onLeaf: options.onLeaf, start });
+  const verifier = new ParallelLogVerifier({
+    keys: await readSigningKeys(trx),
+    wholeLog: whole,
+    threads: options.threads,
+    onLeaf: options.onLeaf,
+    start,
+    ...(whole ? {} : { chained: repositoryStreams(repository) }),
+  });
   try {
     const head = Number((await trx.selectFrom('log_head').select('position').executeTakeFirstOrThrow()).position);
     const only = whole ? sql`true` : sql`data->>'repository' = ${repository}`;

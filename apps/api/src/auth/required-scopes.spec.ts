@@ -32,6 +32,7 @@ describe('requiredScopes', () => {
     ['GET', '/v2/_repositories?q=team'],
     ['GET', '/v2/_audit?repository=team/app'],
     ['GET', '/v2/_log/verify'],
+    ['GET', '/v2/_log/archived?repository=team/app'],
     ['POST', '/v2/_gc/run'],
     ['GET', '/v2/_catalog'],
     ['GET', '/v2/app'],

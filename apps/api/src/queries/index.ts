@@ -1,4 +1,5 @@
 // The Nest side of the queries: query classes and their @QueryHandler adapters; what they read with lives in libs/queries.
+import { ArchivedHeadsHandler } from './archived-heads/archived-heads.handler';
 import { AuditEventsHandler } from './audit-events/audit-events.handler';
 import { FindTagsByDigestHandler } from './find-tags-by-digest/find-tags-by-digest.handler';
 import { GetTagHandler } from './get-tag/get-tag.handler';
@@ -42,6 +43,7 @@ export * from './list-repositories/list-repositories.handler';
 export * from './repository-timeline/repository-timeline.query';
 export * from './repository-timeline/repository-timeline.handler';
 export * from './read-event/read-event.query';
+export * from './archived-heads/archived-heads.query';
 export * from './read-event/read-event.handler';
 
 export const queryHandlers = [
@@ -55,6 +57,6 @@ export const queryHandlers = [
   DigestHistoryHandler,
 ];
 export const gcQueryHandlers = [ReferencedSetHandler, ListPinsHandler, SweepLeasesHandler];
-export const auditQueryHandlers = [AuditEventsHandler];
+export const auditQueryHandlers = [AuditEventsHandler, ArchivedHeadsHandler];
 /** What the audit page reads besides the history endpoints. */
 export const browseQueryHandlers = [ListRepositoriesHandler, RepositoryTimelineHandler, ReadEventHandler];

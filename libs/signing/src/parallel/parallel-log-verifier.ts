@@ -21,6 +21,11 @@ export interface ParallelVerifierOptions {
   threads?: number;
   /** Where the events fed begin: after an archived prefix, its last position and each stream's head there. */
   start?: LogStart;
+  /**
+   * The streams whose hash chains the events fed hold whole (default: all). Events of others (a repository's slice of
+   * a stream that spans repositories) are checked one by one, signature and hash, but not as a chain.
+   */
+  chained?(stream: string): boolean;
   /** Called with each event's RFC 6962 leaf hash, in position order (for rebuilding the Merkle tree on the way). */
   onLeaf?(position: number, hash: Uint8Array): void;
 }
@@ -138,13 +143,18 @@ export class ParallelLogVerifier {
         this.report(this.lastPosition + 1, null, `positions ${this.lastPosition + 1} to ${position - 1} are missing`);
       }
       this.lastPosition = position;
-      const head = this.heads.get(stream);
-      const expected = (head?.version ?? 0) + 1;
-      if (version !== expected) this.report(position, stream, `version ${version} follows version ${expected - 1}: events are missing`);
-      if (prev !== (head?.hash ?? null) && version === expected) this.report(position, stream, "prev is not the previous event's hash");
-      this.heads.set(stream, { version, hash });
+      if (this.options.chained?.(stream) ?? true) this.chain(position, stream, version, hash, prev);
       if (leaves) this.options.onLeaf!(position, new Uint8Array(leaves, 32 * i, 32));
     });
+  }
+
+  /** The event follows on from its stream's last one: the next version, naming its hash. */
+  private chain(position: number, stream: string, version: number, hash: string, prev: string | null): void {
+    const head = this.heads.get(stream);
+    const expected = (head?.version ?? 0) + 1;
+    if (version !== expected) this.report(position, stream, `version ${version} follows version ${expected - 1}: events are missing`);
+    if (prev !== (head?.hash ?? null) && version === expected) this.report(position, stream, "prev is not the previous event's hash");
+    this.heads.set(stream, { version, hash });
   }
 
   private fail(error: Error): void {

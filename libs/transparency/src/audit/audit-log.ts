@@ -1,4 +1,5 @@
 import { type EventJson, type EventTuple, keyRecordsOf, ParallelLogVerifier, type PublishedJwks } from '@tag-history/signing';
+import { repositoryStreams } from '@tag-history/domain';
 import { ProofError, verifyConsistency } from '../verify-proofs';
 import type { LogClient } from './log-client';
 import { BadSignatureError, type OpenedCheckpoint, openCheckpoint, type PinnedKeys } from './open-checkpoint';
@@ -111,9 +112,13 @@ async function checkGrowth(client: LogClient, previous: OpenedCheckpoint, served
 async function checkRepository(client: LogClient, checkpoint: OpenedCheckpoint, repository: string, onProgress?: AuditOptions['onProgress']): Promise<number> {
   const tiles = await TileVerifier.open(checkpoint.size, checkpoint.root, (level, index, width) => client.tile(level, index, width));
   let leaves: Promise<void>[] = [];
+  // After an archive, each chain picks up at its stream's archived head: the segment (verify-segment) proves those offline.
+  const archived = await client.archived(repository);
   const verifier = new ParallelLogVerifier({
     keys: keyRecordsOf((await client.jwks()) as unknown as PublishedJwks),
     wholeLog: false,
+    start: { position: archived.boundary, heads: archived.streams },
+    chained: repositoryStreams(repository),
     onLeaf: (position, hash) => {
       const check = tiles.checkLeafHash(position - 1, hash);
       // Awaited with its page; a failure before then must not count as unhandled.

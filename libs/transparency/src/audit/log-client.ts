@@ -1,4 +1,4 @@
-import type { EventJson } from '@tag-history/signing';
+import type { EventJson, StreamHeadRecord } from '@tag-history/signing';
 import { splitHashes, tilePath } from '../tiles';
 
 /** What an auditor reads from the service, all of it untrusted. */
@@ -9,6 +9,8 @@ export interface LogClient {
   /** One page of the change feed for a repository, after a cursor. */
   events(repository: string, after: string | undefined): Promise<{ events: EventJson[]; cursor: string }>;
   jwks(): Promise<{ keys: Record<string, unknown>[] }>;
+  /** Where the repository's hash chains pick up after the log's archived prefix (GET /v2/_log/archived). */
+  archived(repository: string): Promise<{ boundary: number; streams: StreamHeadRecord[] }>;
 }
 
 export class HttpError extends Error {}
@@ -32,5 +34,6 @@ export function httpLogClient(server: string, token?: string): LogClient {
       return json(`/v2/_events?${query}`);
     },
     jwks: () => json('/.well-known/jwks.json'),
+    archived: (repository) => json(`/v2/_log/archived?${new URLSearchParams({ repository })}`),
   };
 }

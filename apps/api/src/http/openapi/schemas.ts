@@ -8,7 +8,7 @@ export const Tag = Type.String({ pattern: TAG_NAME.source });
 export const Digest = Type.String({ pattern: DIGEST.source });
 export const Time = Type.String({ format: 'date-time' });
 export const Count = Type.Integer({ minimum: 0 });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const OciError = Type.Object({
   errors: Type.Array(

@@ -35,8 +35,8 @@ export async function bulkProjections(trx: Transaction<Database>, into: string, 
  */
 async function hashJoined(trx: Transaction<Database>, run: () => Promise<unknown>): Promise<void> {
   const { rows } = await sql<{ nestloop: string; mergejoin: string }>`
-    select current_setting('enable_nestloop') as nestloop, current_setting('enable_mergejoin') as mergejoin,
-           set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true)`.execute(trx);
+    select current_setting('enable_nestloop') as nestloop, current_setting('enable_mergejoin') as mergejoin`.execute(trx);
+  await sql`select set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true)`.execute(trx);
   await run();
   await sql`select set_config('enable_nestloop', ${rows[0]!.nestloop}, true), set_config('enable_mergejoin', ${rows[0]!.mergejoin}, true)`.execute(trx);
 }

@@ -1,5 +1,6 @@
 import { get } from 'node:http';
 import { Readable } from 'node:stream';
+import { checkProjections, rebuildProjections } from '@tag-history/projections';
 import { sql } from 'kysely';
 import { digest, putTag } from '../support/fixtures';
 import { onPostgres } from '../support/test-infrastructure';
@@ -227,6 +228,28 @@ describe('sweeps', () => {
     expect(close.status).toBe(410);
     expect((await json(close)).errors[0]).toMatchObject({ code: 'SWEEP_EXPIRED', detail: { leaseUntil: body.leaseUntil } });
     expect((await putTag(t.url, 'gc/expiry', 'v', 'e1')).status).toBe(201);
+  });
+
+  it('given leases closed, ended by a later sweep start and still open, when the projections are rebuilt, then gc_leases is the live one', async () => {
+    const { db } = t.infrastructure;
+    const closed = await json(await sweep((await referenced()).header.cursor, ndjson([ref('gc/replay', 'c1')])));
+    expect((await fetch(`${t.url}/v2/_gc/sweeps/${closed.id}`, { method: 'DELETE' })).status).toBe(200);
+    const ended = await json(await sweep((await referenced()).header.cursor, ndjson([ref('gc/replay', 'e1')])));
+    expect(ended.unreferenced).toEqual([ref('gc/replay', 'e1')]);
+    now += 16 * 60_000;
+    // This start drops every lease that ended before it: ended's, which no later event names.
+    const open = await json(await sweep((await referenced()).header.cursor, ndjson([ref('gc/replay', 'o1')])));
+    const leases = await db.selectFrom('gc_leases').select(['digest', 'sweep_id']).where('repository', '=', 'gc/replay').execute();
+    expect(leases).toEqual([{ digest: digest('o1'), sweep_id: open.id }]);
+
+    // The sweeps are projected one by one, in log order, after the set-based part: whatever position that part ends at.
+    const { position } = await db.selectFrom('log_head').select('position').executeTakeFirstOrThrow();
+    for (const bulkUntil of [undefined, 0, Number(position) - 1, Number(position) - 2, Number(position) - 3]) {
+      expect((await checkProjections(db, { bulkUntil })).differences).toEqual([]);
+    }
+    await rebuildProjections(db);
+    expect(await db.selectFrom('gc_leases').select(['digest', 'sweep_id']).where('repository', '=', 'gc/replay').execute()).toEqual(leases);
+    expect((await putTag(t.url, 'gc/replay', 'v', 'o1')).status).toBe(409);
   });
 
   it('answers 404 SWEEP_UNKNOWN for a sweep that never existed', async () => {

@@ -167,5 +167,23 @@ describe('archiving partitions of the log as signed segments', () => {
     expect((await json('/v2/_log/archived')).status).toBe(400);
     const keys = parsePinnedKeys([await (await fetch(`${t.url}/v2/_log/key`)).text()]);
     expect(await auditLog({ client: httpLogClient(t.url), keys, repository: 'arc/app', now: new Date() })).toMatchObject({ exit: 0, events: 31 });
+
+    // Beyond the boundary: the tag whose only interval is archived is deleted, and another is deleted and restored; the
+    // rebuild starts from the archived projections whether its set-based part ends at the boundary or anywhere after it.
+    expect((await fetch(`${t.url}/v2/arc/app/_tags/still`, { method: 'DELETE' })).status).toBe(202);
+    expect((await fetch(`${t.url}/v2/arc/app/_tags/t4`, { method: 'DELETE' })).status).toBe(202);
+    const restored = await fetch(`${t.url}/v2/arc/app/_tags/t4/restore`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 1 }),
+    });
+    expect(restored.status).toBeLessThan(300);
+    const { position } = await db.selectFrom('log_head').select('position').executeTakeFirstOrThrow();
+    for (let bulkUntil = 100; bulkUntil <= Number(position); bulkUntil += 4) {
+      expect((await checkProjections(db, { bulkUntil })).differences).toEqual([]);
+    }
+    await rebuildProjections(db);
+    expect((await json('/v2/arc/app/_tags/still')).status).toBe(404);
+    expect((await checkProjections(db)).differences).toEqual([]);
   }, 120_000);
 });

@@ -76,8 +76,10 @@ describe('projection rebuild', () => {
         for (const o of ops) expect(await apply(o)).toBeLessThan(500);
         const check = await checkProjections(t.infrastructure.db);
         expect(check.differences).toEqual([]);
-        // In pages that cut tags' histories anywhere: intervals closed by a later page, tags moved again in one.
-        expect((await checkProjections(t.infrastructure.db, { pageSize: 7 })).differences).toEqual([]);
+        // Set-based up to the middle of the log and the rest through the live function, as events appended during a
+        // rebuild are: intervals opened by the one and closed by the other, tags moved again after the seam.
+        const { position } = await t.infrastructure.db.selectFrom('log_head').select('position').executeTakeFirstOrThrow();
+        expect((await checkProjections(t.infrastructure.db, { bulkUntil: Math.floor(Number(position) / 2) })).differences).toEqual([]);
       }),
       { numRuns: 8 },
     );

@@ -1,30 +1,33 @@
 import type { Database } from '@tag-history/database';
 import { sql, type Transaction } from 'kysely';
 import { projectEvents } from '../project-events';
+import { bulkProjections, type Start } from './bulk-projections';
 import { PROJECTION_TABLES } from './projection-tables';
+import { copyIndexes, copyKeys, createEmptyCopy } from './table-copies';
 
 /** Where rebuilt projections are built before they are swapped in or compared; it only exists inside the transaction. */
 export const REBUILD_SCHEMA = 'projection_rebuild';
-// Big pages: a tag moved in every page costs an update of `tags` and of its open interval per page. Bounded so
-// that a page's sorts stay in work_mem (below).
-const PAGE = 100_000;
-// What no projection reads: the signature and the chain. The replay reads the log through a view without them.
-const UNPROJECTED = ['jws', 'hash', 'prev_hash'];
 // One rebuild or check at a time, across instances: the lock is the transaction's and goes with it if the process dies.
 const LOCK_KEY = 7_370_003;
 
 /** The projections as they stood at the archive boundary (the CLI's archive-partition): where a rebuild starts. */
 export const ARCHIVE_SCHEMA = 'log_archive_projections';
 
-/** Events replayed so far, of the log's length now (it grows while writers go on). */
+/** Events projected so far, of the log's length now (it grows while writers go on). */
 export type ReplayProgress = (replayed: number, head: number) => void;
 
 export interface BuildOptions {
-  /** Events projected per statement; smaller pages only to test the paging. */
-  pageSize?: number;
   onProgress?: ReplayProgress;
   /** Stop at this position instead of catching up with the head (the archive's snapshot; no lock on the head). */
   until?: number;
+  /**
+   * Build set-based only up to this position and project the rest event
+   * range by event range as appends do, as happens to what writers append
+   * during a rebuild; only to test that seam.
+   */
+  bulkUntil?: number;
+  /** Give the tables all of the live tables' indexes (before the head is locked), not only their keys. */
+  indexes?: boolean;
 }
 
 export interface BuildResult {
@@ -33,115 +36,88 @@ export interface BuildResult {
 }
 
 /**
- * Replays the whole log through the live projection function into empty
- * copies of the projection tables in REBUILD_SCHEMA: `search_path` puts that
- * schema first, so the projections' unqualified table names land there. The
- * log is read in big pages while writers go on; the last pages are read with
- * the log head locked, so the result matches the live projections at that
- * position, and writers wait until the transaction ends.
+ * Builds every projection afresh in REBUILD_SCHEMA, from the archive boundary
+ * (or the start of the log) to the log head. Up to the head as it stands at
+ * the start, set-based (bulkProjections: one statement a table, keys and
+ * indexes built after the rows), while writers go on; then, with the log head
+ * locked (writers wait until the transaction ends), the events appended
+ * meanwhile through the live projection function, as appends project them:
+ * `search_path` puts the rebuild schema first, so the function's unqualified
+ * table names land there. The result is the projections at that position.
  */
-export async function buildProjections(trx: Transaction<Database>, { pageSize: page = PAGE, onProgress, until }: BuildOptions = {}): Promise<BuildResult> {
+export async function buildProjections(trx: Transaction<Database>, { onProgress, until, bulkUntil, indexes = false }: BuildOptions = {}): Promise<BuildResult> {
   const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCK_KEY}) as locked`.execute(trx);
   if (!rows[0]!.locked) throw new Error('another projection rebuild or check is running');
   await sql`drop schema if exists ${sql.id(REBUILD_SCHEMA)} cascade`.execute(trx);
   await sql`create schema ${sql.id(REBUILD_SCHEMA)}`.execute(trx);
-  for (const table of PROJECTION_TABLES) await createEmptyCopy(trx, table);
-  const archived = await fromArchive(trx);
-  await createNarrowEvents(trx);
-  await sql`select set_config('search_path', ${`${REBUILD_SCHEMA}, public`}, true)`.execute(trx);
-  // A page's sorts (last event per tag, intervals per tag) in memory rather than in temporary files.
+  for (const table of PROJECTION_TABLES) await createEmptyCopy(trx, REBUILD_SCHEMA, table);
+  // The hash of a million events' next versions and the sorts of the index builds in memory rather than in temporary files.
   await sql`set local work_mem = '128MB'`.execute(trx);
-  // An operator's job, not a request: its pages may take longer than a request's statement may (connect.ts).
+  await sql`set local maintenance_work_mem = '256MB'`.execute(trx);
+  // An operator's job, not a request: its statements may take longer than a request's may (connect.ts).
   await sql`set local statement_timeout = 0`.execute(trx);
 
-  let position = archived;
-  for (let caughtUp = false; ;) {
-    // Positions are dense: the committed log head says where the log ends.
-    const { rows: head } = await sql<{
-      last: number;
-      head: number;
-    }>`select least(position, ${position + page}, ${until ?? null}::bigint) as last, position as head from public.log_head where id = 1`.execute(trx);
-    const last = Number(head[0]!.last);
-    if (last > position) await projectEvents(trx, position, last);
-    onProgress?.(Number(last), Number(head[0]!.head));
-    const full = last - position === page;
-    position = last;
-    if (!full) {
-      if (caughtUp || position === until) return { events: position - archived, position };
-      await sql`select position from public.log_head where id = 1 for update`.execute(trx);
-      caughtUp = true;
-    }
+  const start = await archiveBoundary(trx);
+  // Positions are dense and committed with the head: every event up to the committed head is there to read.
+  const head = async (lock: boolean) => {
+    const { rows: at } = await sql<{ position: number }>`select position from public.log_head where id = 1 ${lock ? sql`for update` : sql``}`.execute(trx);
+    return Number(at[0]!.position);
+  };
+  const first = await head(false);
+  const bulk = Math.max(start.position, Math.min(first, until ?? first, bulkUntil ?? first));
+  await bulkProjections(trx, REBUILD_SCHEMA, start, bulk);
+  for (const table of PROJECTION_TABLES) {
+    await copyKeys(trx, REBUILD_SCHEMA, table);
+    if (indexes) await copyIndexes(trx, REBUILD_SCHEMA, table);
   }
+  await sql`select set_config('search_path', ${`${REBUILD_SCHEMA}, public`}, true)`.execute(trx);
+  await replaySweeps(trx, start.position, bulk);
+  onProgress?.(bulk, first);
+
+  const last = until !== undefined && bulk === until ? until : Math.min(await head(true), until ?? Number.MAX_SAFE_INTEGER);
+  if (last > bulk) await projectEvents(trx, bulk, last);
+  onProgress?.(last, last);
+  return { events: last - start.position, position: last };
+}
+
+/** The archive boundary and the projections kept there, when part of the log was archived. */
+async function archiveBoundary(trx: Transaction<Database>): Promise<Start> {
+  const { rows } = await sql<{ position: number | null }>`select max(last_position) as position from public.log_archive`.execute(trx);
+  const boundary = Number(rows[0]!.position ?? 0);
+  if (boundary === 0) return { position: 0, schema: null };
+  const { rows: at } = await sql<{ position: number }>`select position from ${sql.id(ARCHIVE_SCHEMA, 'snapshot')}`.execute(trx);
+  if (Number(at[0]?.position) !== boundary) throw new Error(`the projections archived at ${at[0]?.position} are not those of the boundary ${boundary}`);
+  return { position: boundary, schema: ARCHIVE_SCHEMA };
 }
 
 /**
- * Fills the empty copies with the projections at the archive boundary, when
- * part of the log was archived; answers the boundary (0 when nothing was).
+ * The GC leases of the sweeps in (after, last], one event at a time through
+ * the live projection function, in log order: whether a lease outlives the
+ * next sweep's start depends on that start's time, which no one statement over
+ * all sweeps states as simply. Sweeps are a few events of a log; the other
+ * projections ignore them.
  */
-async function fromArchive(trx: Transaction<Database>): Promise<number> {
-  const { rows } = await sql<{ position: number | null }>`select max(last_position) as position from public.log_archive`.execute(trx);
-  const boundary = Number(rows[0]!.position ?? 0);
-  if (boundary === 0) return 0;
-  const { rows: at } = await sql<{ position: number }>`select position from ${sql.id(ARCHIVE_SCHEMA, 'snapshot')}`.execute(trx);
-  if (Number(at[0]?.position) !== boundary) throw new Error(`the projections archived at ${at[0]?.position} are not those of the boundary ${boundary}`);
-  for (const table of PROJECTION_TABLES) {
-    await sql`insert into ${sql.id(REBUILD_SCHEMA, table)} select * from ${sql.id(ARCHIVE_SCHEMA, table)}`.execute(trx);
-  }
-  return boundary;
+async function replaySweeps(trx: Transaction<Database>, after: number, last: number): Promise<void> {
+  // One row a sweep, each projected as its row comes out of the sort: in log order.
+  await sql`
+    select tag_history_project(position - 1, position) from (
+      select position from public.events
+      where position > ${after}::bigint and position <= ${last}::bigint and type in ('GcSweepStarted', 'GcSweepExtended', 'GcSweepClosed')
+      order by position offset 0
+    ) sweep`.execute(trx);
 }
 
 /**
  * Keeps the projections as they stand at `position` (the end of a segment
  * about to be detached) as ARCHIVE_SCHEMA, replacing the previous snapshot:
- * replayed from that one, inside the caller's transaction, so that the
+ * built from that one, inside the caller's transaction, so that the
  * snapshot and the archive's record commit together.
  */
 export async function snapshotProjections(trx: Transaction<Database>, position: number, options: Omit<BuildOptions, 'until'> = {}): Promise<void> {
   await buildProjections(trx, { ...options, until: position });
   await sql`select set_config('search_path', 'public', true)`.execute(trx);
-  await sql`drop view ${sql.id(REBUILD_SCHEMA, 'events')}`.execute(trx);
   await sql`create table ${sql.id(REBUILD_SCHEMA, 'snapshot')} (position bigint not null)`.execute(trx);
   await sql`insert into ${sql.id(REBUILD_SCHEMA, 'snapshot')} values (${position})`.execute(trx);
   await sql`drop schema if exists ${sql.id(ARCHIVE_SCHEMA)} cascade`.execute(trx);
   await sql`alter schema ${sql.id(REBUILD_SCHEMA)} rename to ${sql.id(ARCHIVE_SCHEMA)}`.execute(trx);
-}
-
-/**
- * `events` as the projection function reads it (unqualified, so through
- * search_path), without the columns no projection needs: its statements take
- * `e.*` of a page's events into sorts and window functions, and the JWS is
- * most of each row's bytes.
- */
-async function createNarrowEvents(trx: Transaction<Database>): Promise<void> {
-  const { rows } = await sql<{ name: string }>`
-    select attname as name from pg_attribute
-    where attrelid = 'public.events'::regclass and attnum > 0 and not attisdropped and not (attname = any(${UNPROJECTED}))
-    order by attnum`.execute(trx);
-  await sql`create view ${sql.id(REBUILD_SCHEMA, 'events')} as select ${sql.join(rows.map((r) => sql.id(r.name)))} from public.events`.execute(trx);
-}
-
-/**
- * Same columns, checks and keys (with their names) as the live table, but
- * none of its other indexes: the projections need only the keys (upserts,
- * closing intervals), and maintaining every index row by row made the replay
- * several times slower. A rebuild builds them once at the end.
- */
-async function createEmptyCopy(trx: Transaction<Database>, table: string): Promise<void> {
-  const copy = sql.id(REBUILD_SCHEMA, table);
-  await sql`create table ${copy} (like ${sql.id('public', table)} including all excluding indexes)`.execute(trx);
-  const { rows } = await sql<{ name: string; definition: string }>`
-    select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
-    where conrelid = ${`public.${table}`}::regclass and contype in ('p', 'u')`.execute(trx);
-  for (const { name, definition } of rows) await sql`alter table ${copy} add constraint ${sql.id(name)} ${sql.raw(definition)}`.execute(trx);
-}
-
-/** Gives the rebuilt table the live table's other indexes, with the same names and definitions. */
-export async function copyIndexes(trx: Transaction<Database>, table: string): Promise<void> {
-  const { rows } = await sql<{ definition: string }>`
-    select pg_get_indexdef(i.indexrelid) as definition from pg_index i
-    where i.indrelid = ${`public.${table}`}::regclass
-      and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`.execute(trx);
-  for (const { definition } of rows) {
-    await sql.raw(definition.replace(` ON public.${table} `, ` ON ${REBUILD_SCHEMA}.${table} `)).execute(trx);
-  }
 }

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { MAX_REFERENCED_STREAMS } from '../../apps/api/src/queries/gc-referenced/referenced-set.handler';
 import { putTag } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { onPostgres } from '../support/test-infrastructure';
+import { stalledReader as stalled } from '../support/stalled-reader';
 
 // Issue 18, finding 6: readers of the referenced set that stop reading never hold write connections.
 // Seeding and streaming some 10 MB several times is slow on a loaded machine; nothing here asserts a time.
@@ -27,18 +28,8 @@ afterAll(async () => {
   await t.close();
 });
 
-/** A client that asks for the referenced set with a 2 KB receive buffer and never reads: the stream stalls at once. */
 function stalledReader(url: string): ChildProcess {
-  const { hostname, port } = new URL(url);
-  const script = `
-import socket, sys, time
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
-s.connect((sys.argv[1], int(sys.argv[2])))
-s.sendall(b"GET /v2/_gc/referenced?reasons=true HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
-time.sleep(120)
-`;
-  const reader = spawn('python3', ['-c', script, hostname, port], { stdio: 'ignore' });
+  const reader = stalled(url);
   readers.push(reader);
   return reader;
 }

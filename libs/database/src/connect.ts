@@ -42,6 +42,11 @@ export interface Connection {
 export interface DedicatedConnection {
   db: Kysely<Database>;
   release(): Promise<void>;
+  /**
+   * The pg client `db` has checked out right now (each dedicated pool holds
+   * one), for what Kysely cannot send, such as COPY; absent on PGlite.
+   */
+  client?(): pg.PoolClient | undefined;
 }
 
 const INT8 = 20;
@@ -67,15 +72,16 @@ export function connect(config: StorageConfig): Connection {
     // One connection of its own, never from the write pool; the server ends it when it sits idle in its transaction.
     const own = (url: string, idleMs: number) => newPool({ ...options, connectionString: url, max: 1, idle_in_transaction_session_timeout: idleMs });
     const dedicated = (idleMs: number): DedicatedConnection => {
-      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: own(config.url, idleMs) }) });
-      return { db, release: () => db.destroy() };
+      const pool = own(config.url, idleMs);
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      return { db, release: () => db.destroy(), client: checkedOut([pool]) };
     };
     const readDedicated = (idleMs: number): DedicatedConnection => {
       if (readUrls.length === 0) return dedicated(idleMs);
       const pools = [config.url, ...readUrls].map((url) => own(url, idleMs));
       const [primary, ...replicas] = pools.map((p) => new PostgresDriver({ pool: p }));
       const db = new Kysely<Database>({ dialect: routingDialect(router, primary!, replicas) });
-      return { db, release: async () => void (await Promise.all(pools.map((p) => p.end()))) };
+      return { db, release: async () => void (await Promise.all(pools.map((p) => p.end()))), client: checkedOut(pools) };
     };
     // The primary's Kysely owns every pool: destroying it ends the replicas' too.
     const db = new Kysely<Database>({ dialect: ownerDialect(pool, replicaPools) });
@@ -110,6 +116,18 @@ function newPool(options: pg.PoolConfig & { idle_in_transaction_session_timeout?
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
+}
+
+/** The client last checked out of `pools` and not yet back. */
+function checkedOut(pools: pg.Pool[]): () => pg.PoolClient | undefined {
+  let current: pg.PoolClient | undefined;
+  for (const pool of pools) {
+    pool.on('acquire', (client) => (current = client));
+    pool.on('release', (_error, client) => {
+      if (current === client) current = undefined;
+    });
+  }
+  return () => current;
 }
 
 /** Kysely's Postgres dialect on `pool`, whose destroy also ends `others`. */

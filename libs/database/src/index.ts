@@ -4,3 +4,5 @@ export * from './migrate';
 export * from './is-unavailable-error';
 export * from './read-routing/required-position';
 export * from './log-partitions';
+export * from './copy-out/copy-out-lines';
+export * from './copy-out/inline-query';

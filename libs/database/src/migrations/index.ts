@@ -12,6 +12,7 @@ import * as partitionedLog from './0011-partitioned-log';
 import * as policiesInMemory from './0012-policies-in-memory';
 import * as logArchive from './0013-log-archive';
 import * as gcReferencedPage from './0014-gc-referenced-page';
+import * as hotIntervalClose from './0017-hot-interval-close';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0012-policies-in-memory': policiesInMemory,
   '0013-log-archive': logArchive,
   '0014-gc-referenced-page': gcReferencedPage,
+  '0017-hot-interval-close': hotIntervalClose,
 };

@@ -145,3 +145,15 @@ export async function copyIndexes(trx: Transaction<Database>, table: string): Pr
     await sql.raw(definition.replace(` ON public.${table} `, ` ON ${REBUILD_SCHEMA}.${table} `)).execute(trx);
   }
 }
+
+/**
+ * Gives the rebuilt table the live table's storage parameters, which LIKE does
+ * not copy (tag_history's fillfactor, migration 0017), once it is filled: the
+ * replayed rows are packed (a replay closes them, nothing updates them again),
+ * and only the pages filled from then on keep room for closes.
+ */
+export async function copyStorageParameters(trx: Transaction<Database>, table: string): Promise<void> {
+  const { rows } = await sql<{ options: string[] | null }>`select reloptions as options from pg_class where oid = ${`public.${table}`}::regclass`.execute(trx);
+  const options = rows[0]?.options;
+  if (options) await sql`alter table ${sql.id(REBUILD_SCHEMA, table)} set (${sql.raw(options.join(', '))})`.execute(trx);
+}

@@ -1,6 +1,6 @@
 import type { Database } from '@tag-history/database';
 import { type Kysely, sql } from 'kysely';
-import { type BuildOptions, type BuildResult, buildProjections, copyIndexes, REBUILD_SCHEMA } from './build-projections';
+import { type BuildOptions, type BuildResult, buildProjections, copyIndexes, copyStorageParameters, REBUILD_SCHEMA } from './build-projections';
 import { PROJECTION_TABLES } from './projection-tables';
 
 export interface RebuildResult extends BuildResult {
@@ -11,8 +11,9 @@ export interface RebuildResult extends BuildResult {
  * Rebuilds every projection from the log and swaps the result in, in one
  * transaction: readers see the old projections until the commit. The rebuilt
  * tables get the live ones' indexes (built once, in bulk) under the same
- * names, then replace them; a table something else depends on makes the drop
- * fail, and the transaction with it, rather than cascade.
+ * names and their storage parameters, then replace them; a table something
+ * else depends on makes the drop fail, and the transaction with it, rather
+ * than cascade.
  */
 export async function rebuildProjections(db: Kysely<Database>, options: BuildOptions = {}): Promise<RebuildResult> {
   return db.transaction().execute(async (trx) => {
@@ -24,6 +25,7 @@ export async function rebuildProjections(db: Kysely<Database>, options: BuildOpt
       const { rows: counted } = await sql<{ n: number }>`select count(*)::int as n from ${sql.id(REBUILD_SCHEMA, table)}`.execute(trx);
       rows[table] = counted[0]!.n;
       await copyIndexes(trx, table);
+      await copyStorageParameters(trx, table);
       await sql`drop table ${sql.id('public', table)}`.execute(trx);
       await sql`alter table ${sql.id(REBUILD_SCHEMA, table)} set schema public`.execute(trx);
     }

@@ -17,3 +17,4 @@ export * from './signed-tag/client-jws-at';
 export * from './gc-referenced/line-pages';
 export * from './gc-referenced/referenced-lines';
 export * from './tag-history/interval-at';
+export * from './tag-history/closed-since';

@@ -13,6 +13,7 @@ import * as policiesInMemory from './0012-policies-in-memory';
 import * as logArchive from './0013-log-archive';
 import * as gcReferencedPage from './0014-gc-referenced-page';
 import * as leanAppend from './0018-lean-append';
+import * as hotIntervalClose from './0019-hot-interval-close';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0013-log-archive': logArchive,
   '0014-gc-referenced-page': gcReferencedPage,
   '0018-lean-append': leanAppend,
+  '0019-hot-interval-close': hotIntervalClose,
 };

@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import { projectEvents } from '../project-events';
 import { bulkProjections, type Start } from './bulk-projections';
 import { PROJECTION_TABLES } from './projection-tables';
-import { copyIndexes, copyKeys, createEmptyCopy } from './table-copies';
+import { copyIndexes, copyKeys, createEmptyCopy, copyStorageParameters } from './table-copies';
 
 /** Where rebuilt projections are built before they are swapped in or compared; it only exists inside the transaction. */
 export const REBUILD_SCHEMA = 'projection_rebuild';
@@ -69,6 +69,7 @@ export async function buildProjections(trx: Transaction<Database>, { onProgress,
   for (const table of PROJECTION_TABLES) {
     await copyKeys(trx, REBUILD_SCHEMA, table);
     if (indexes) await copyIndexes(trx, REBUILD_SCHEMA, table);
+    await copyStorageParameters(trx, REBUILD_SCHEMA, table);
   }
   await sql`select set_config('search_path', ${`${REBUILD_SCHEMA}, public`}, true)`.execute(trx);
   await replaySweeps(trx, start.position, bulk);

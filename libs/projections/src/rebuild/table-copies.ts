@@ -30,3 +30,14 @@ export async function copyIndexes(trx: Transaction<Database>, schema: string, ta
     await sql.raw(definition.replace(` ON public.${table} `, ` ON ${schema}.${table} `)).execute(trx);
   }
 }
+
+/**
+ * Gives the copy the live table's storage parameters, which LIKE does not copy (tag_history's fillfactor, migration
+ * 0019), once the bulk rows are in: those are packed (closed intervals are never updated again), and only the pages
+ * filled from then on keep room for a close.
+ */
+export async function copyStorageParameters(trx: Transaction<Database>, schema: string, table: string): Promise<void> {
+  const { rows } = await sql<{ options: string[] | null }>`select reloptions as options from pg_class where oid = ${`public.${table}`}::regclass`.execute(trx);
+  const options = rows[0]?.options;
+  if (options) await sql`alter table ${sql.id(schema, table)} set (${sql.raw(options.join(', '))})`.execute(trx);
+}

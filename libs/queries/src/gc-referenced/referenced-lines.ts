@@ -1,5 +1,6 @@
 import { parseDuration, type RetentionPolicy, retentionFor } from '@tag-history/domain';
 import { type RawBuilder, sql } from 'kysely';
+import { closedSince } from '../tag-history/closed-since';
 
 /**
  * The referenced set as one query of NDJSON lines (each ending in a newline),
@@ -16,7 +17,7 @@ export function referencedLines(retention: RetentionPolicy, time: Date, reposito
   const overrides = Object.keys(retention.repositories);
   const defaultMs = parseDuration(retention.default, 'retention');
   const overrideMs = overrides.map((r) => retentionFor(retention, r));
-  // An indexable lower bound on to_time; the exact per-repository cutoff is checked after.
+  // The widest window, whose closed intervals are found through indexes; the exact per-repository cutoff is checked after.
   const earliest = new Date(time.getTime() - Math.max(defaultMs, ...overrideMs)).toISOString();
   const only = (column: string) => (repository === undefined ? sql`true` : sql`${sql.ref(column)} = ${repository}`);
   const retentionMs = sql`coalesce(o.ms, ${defaultMs}::bigint) * interval '1 millisecond'`;
@@ -27,10 +28,9 @@ export function referencedLines(retention: RetentionPolicy, time: Date, reposito
     order by repository, digest collate "C")
     union all
     (select h.repository, h.digest collate "C", null, max(h.to_time + ${retentionMs}), null
-    from tag_history h
+    from ${closedSince(earliest)} as h
     left join unnest(${overrides}::text[], ${overrideMs}::bigint[]) as o(repository, ms) on o.repository = h.repository
-    where h.to_time > ${earliest}::timestamptz
-      and h.to_time > ${time.toISOString()}::timestamptz - ${retentionMs}
+    where h.to_time > ${time.toISOString()}::timestamptz - ${retentionMs}
       and ${only('h.repository')}
     group by h.repository, h.digest collate "C"
     order by h.repository, h.digest collate "C")

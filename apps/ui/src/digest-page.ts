@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { inBackground } from './in-background.js';
 import { digestColour } from './colour.js';
 import { h, table } from './dom.js';
 import { formatTime, href, repoPath } from './format.js';
@@ -53,11 +54,12 @@ export async function digestPage(main: HTMLElement, name: string, digest: string
           {
             class: 'more',
             type: 'button',
-            onclick: async () => {
-              const page = await api<{ tags: TagIntervals[] }>(next, signal);
-              body.querySelector('tbody')!.append(...rows(page.body.tags));
-              more(page.next);
-            },
+            onclick: () =>
+              inBackground(signal, async () => {
+                const page = await api<{ tags: TagIntervals[] }>(next, signal);
+                body.querySelector('tbody')!.append(...rows(page.body.tags));
+                more(page.next);
+              }),
           },
           'More tags',
         ),

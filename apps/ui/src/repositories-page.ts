@@ -1,4 +1,5 @@
 import { api } from './api.js';
+import { inBackground } from './in-background.js';
 import { h, table } from './dom.js';
 import { formatTime, href } from './format.js';
 
@@ -39,12 +40,12 @@ export async function repositoriesPage(main: HTMLElement, signal: AbortSignal): 
           : h('p', {}, 'No repository matches.'),
       );
     results.querySelector('.more')?.remove();
-    if (next) results.append(h('button', { class: 'more', type: 'button', onclick: () => void load(next, true) }, 'More repositories'));
+    if (next) results.append(h('button', { class: 'more', type: 'button', onclick: () => inBackground(signal, () => load(next, true)) }, 'More repositories'));
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(() => void load(`/v2/_repositories?n=100&q=${encodeURIComponent(search.value)}`, false), 200);
+    timer = setTimeout(() => inBackground(signal, () => load(`/v2/_repositories?n=100&q=${encodeURIComponent(search.value)}`, false)), 200);
   });
   await load('/v2/_repositories?n=100', false);
 }

@@ -1,4 +1,5 @@
 import { api, apiOrMissing } from './api.js';
+import { inBackground } from './in-background.js';
 import { digestColour } from './colour.js';
 import { announce, h, table } from './dom.js';
 import { EVENT_LABELS, formatTime, href, repoPath, shortDigest } from './format.js';
@@ -77,7 +78,7 @@ export async function repositoryPage(main: HTMLElement, name: string, signal: Ab
     if (since !== null && until !== null && !(since < until)) return announce('The start of the range must be before its end.');
     state.since = since;
     state.until = until;
-    void draw();
+    inBackground(signal, draw);
   };
   const zoomBy = (factor: number) => {
     const middle = state.cursor ?? (view.start + view.end) / 2;
@@ -129,7 +130,7 @@ export async function repositoryPage(main: HTMLElement, name: string, signal: Ab
     if (chart) placeCursor(chart, width, view, state.cursor);
     // The line follows at once; the API is asked once the cursor rests (a held arrow key sends many inputs).
     clearTimeout(asking);
-    asking = setTimeout(() => void showTargets(state.cursor!), 120);
+    asking = setTimeout(() => inBackground(signal, () => showTargets(state.cursor!)), 120);
   };
   slider.addEventListener('input', () => setCursor(view.start + (Number(slider.value) / 1000) * (view.end - view.start)));
 
@@ -171,7 +172,7 @@ export async function repositoryPage(main: HTMLElement, name: string, signal: Ab
   const onLive = (stream: string, type: string, actor: string) => {
     announce(`${stream} ${EVENT_LABELS[type] ?? type} by ${actor}`);
     clearTimeout(pending);
-    pending = setTimeout(() => void draw(), 150);
+    pending = setTimeout(() => inBackground(signal, draw), 150);
   };
 
   const renderTags = (intervals: Interval[]) => {

@@ -1,4 +1,5 @@
 import { api, apiOrMissing } from './api.js';
+import { inBackground } from './in-background.js';
 import { digestColour } from './colour.js';
 import { h, table } from './dom.js';
 import { EVENT_LABELS, formatTime, href, repoPath, shortDigest } from './format.js';
@@ -118,11 +119,12 @@ export async function tagPage(main: HTMLElement, name: string, tag: string, sign
         {
           class: 'more',
           type: 'button',
-          onclick: async () => {
-            const page = await api<{ events: TagEvent[] }>(next, signal);
-            body.querySelector('tbody')!.append(...rows(page.body.events));
-            more(page.next);
-          },
+          onclick: () =>
+            inBackground(signal, async () => {
+              const page = await api<{ events: TagEvent[] }>(next, signal);
+              body.querySelector('tbody')!.append(...rows(page.body.events));
+              more(page.next);
+            }),
         },
         'Older events',
       ),

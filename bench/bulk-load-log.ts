@@ -54,7 +54,7 @@ export interface RepositoryLoad {
  * Appends a repository's whole history at the log head in one transaction,
  * with the rows of every table an append writes: events, streams (version and
  * snapshot), and the projections (tags, tag_history, repositories) exactly as
- * a rebuild would make them, and the log head. Event i (0-based) moves tag
+ * a rebuild would make them, and the log head, and notifies at commit as an append does. Event i (0-based) moves tag
  * i % tags to digest(i), as version i / tags + 1; an event's time is
  * 2026-01-01 plus its position in milliseconds, so times grow with positions
  * and lie months before any retention window. Returns the position of its
@@ -112,6 +112,9 @@ export async function loadRepository(pool: pg.Pool, { repository, tags, events: 
     );
     await client.query(`insert into repositories (name, created_at) values ($2, ${at('0')})`, [head, repository]);
     await client.query('update log_head set position = $1 where id = 1', [head + count]);
+    // Heard at commit, as an append's: the service's instances follow these events (their tag caches) as they would
+    // another instance's, during the load rather than when the next measured write notifies them.
+    await client.query(`select pg_notify('tag_history_appended', $1::text)`, [head + count]);
     await client.query('commit');
     return head + 1;
   } catch (error) {

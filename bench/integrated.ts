@@ -4,9 +4,9 @@ import type { Bench } from './bench';
 const STALLED_MS = 120_000;
 
 /**
- * Waits until the transparency log has integrated the whole log: an audit
- * checks inclusion against the signed tree, and a measurement should not share
- * the service with the integrator catching up on a bulk load. Gives up only
+ * Waits until the transparency log has integrated the whole log and the tag
+ * cache has followed it: an audit checks inclusion against the signed tree,
+ * and a measurement should not share the service with either catching up on a bulk load. Gives up only
  * when the tree stops growing: catching up on 10^7 bulk-loaded events takes
  * far longer than any fixed bound that still catches a stuck integrator.
  */
@@ -16,7 +16,9 @@ export async function integrated(bench: Bench): Promise<void> {
   let size = -1;
   for (let moved = Date.now(); Date.now() - moved < STALLED_MS; await new Promise((r) => setTimeout(r, 500))) {
     const checkpoint = await (await fetch(`${bench.service.url}/v2/_log/checkpoint`)).text();
-    const now = Number(checkpoint.split('\n')[1]);
+    // Both followers of the log: the transparency tree and the tag cache (-1: off, as on PGlite, which polls).
+    const cache = Number(/^tag_history_tag_cache_position (\S+)$/m.exec(await (await fetch(`${bench.service.url}/metrics`)).text())?.[1] ?? -1);
+    const now = Math.min(Number(checkpoint.split('\n')[1]), cache === -1 ? Infinity : cache);
     if (now >= head) return;
     if (now > size) [size, moved] = [now, Date.now()];
   }

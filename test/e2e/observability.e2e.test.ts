@@ -149,6 +149,8 @@ describe('metrics and logs, without authentication', () => {
     expect(sample(text, 'tag_history_append_batch_operations_bucket{le="4"}')).toBe(1);
     expect(sample(text, 'tag_history_append_batch_operations_bucket{le="8"}')).toBe(2);
     expect(sample(text, 'tag_history_log_head_position')).toBe(6);
+    // This instance's own commits are in its tag cache before their writers are answered.
+    expect(sample(text, 'tag_history_tag_cache_position')).toBe(6);
   });
 
   it('counts long-poll and event-stream subscribers, and measures the delay of what they waited for', async () => {

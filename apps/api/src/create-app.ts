@@ -84,7 +84,9 @@ export async function createApp(infrastructure: Infrastructure, options: AppOpti
     done();
   });
   // Only without tokens: with them, every request passes the AccessGuard.
-  if (!options.access?.tokens) installFastLookups(fastify, app.get(CurrentTags));
+  const currentTags = app.get(CurrentTags);
+  metrics.watchTagCache(() => (currentTags.serving ? currentTags.position : undefined));
+  if (!options.access?.tokens) installFastLookups(fastify, currentTags);
   await app.init();
   return app;
 }

@@ -79,6 +79,21 @@ export class ServiceMetrics implements AppendObserver {
     });
   }
 
+  /**
+   * The tag cache's position (`position()`, undefined while it is off): the log head minus it is how far this
+   * instance's memory is behind, e.g. while it catches up on writes it was not notified of.
+   */
+  watchTagCache(position: () => number | undefined): void {
+    new Gauge({
+      name: 'tag_history_tag_cache_position',
+      help: "Log position up to which this instance's tag cache has applied every change, its own and other instances'; -1 while the cache is off (lookups read the database)",
+      registers: [this.registry],
+      collect() {
+        this.set(position() ?? -1);
+      },
+    });
+  }
+
   roundStarted(waitsMs: number[]): void {
     for (const ms of waitsMs) this.lockWait.observe(ms / 1000);
   }

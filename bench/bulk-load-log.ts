@@ -34,6 +34,14 @@ export async function settle(pool: pg.Pool): Promise<void> {
   });
 }
 
+/**
+ * What an append sends, heard at commit: the service's instances follow loaded events (their tag caches) as they would
+ * another instance's, during the load rather than when the next measured write notifies them.
+ */
+export async function notifyAppended(client: pg.PoolClient, head: number): Promise<void> {
+  await client.query(`select pg_notify('tag_history_appended', $1::text)`, [head]);
+}
+
 async function logHead(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ position: string }>('select position from log_head where id = 1');
   return Number(rows[0]!.position);
@@ -112,9 +120,7 @@ export async function loadRepository(pool: pg.Pool, { repository, tags, events: 
     );
     await client.query(`insert into repositories (name, created_at) values ($2, ${at('0')})`, [head, repository]);
     await client.query('update log_head set position = $1 where id = 1', [head + count]);
-    // Heard at commit, as an append's: the service's instances follow these events (their tag caches) as they would
-    // another instance's, during the load rather than when the next measured write notifies them.
-    await client.query(`select pg_notify('tag_history_appended', $1::text)`, [head + count]);
+    await notifyAppended(client, head + count);
     await client.query('commit');
     return head + 1;
   } catch (error) {

@@ -22,5 +22,5 @@ export async function integrated(bench: Bench): Promise<void> {
     if (now >= head) return;
     if (now > size) [size, moved] = [now, Date.now()];
   }
-  throw new Error(`the transparency log stopped at ${size} of ${head} events for ${STALLED_MS / 1000} s`);
+  throw new Error(`the transparency log or the tag cache stopped at ${size} of ${head} events for ${STALLED_MS / 1000} s`);
 }

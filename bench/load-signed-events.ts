@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type EventPayload, signEvent, type SigningKey } from '@tag-history/signing';
 import type pg from 'pg';
+import { notifyAppended } from './bulk-load-log';
 
 const ROWS_PER_STATEMENT = 5_000;
 
@@ -78,6 +79,7 @@ export async function loadSignedEvents(pool: pg.Pool, key: SigningKey, { reposit
     );
     await client.query('select tag_history_project($1::bigint, $2::bigint)', [head, head + count]);
     await client.query('update log_head set position = $1 where id = 1', [head + count]);
+    await notifyAppended(client, head + count);
     await client.query('commit');
     return head + 1;
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { Database } from '@tag-history/database';
 import type { StreamHeadRecord } from '@tag-history/signing';
 import type { Kysely } from 'kysely';
+import { repositoryStreamPrefixes } from '@tag-history/domain';
 
 /** The log's archived prefix: positions 1..position live in segments, the last one `segment`; 0 and null when none. */
 export interface ArchiveBoundary {
@@ -30,9 +31,8 @@ export async function archivedSegmentOf(db: Kysely<Database>, position: number):
 export async function readArchivedHeads(db: Kysely<Database>, repository?: string): Promise<StreamHeadRecord[]> {
   let query = db.selectFrom('log_archived_streams').select(['stream_id', 'version', 'hash']);
   if (repository !== undefined) {
-    // Its tag streams (`<repository>:<tag>`) and pin streams (`<repository>@<digest>`): names hold neither character.
-    const prefix = repository.replace(/[\\%_]/g, '\\$&');
-    query = query.where((eb) => eb.or([eb('stream_id', 'like', `${prefix}:%`), eb('stream_id', 'like', `${prefix}@%`)]));
+    const patterns = repositoryStreamPrefixes(repository).map((prefix) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`);
+    query = query.where((eb) => eb.or(patterns.map((pattern) => eb('stream_id', 'like', pattern))));
   }
   const rows = await query.execute();
   return rows.map((r) => ({ stream: r.stream_id, version: r.version, hash: r.hash }));

@@ -14,6 +14,7 @@ import * as logArchive from './0013-log-archive';
 import * as gcReferencedPage from './0014-gc-referenced-page';
 import * as leanAppend from './0018-lean-append';
 import * as hotIntervalClose from './0019-hot-interval-close';
+import * as leanMoveRound from './0020-lean-move-round';
 
 /** In order; the key is the name recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0014-gc-referenced-page': gcReferencedPage,
   '0018-lean-append': leanAppend,
   '0019-hot-interval-close': hotIntervalClose,
+  '0020-lean-move-round': leanMoveRound,
 };

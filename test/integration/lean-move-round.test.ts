@@ -1,0 +1,66 @@
+import { TAG_MEDIA_TYPE } from '@tag-history/domain';
+import { checkProjections } from '@tag-history/projections';
+import { digest, tagObject } from '../support/fixtures';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+/*
+ * tag_history_append (migration 0020) projects a round of moves of distinct tags setting no expiry straight from
+ * the batch, and every other round through tag_history_project. Concurrent writers make rounds of both kinds: moves
+ * of many tags at once (the lean way), several versions of one tag in one round, creations, expiries set and cleared
+ * (the general way). A rebuild projects the same log through tag_history_project alone: the two must agree.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const put = (tag: string, seed: string, extra: Record<string, unknown> = {}) =>
+  fetch(`${t.url}/v2/lean/round/_tags/${tag}`, {
+    method: 'PUT',
+    headers: { 'content-type': TAG_MEDIA_TYPE },
+    body: JSON.stringify({ ...tagObject('lean/round', tag, seed), ...extra }),
+  });
+
+describe('a round of moves projected from the batch', () => {
+  it('given rounds of moves of many tags, of one tag, and with expiries, when rebuilt through tag_history_project, then every projection matches', async () => {
+    const tags = Array.from({ length: 24 }, (_, i) => `t${i}`);
+    const later = new Date(Date.now() + 86_400_000).toISOString();
+    // Half the tags carry an expiry, so that moves of the lean kind have expiries to clear.
+    const created = await Promise.all(tags.map((tag, i) => put(tag, `${tag}-0`, i % 2 ? { expiresAt: later } : {})));
+    expect(created.map((r) => r.status)).toEqual(tags.map(() => 201));
+
+    for (let round = 1; round <= 4; round++) {
+      const answers = await Promise.all([
+        ...tags.map((tag) => put(tag, `${tag}-${round}`)),
+        // One hot tag moved by several writers at once: rounds holding several of its versions.
+        ...Array.from({ length: 8 }, (_, k) => put('hot', `hot-${round}-${k}`)),
+        put(`new-${round}`, `new-${round}`, { expiresAt: later }),
+      ]);
+      expect(answers.every((r) => r.status === 200 || r.status === 201)).toBe(true);
+    }
+
+    const { db } = t.infrastructure;
+    expect((await checkProjections(db, { bulkUntil: 0 })).differences).toEqual([]);
+    expect((await checkProjections(db)).differences).toEqual([]);
+
+    const current = await db
+      .selectFrom('tags')
+      .select(['tag', 'digest', 'version'])
+      .where('repository', '=', 'lean/round')
+      .where('tag', '=', 't3')
+      .executeTakeFirstOrThrow();
+    expect(current).toEqual({ tag: 't3', digest: digest('t3-4'), version: 5 });
+    const intervals = await db
+      .selectFrom('tag_history')
+      .select(['version', 'to_version'])
+      .where('repository', '=', 'lean/round')
+      .where('tag', '=', 't3')
+      .orderBy('version')
+      .execute();
+    expect(intervals).toEqual([1, 2, 3, 4, 5].map((v) => ({ version: v, to_version: v < 5 ? v + 1 : null })));
+    // Every expiry set at creation was cleared by the moves after it; the new tags keep theirs.
+    const expiring = await db.selectFrom('tag_expiry').select('tag').where('repository', '=', 'lean/round').orderBy('tag').execute();
+    expect(expiring.map((r) => r.tag)).toEqual(['new-1', 'new-2', 'new-3', 'new-4']);
+  });
+});

@@ -3,6 +3,7 @@ import { TagHistoryError } from '@tag-history/domain';
 import { archivedSegmentOf, readArchiveBoundary } from '@tag-history/event-store';
 import {
   consistencyProof,
+  type EdgeMemo,
   encodeEntryBundle,
   type ExpandedTile,
   HASH_SIZE,
@@ -56,6 +57,8 @@ const SIGNED_SIZES_KEPT = 100_000;
  */
 export class LogReader {
   private readonly signed = new Set<number>();
+  // The right edge of the tree size the latest proof from memory was for: shared by the proofs at that size.
+  private edge: { size: number; hashes: EdgeMemo } = { size: 0, hashes: new Map() };
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -114,14 +117,14 @@ export class LogReader {
    */
   inclusionJson(position: number, size: number): string | undefined {
     if (!this.signed.has(size) || !(position >= 1 && position <= size)) return undefined;
-    const proof = this.fromMemory(inclusionOf(position, size));
+    const proof = this.fromMemory(size, inclusionOf(position, size));
     return proof && JSON.stringify(inclusionAnswer(position, size, proof.leaf, proof.hashes));
   }
 
   /** What `consistency` answers, as JSON text, when it needs nothing but memory; otherwise undefined. */
   consistencyJson(from: number, to: number): string | undefined {
     if (!this.signed.has(from) || !this.signed.has(to) || !(from >= 1 && from <= to)) return undefined;
-    const hashes = this.fromMemory((read) => consistencyProof(read, from, to));
+    const hashes = this.fromMemory(to, (read, edge) => consistencyProof(read, from, to, edge));
     return hashes && JSON.stringify({ from, to, hashes: hashes.map(b64) } satisfies ConsistencyProof);
   }
 
@@ -176,10 +179,13 @@ export class LogReader {
     return encodeEntryBundle(rows.map((r) => Buffer.from(r.jws)));
   }
 
-  /** `build` on the kept tiles alone; undefined when it needed a node they do not have. */
-  private fromMemory<T>(build: (read: NodeReader) => T): T | undefined {
+  /** `build` on the kept tiles alone, for a tree of `size`; undefined when it needed a node they do not have. */
+  private fromMemory<T>(size: number, build: (read: NodeReader, edge: EdgeMemo) => T): T | undefined {
+    if (this.edge.size !== size) this.edge = { size, hashes: new Map() };
     let missed = false;
-    const result = build((level, index) => this.cache.node(level, index) ?? ((missed = true), ZERO));
+    const result = build((level, index) => this.cache.node(level, index) ?? ((missed = true), ZERO), this.edge.hashes);
+    // The edge may now hold hashes of the zeros read instead of the missing nodes.
+    if (missed) this.edge.hashes.clear();
     return missed ? undefined : result;
   }
 
@@ -214,7 +220,7 @@ export class LogReader {
   }
 }
 
-const inclusionOf = (position: number, size: number) => (read: NodeReader) => ({
+const inclusionOf = (position: number, size: number) => (read: NodeReader, edge?: EdgeMemo) => ({
   leaf: read(0, position - 1),
-  hashes: inclusionProof(read, position - 1, size),
+  hashes: inclusionProof(read, position - 1, size, edge),
 });

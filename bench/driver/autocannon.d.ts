@@ -16,8 +16,6 @@ declare module 'autocannon' {
       connections?: number;
       duration?: number;
       amount?: number;
-      /** Requests per second from all connections together. */
-      overallRate?: number;
       requests?: Request[];
     }
     interface Histogram {

@@ -1,21 +1,23 @@
 import autocannon from 'autocannon';
 import { type Measurement, quantile } from '../measurement';
 import type { HttpLoad } from './load-spec';
+import { runPaced } from './paced-http';
 
 /**
- * Runs autocannon with the requests the spec's factory builds. Latencies are
+ * Runs autocannon with the requests the spec's factory builds (at a fixed
+ * rate, the paced driver instead: see paced-http.ts). Latencies are
  * taken from its response events: its own histogram has whole milliseconds
  * and only 2xx answers, too coarse beside pgbench's microseconds.
  */
 export async function runHttp(spec: HttpLoad, seconds: number): Promise<Measurement> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const factory = require(spec.requests.module)[spec.requests.name] as (params: unknown) => autocannon.Request[];
+  if (spec.rate) return runPaced({ ...spec, rate: spec.rate }, seconds, factory(spec.requests.params));
   const latencies: number[] = [];
   const instance = autocannon({
     url: spec.url,
     connections: spec.connections,
     duration: seconds,
-    overallRate: spec.rate,
     requests: factory(spec.requests.params),
   });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));

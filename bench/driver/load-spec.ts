@@ -18,7 +18,7 @@ export interface HttpLoad extends LoadTiming {
   requests: RequestFactoryRef;
   /** Statuses that count as success; anything else is an error. */
   expect: number[];
-  /** Requests per second offered by all connections together (autocannon's overallRate). */
+  /** Requests per second offered by all connections together: Poisson arrivals (paced-http.ts), not autocannon. */
   rate?: number;
 }
 

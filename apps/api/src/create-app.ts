@@ -10,6 +10,8 @@ import { installReadYourWrites } from './http/read-your-writes';
 import { rewriteUrl } from './http/rewrite-url';
 import { CurrentTags } from '@tag-history/queries';
 import { installFastLookups } from './tags/current-tags/fast-lookups';
+import { installFastProofs } from './transparency/fast-proofs';
+import { LogReader } from './infrastructure/transparency/log-reader';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
 import { createLogger, NestPinoLogger, requestId } from './observability/logger';
 import { observeRequests } from './observability/observe-requests';
@@ -35,6 +37,8 @@ export interface AppOptions {
   registry?: RegistryConfig;
   /** The bearer token `GET /metrics` asks for (METRICS_TOKEN). */
   metricsToken?: string;
+  /** false: every request goes through Nest (the tests compare the fast paths' answers with it). */
+  fastPaths?: boolean;
 }
 
 export async function createApp(infrastructure: Infrastructure, options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -86,7 +90,10 @@ export async function createApp(infrastructure: Infrastructure, options: AppOpti
   // Only without tokens: with them, every request passes the AccessGuard.
   const currentTags = app.get(CurrentTags);
   metrics.watchTagCache(() => (currentTags.serving ? currentTags.position : undefined));
-  if (!options.access?.tokens) installFastLookups(fastify, currentTags);
+  if (!options.access?.tokens && options.fastPaths !== false) {
+    installFastLookups(fastify, currentTags);
+    installFastProofs(fastify, app.get(LogReader));
+  }
   await app.init();
   return app;
 }

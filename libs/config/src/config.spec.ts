@@ -50,6 +50,12 @@ describe('loadConfig', () => {
     expect(config.registry?.host).toBe('127.0.0.1:5000');
   });
 
+  it('reads TILE_CACHE_MB in megabytes, 96 when unset, 0 allowed (no tiles kept)', () => {
+    expect(loadConfig({}).transparency.tileCacheBytes).toBe(96 * 2 ** 20);
+    expect(loadConfig({ TILE_CACHE_MB: '512' }).transparency.tileCacheBytes).toBe(512 * 2 ** 20);
+    expect(loadConfig({ TILE_CACHE_MB: '0' }).transparency.tileCacheBytes).toBe(0);
+  });
+
   it.each([
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"/],
     [{ SHUTDOWN_TIMEOUT: '10s' }, /SHUTDOWN_TIMEOUT must be an ISO 8601 duration/],
@@ -60,6 +66,8 @@ describe('loadConfig', () => {
     [{ AUTH_JWKS: 'jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', AUTH_ALGORITHMS: 'ES256,XS512' }, /AUTH_ALGORITHMS: unknown XS512/],
     [{ AUTH_JWKS: 'jwks.json', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', AUTH_ALGORITHMS: 'HS256' }, /asymmetric algorithms only, not HS256/],
     [{ REGISTRY_URL: 'ftp://r' }, /REGISTRY_URL must be an http\(s\) URL/],
+    [{ TILE_CACHE_MB: '1.5' }, /TILE_CACHE_MB must be a whole number of megabytes, got "1.5"/],
+    [{ TILE_CACHE_MB: '-1' }, /TILE_CACHE_MB must be a whole number/],
   ])('refuses a malformed or unknown value: %j', (env, message) => {
     const error = failure(env);
     expect(error).toBeInstanceOf(ConfigError);

@@ -12,7 +12,12 @@ export interface TransparencyConfig {
   intervalMs: number;
   /** Verifier keys of the witnesses whose cosignatures are accepted. */
   witnesses: string[];
+  /** Memory for the proofs' tiles (TILE_CACHE_MB). */
+  tileCacheBytes: number;
 }
+
+/** TILE_CACHE_MB's default: the tiles of a log of about 2.4 million events (a tile of 256 events is kept in 10 KB). */
+export const DEFAULT_TILE_CACHE_MB = 96;
 
 export function loadTransparencyConfig(env: NodeJS.ProcessEnv, dataDir: string): TransparencyConfig {
   const source = (name: string, file: string): NoteKeySource =>
@@ -28,5 +33,13 @@ export function loadTransparencyConfig(env: NodeJS.ProcessEnv, dataDir: string):
       .split(',')
       .map((k) => k.trim())
       .filter(Boolean),
+    tileCacheBytes: tileCacheMegabytes(env.TILE_CACHE_MB) * 2 ** 20,
   };
+}
+
+function tileCacheMegabytes(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_TILE_CACHE_MB;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`TILE_CACHE_MB must be a whole number of megabytes, got "${raw}"`);
+  return value;
 }

@@ -103,6 +103,19 @@ describe('the tiled tree', () => {
     }
   });
 
+  it("gives the same proofs with one size's right edge memoised across all of that size's proofs", () => {
+    const { read } = buildTree(leaves);
+    for (const n of [3, 257, 513, 600]) {
+      const edge = new Map<number, Uint8Array>();
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < n; i += 7) expect(inclusionProof(read, i, n, edge)).toEqual(inclusionProof(read, i, n));
+        for (let m = 1; m <= n; m += 11) expect(consistencyProof(read, m, n, edge)).toEqual(consistencyProof(read, m, n));
+      }
+      // 600 = 512 + 64 + 16 + 8: the ranges from 512 and from 576 are ragged; the others' are perfect.
+      expect([n, edge.size]).toEqual([n, n === 600 ? 2 : 0]);
+    }
+  });
+
   it('refuses a proof with a flipped bit, for another size or another leaf', () => {
     const { read } = buildTree(leaves);
     const root = rootAt(read, 600);

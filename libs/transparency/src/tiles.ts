@@ -37,32 +37,44 @@ export function splitHashes(bytes: Uint8Array): Uint8Array[] {
 }
 
 /**
- * A tile's hashes and every complete node above them inside the tile, in one
- * buffer of 511 hashes (one object per tile, so that thousands can be kept):
- * the nodes over 2^k hashes start at node `levelStart(k)`.
+ * A tile's hashes and the complete nodes above them inside the tile, in one
+ * buffer (one object per tile, so that thousands can be kept). The nodes over
+ * 2 and 4 hashes are not kept: 3/8 of the tile's size, while a read of one
+ * costs 1 or 3 hashes. The nodes over 2^k hashes (k = 0 or k >= 3) start at
+ * node `levelStart(k)`.
  */
 export interface ExpandedTile {
   width: number;
   nodes: Buffer;
 }
 
-const levelStart = (k: number) => 2 * TILE_WIDTH - ((2 * TILE_WIDTH) >> k);
+const FIRST_KEPT = 3;
+const KEPT_NODES = TILE_WIDTH + (TILE_WIDTH >> (FIRST_KEPT - 1)) - 1;
+/** The bytes of an expanded tile: 319 hashes. */
+export const EXPANDED_TILE_BYTES = KEPT_NODES * HASH_SIZE;
+
+const levelStart = (k: number) => (k === 0 ? 0 : KEPT_NODES + 1 - ((2 * TILE_WIDTH) >> k));
 
 export function expandTile(hashes: readonly Uint8Array[]): ExpandedTile {
-  const nodes = Buffer.alloc((2 * TILE_WIDTH - 1) * HASH_SIZE);
+  const nodes = Buffer.alloc(EXPANDED_TILE_BYTES);
   hashes.forEach((h, i) => nodes.set(h, i * HASH_SIZE));
+  let below = hashes;
   for (let k = 1; hashes.length >> k > 0; k++) {
+    const level: Uint8Array[] = [];
     for (let i = 0; i < hashes.length >> k; i++) {
-      const below = (levelStart(k - 1) + 2 * i) * HASH_SIZE;
-      nodes.set(nodeHash(nodes.subarray(below, below + HASH_SIZE), nodes.subarray(below + HASH_SIZE, below + 2 * HASH_SIZE)), (levelStart(k) + i) * HASH_SIZE);
+      const node = nodeHash(below[2 * i]!, below[2 * i + 1]!);
+      level.push(node);
+      if (k >= FIRST_KEPT) nodes.set(node, (levelStart(k) + i) * HASH_SIZE);
     }
+    below = level;
   }
   return { width: hashes.length, nodes };
 }
 
 /** The root of hashes [i * 2^k, (i + 1) * 2^k) of the tile, when it has them all. */
 export function tileNode(tile: ExpandedTile, k: number, i: number): Uint8Array | undefined {
-  if ((i + 1) * 2 ** k > tile.width) return undefined;
+  if ((i + 1) << k > tile.width) return undefined;
+  if (k > 0 && k < FIRST_KEPT) return nodeHash(tileNode(tile, k - 1, 2 * i)!, tileNode(tile, k - 1, 2 * i + 1)!);
   const at = (levelStart(k) + i) * HASH_SIZE;
   return tile.nodes.subarray(at, at + HASH_SIZE);
 }

@@ -13,6 +13,8 @@ export interface Infrastructure extends Connection {
   eventStore: EventStore;
   /** The transparency log's checkpoint and timestamp keys. */
   logKeys: LogKeys;
+  /** Memory for the proofs' tiles (TILE_CACHE_MB); the default when absent. */
+  tileCacheBytes?: number;
 }
 
 export async function openInfrastructure(config: Pick<Config, 'storage' | 'signingKey' | 'transparency'>): Promise<Infrastructure> {
@@ -21,7 +23,13 @@ export async function openInfrastructure(config: Pick<Config, 'storage' | 'signi
   const key = await loadSigningKey(config.signingKey);
   // Public keys stay in the table after rotation, with their time range, so old events still verify.
   await registerSigningKey(connection.db, key);
-  return { ...connection, key, eventStore: createEventStore(connection, key), logKeys: loadLogKeys(config.transparency) };
+  return {
+    ...connection,
+    key,
+    eventStore: createEventStore(connection, key),
+    logKeys: loadLogKeys(config.transparency),
+    tileCacheBytes: config.transparency.tileCacheBytes,
+  };
 }
 
 /** The write path on a connection: one per instance (tests make more to stand for more instances). */

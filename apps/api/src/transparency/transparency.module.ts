@@ -6,6 +6,7 @@ import { INTEGRATION_BATCH, LogIntegrator } from '../infrastructure/transparency
 import { LOG_KEYS } from '../infrastructure/transparency/log-keys';
 import { LogReader } from '../infrastructure/transparency/log-reader';
 import { TileCache } from '../infrastructure/transparency/tile-cache';
+import { TilePreloader } from '../infrastructure/transparency/tile-preloader';
 import { EventProofService } from './event-proofs';
 import { AddCosignaturesController } from './add-cosignatures/add-cosignatures.controller';
 import { GetCheckpointController } from './get-checkpoint/get-checkpoint.controller';
@@ -19,13 +20,14 @@ import { ReadTileController } from './read-tile/read-tile.controller';
 export class TransparencyModule {
   static forRoot(infrastructure: Infrastructure, clock: Clock): DynamicModule {
     // One set of tiles in memory: the integrator hands over what it built, the proofs read it.
-    const tiles = new TileCache();
+    const tiles = new TileCache(infrastructure.tileCacheBytes);
     const integrator = new LogIntegrator(infrastructure.db, infrastructure.logKeys, clock, INTEGRATION_BATCH, tiles);
     const loop = new IntegratorLoop(infrastructure.db, integrator, infrastructure.logKeys.intervalMs, clock);
     const providers = [
       { provide: LOG_KEYS, useValue: infrastructure.logKeys },
       { provide: LogReader, useValue: new LogReader(infrastructure.db, tiles) },
       { provide: IntegratorLoop, useValue: loop },
+      { provide: TilePreloader, useValue: new TilePreloader(infrastructure.db, tiles) },
       EventProofService,
     ];
     return {

@@ -3,6 +3,7 @@ import { TagHistoryError } from '@tag-history/domain';
 import { archivedSegmentOf, readArchiveBoundary } from '@tag-history/event-store';
 import {
   consistencyProof,
+  type EdgeMemo,
   encodeEntryBundle,
   type ExpandedTile,
   HASH_SIZE,
@@ -34,7 +35,17 @@ export interface ConsistencyProof {
   hashes: string[];
 }
 
-const b64 = (h: Uint8Array) => Buffer.from(h).toString('base64');
+// A view, not a copy: the nodes are mostly slices of kept tiles.
+const b64 = (h: Uint8Array) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64');
+const ZERO = new Uint8Array(HASH_SIZE);
+
+const inclusionAnswer = (position: number, treeSize: number, leaf: Uint8Array, hashes: Uint8Array[]): InclusionProof => ({
+  position,
+  leafIndex: position - 1,
+  treeSize,
+  leafHash: b64(leaf),
+  hashes: hashes.map(b64),
+});
 
 // Signed sizes remembered: a checkpoint is never deleted, so a size once signed stays signed.
 const SIGNED_SIZES_KEPT = 100_000;
@@ -46,6 +57,8 @@ const SIGNED_SIZES_KEPT = 100_000;
  */
 export class LogReader {
   private readonly signed = new Set<number>();
+  // The right edge of the tree size the latest proof from memory was for: shared by the proofs at that size.
+  private edge: { size: number; hashes: EdgeMemo } = { size: 0, hashes: new Map() };
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -94,8 +107,25 @@ export class LogReader {
       throw new TagHistoryError('PARAMETER_INVALID', `position must be between 1 and the tree size ${treeSize}`, { position, size: treeSize });
     }
     // The tree's own leaf, from the tile: no read of the event. Whoever holds the event checks it is the hash of its JWS.
-    const proof = await this.withTiles(treeSize, (read) => ({ leaf: read(0, position - 1), hashes: inclusionProof(read, position - 1, treeSize) }));
-    return { position, leafIndex: position - 1, treeSize, leafHash: b64(proof.leaf), hashes: proof.hashes.map(b64) };
+    const proof = await this.withTiles(treeSize, inclusionOf(position, treeSize));
+    return inclusionAnswer(position, treeSize, proof.leaf, proof.hashes);
+  }
+
+  /**
+   * What `inclusion` answers, as JSON text, when it needs nothing but memory:
+   * a size already known signed and every node kept. Otherwise undefined.
+   */
+  inclusionJson(position: number, size: number): string | undefined {
+    if (!this.signed.has(size) || !(position >= 1 && position <= size)) return undefined;
+    const proof = this.fromMemory(size, inclusionOf(position, size));
+    return proof && JSON.stringify(inclusionAnswer(position, size, proof.leaf, proof.hashes));
+  }
+
+  /** What `consistency` answers, as JSON text, when it needs nothing but memory; otherwise undefined. */
+  consistencyJson(from: number, to: number): string | undefined {
+    if (!this.signed.has(from) || !this.signed.has(to) || !(from >= 1 && from <= to)) return undefined;
+    const hashes = this.fromMemory(to, (read, edge) => consistencyProof(read, from, to, edge));
+    return hashes && JSON.stringify({ from, to, hashes: hashes.map(b64) } satisfies ConsistencyProof);
   }
 
   /**
@@ -113,7 +143,7 @@ export class LogReader {
     return inside.map((p, i) => {
       const leaf = leaves.get(p) ?? (p <= archived ? proofs[i]!.tile : undefined);
       if (!leaf) throw new Error(`the event at position ${p} is missing from the log`);
-      return { position: p, leafIndex: p - 1, treeSize, leafHash: b64(leaf), hashes: proofs[i]!.hashes.map(b64) };
+      return inclusionAnswer(p, treeSize, leaf, proofs[i]!.hashes);
     });
   }
 
@@ -149,26 +179,39 @@ export class LogReader {
     return encodeEntryBundle(rows.map((r) => Buffer.from(r.jws)));
   }
 
+  /** `build` on the kept tiles alone, for a tree of `size`; undefined when it needed a node they do not have. */
+  private fromMemory<T>(size: number, build: (read: NodeReader, edge: EdgeMemo) => T): T | undefined {
+    if (this.edge.size !== size) this.edge = { size, hashes: new Map() };
+    let missed = false;
+    const result = build((level, index) => this.cache.node(level, index) ?? ((missed = true), ZERO), this.edge.hashes);
+    // The edge may now hold hashes of the zeros read instead of the missing nodes.
+    if (missed) this.edge.hashes.clear();
+    return missed ? undefined : result;
+  }
+
   /**
    * Runs `build` on the kept tiles; when some node's tile is not kept (or not
    * wide enough), the tiles it lacked are read in one query and it runs again.
    */
   private async withTiles<T>(size: number, build: (read: NodeReader) => T): Promise<T> {
-    const loaded = new Map<string, ExpandedTile>();
+    let loaded: Map<string, ExpandedTile> | undefined;
     const missing = new Map<string, TileId>();
-    const zero = new Uint8Array(HASH_SIZE);
     const read: NodeReader = (level, index) => {
+      const kept = this.cache.node(level, index);
+      if (kept) return kept;
       const at = nodeInTile(level, index);
       const key = tileKey(at);
-      const tile = loaded.get(key) ?? this.cache.get(at, (at.i + 1) * 2 ** at.k);
+      const tile = loaded?.get(key);
       const node = tile && tileNode(tile, at.k, at.i);
       if (node) return node;
       missing.set(key, { level: at.level, index: at.index });
-      return zero;
+      return ZERO;
     };
     const first = build(read);
     if (missing.size === 0) return first;
     const wanted = [...missing.values()].filter((t) => tileWidth(size, t.level, t.index) > 0);
+    // Kept here too: a cache smaller than one proof's tiles may have evicted them by the second build.
+    loaded = new Map();
     for (const tile of await readTiles(this.db, wanted)) loaded.set(tileKey(tile), this.cache.offer(tile));
     missing.clear();
     const second = build(read);
@@ -176,3 +219,8 @@ export class LogReader {
     return second;
   }
 }
+
+const inclusionOf = (position: number, size: number) => (read: NodeReader, edge?: EdgeMemo) => ({
+  leaf: read(0, position - 1),
+  hashes: inclusionProof(read, position - 1, size, edge),
+});

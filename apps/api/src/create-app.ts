@@ -10,6 +10,7 @@ import { installReadYourWrites } from './http/read-your-writes';
 import { rewriteUrl } from './http/rewrite-url';
 import { CurrentTags } from '@tag-history/queries';
 import { installFastLookups } from './tags/current-tags/fast-lookups';
+import { installFastHistory } from './history/tag-history/fast-history';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
 import { createLogger, NestPinoLogger, requestId } from './observability/logger';
 import { observeRequests } from './observability/observe-requests';
@@ -86,7 +87,11 @@ export async function createApp(infrastructure: Infrastructure, options: AppOpti
   // Only without tokens: with them, every request passes the AccessGuard.
   const currentTags = app.get(CurrentTags);
   metrics.watchTagCache(() => (currentTags.serving ? currentTags.position : undefined));
-  if (!options.access?.tokens) installFastLookups(fastify, currentTags);
+  if (!options.access?.tokens) {
+    installFastLookups(fastify, currentTags);
+    // With replicas, reads go through the read router; the pool is the primary's only.
+    installFastHistory(fastify, infrastructure.readDb, infrastructure.readDb === infrastructure.db ? infrastructure.pool : undefined);
+  }
   await app.init();
   return app;
 }

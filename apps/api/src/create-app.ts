@@ -12,6 +12,7 @@ import { CurrentTags } from '@tag-history/queries';
 import { installFastLookups } from './tags/current-tags/fast-lookups';
 import { installFastProofs } from './transparency/fast-proofs';
 import { LogReader } from './infrastructure/transparency/log-reader';
+import { installFastHistory } from './history/tag-history/fast-history';
 import type { Infrastructure } from './infrastructure/open-infrastructure';
 import { createLogger, NestPinoLogger, requestId } from './observability/logger';
 import { observeRequests } from './observability/observe-requests';
@@ -93,6 +94,8 @@ export async function createApp(infrastructure: Infrastructure, options: AppOpti
   if (!options.access?.tokens && options.fastPaths !== false) {
     installFastLookups(fastify, currentTags);
     installFastProofs(fastify, app.get(LogReader));
+    // With replicas, reads go through the read router; the pool is the primary's only.
+    installFastHistory(fastify, infrastructure.readDb, infrastructure.readDb === infrastructure.db ? infrastructure.pool : undefined);
   }
   await app.init();
   return app;

@@ -4,15 +4,12 @@ import { QueryBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import { TagEventsJsonQuery, TagEventsQuery } from '../../queries';
 import type { FastifyReply } from 'fastify';
-import { boolean, count, pageSize } from '../../http/input/query-params';
 import { parseQuery, type RawQuery } from '../../http/input/query-schema';
 import { Api } from '../../http/openapi/api';
 import { ARCHIVED, Name, page, Proofs, Tag, TagEvent } from '../../http/openapi/schemas';
-import { nextLink } from '../../http/paging';
 import { EventProofService } from '../../transparency/event-proofs';
-
 import { MAX_HISTORY_PAGE } from '../history-page';
-const QUERY = { n: pageSize(MAX_HISTORY_PAGE), last: count(), proof: boolean() };
+import { HISTORY_CONTENT_TYPE, HISTORY_QUERY as QUERY, historyBody, historyLink } from './history-answer';
 
 /** A tag's events newest first, each with its JWS; still answers after the tag is deleted. */
 @Controller()
@@ -42,13 +39,12 @@ export class TagHistoryController {
     // have serialised and the same content type.
     const page = await this.queryBus.execute(new TagEventsJsonQuery(name, tag, size, last));
     this.linkNext(reply, name, tag, size, page.more, page.oldest);
-    void reply.header('content-type', 'application/json; charset=utf-8');
-    return `{"name":${JSON.stringify(name)},"tag":${JSON.stringify(tag)},"events":[${page.events}]}`;
+    void reply.header('content-type', HISTORY_CONTENT_TYPE);
+    return historyBody(name, tag, page.events);
   }
 
   private linkNext(reply: FastifyReply, name: string, tag: string, size: number, more: boolean, oldest: number | undefined): void {
-    if (more && oldest !== undefined) {
-      void reply.header('link', nextLink(`/v2/${name}/_tags/${tag}/history`, { n: String(size), last: String(oldest) }));
-    }
+    const link = historyLink(name, tag, size, more, oldest);
+    if (link) void reply.header('link', link);
   }
 }

@@ -3,8 +3,9 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { READ_DATABASE, type Database } from '@tag-history/database';
 import { tagStreamId } from '@tag-history/domain';
 import type { Kysely } from 'kysely';
-import { tagEventJson, toTagEventView } from '@tag-history/queries';
+import { toTagEventView } from '@tag-history/queries';
 import { olderEventsRemain } from './older-events-remain';
+import { tagEventsJsonSelect } from './tag-events-json-select';
 import { type TagEventsJson, TagEventsJsonQuery } from './tag-events-json.query';
 
 /**
@@ -20,15 +21,7 @@ export class TagEventsJsonHandler implements IQueryHandler<TagEventsJsonQuery, T
 
   async execute({ repository, tag, n, belowVersion }: TagEventsJsonQuery): Promise<TagEventsJson> {
     const streamId = tagStreamId(repository, tag);
-    let query = this.db
-      .selectFrom('events')
-      .select(['version', tagEventJson.as('json')])
-      .where('stream_id', '=', streamId);
-    if (belowVersion !== undefined) query = query.where('version', '<', belowVersion);
-    const rows = await query
-      .orderBy('version', 'desc')
-      .limit(n + 1)
-      .execute();
+    const rows = await tagEventsJsonSelect(this.db, streamId, n + 1, belowVersion).execute();
     const more = await olderEventsRemain(this.db, { repository, tag, streamId }, rows.length, n, 0);
     const page = rows.slice(0, n);
     const left = page.filter((row) => row.json === null).map((row) => row.version);

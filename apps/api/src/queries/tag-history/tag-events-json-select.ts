@@ -1,0 +1,18 @@
+import type { Database } from '@tag-history/database';
+import { tagEventJson } from '@tag-history/queries';
+import type { Kysely } from 'kysely';
+
+/**
+ * The history page's one select: `limit` events of a stream newest first, by
+ * a backward range scan of the (stream_id, version) index, each as its JSON
+ * text (see tagEventJson). The JSON route's handler and its fast path
+ * (fast-history.ts) run this same statement.
+ */
+export function tagEventsJsonSelect(db: Kysely<Database>, streamId: string, limit: number, belowVersion?: number) {
+  let query = db
+    .selectFrom('events')
+    .select(['version', tagEventJson.as('json')])
+    .where('stream_id', '=', streamId);
+  if (belowVersion !== undefined) query = query.where('version', '<', belowVersion);
+  return query.orderBy('version', 'desc').limit(limit);
+}

@@ -84,8 +84,6 @@ export class EventStore {
   /** Streams of the rounds in flight: a stream is in at most one, so each round decides on the last one's result. */
   private readonly busy = new Set<string>();
   private running = 0;
-  /** The rounds in flight, each until its writers are answered (see `roundsInFlight`). */
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly committedListeners = new Set<(events: RecordedEvent[]) => void>();
   /** Set by whoever measures the write path. */
   observer?: AppendObserver;
@@ -105,18 +103,6 @@ export class EventStore {
   onCommitted(listener: (events: RecordedEvent[]) => void): () => void {
     this.committedListeners.add(listener);
     return () => this.committedListeners.delete(listener);
-  }
-
-  /**
-   * Resolves when every round in flight now has ended, its commit (if any)
-   * told to the `onCommitted` listeners; undefined when none is in flight.
-   * A notification of a commit can arrive before its round has read the
-   * database's answer: who follows the log waits for this rather than read
-   * what this instance is about to tell it.
-   */
-  roundsInFlight(): Promise<void> | undefined {
-    if (this.inFlight.size === 0) return undefined;
-    return Promise.allSettled(this.inFlight).then(() => undefined);
   }
 
   /** Decides and appends `operations` atomically; answers each one's state and events, or the first refusal. */
@@ -145,13 +131,11 @@ export class EventStore {
       const streams = new Set(round.flatMap((p) => p.operations.map((o) => o.streamId)));
       streams.forEach((s) => this.busy.add(s));
       this.running++;
-      const running = this.run(round).finally(() => {
-        this.inFlight.delete(running);
+      void this.run(round).finally(() => {
         streams.forEach((s) => this.busy.delete(s));
         this.running--;
         this.pump();
       });
-      this.inFlight.add(running);
     }
   }
 

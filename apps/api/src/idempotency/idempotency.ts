@@ -23,7 +23,8 @@ const WAIT_STEP_MS = 50;
  * with another request is 422. A write endpoint runs its whole handler
  * through `run`. A plain call rather than a Nest interceptor: with one, Nest
  * wraps every request of the route, keyed or not, in a chain of RxJS
- * observables and async-context bindings, about 5 % of a move's CPU time.
+ * observables and async-context bindings (measured: a sixth of a move's CPU
+ * time at 32 clients, docs/benchmarks.md).
  */
 @Injectable()
 export class Idempotency {

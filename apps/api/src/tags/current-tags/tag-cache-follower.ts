@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { EventBus, ofType } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@tag-history/database';
-import { EventStore } from '@tag-history/event-store';
 import { type ChangeEvent, CurrentTags, logHead, readTagChanges, tagChangeOf } from '@tag-history/queries';
 import type { Kysely } from 'kysely';
 import { FeedWaiter, type FeedSignal } from '../../feed/feed-waiter';
@@ -11,6 +10,8 @@ import { EventsCommitted } from '../../infrastructure/events-committed';
 const PAGE = 1_000;
 /** PGlite has no LISTEN: how often the cache looks at the log for writes this process did not make. */
 const POLL_MS = 200;
+/** How long a notification waits for this instance's own commit to be applied before the log is read for it. */
+const OWN_COMMIT_GRACE_MS = 2;
 /** After a failed catch-up, how long before starting over. */
 const RETRY_MS = 1_000;
 
@@ -42,7 +43,6 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
     @Inject(EventBus) private readonly bus: EventBus,
     @Inject(FeedWaiter) private readonly waiter: FeedWaiter,
     @Inject(CurrentTags) private readonly tags: CurrentTags,
-    @Inject(EventStore) private readonly store: EventStore,
   ) {}
 
   onModuleInit(): void {
@@ -70,12 +70,9 @@ export class TagCacheFollower implements OnModuleInit, OnModuleDestroy {
   private signal(signal: FeedSignal, head?: number): void {
     if (signal === 'notified') {
       // This instance's own commits, already applied, need no read of the log. The notification of one is often
-      // heard before its round has read the database's answer: the rounds in flight end first (each applies its
-      // commit as it ends), and only what is still missing then is read. No round in flight: every own commit is in.
+      // heard before its writer's answer arrives: that gets a moment to apply it first.
       if (head !== undefined && head <= this.seen) return;
-      const rounds = this.store.roundsInFlight();
-      if (!rounds) return this.catchUp();
-      void rounds.then(() => (head === undefined || head > this.seen) && this.catchUp());
+      setTimeout(() => (head === undefined || head > this.seen) && this.catchUp(), OWN_COMMIT_GRACE_MS).unref();
       return;
     }
     if (signal === 'lost') return this.stop();

@@ -9,6 +9,7 @@ import { defaultUiDir } from './browse/ui/ui-dir';
 import { TrustPolicy } from './auth/trust-policy';
 import { FeedModule } from './feed/feed.module';
 import { HistoryModule } from './history/history.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { GcModule } from './gc/gc.module';
 import { OciErrorFilter } from './http/oci-error.filter';
 import { PoliciesModule } from './policies/policies.module';
@@ -43,6 +44,7 @@ export class AppModule {
         AuthModule.forRoot(access),
         ObservabilityModule.forRoot(observability.metrics, observability.access),
         SystemModule,
+        IdempotencyModule,
         PoliciesModule,
         TagsModule,
         HistoryModule,

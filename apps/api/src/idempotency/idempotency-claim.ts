@@ -1,7 +1,7 @@
 import type { IdempotencyClaim } from '@tag-history/event-store';
 import type { FastifyRequest } from 'fastify';
 
-// Keyed by the raw request: set by the idempotency interceptor, read when the write's command is made.
+// Keyed by the raw request: set by Idempotency.run, read when the write's command is made.
 const claims = new WeakMap<object, IdempotencyClaim>();
 
 export function setIdempotencyClaim(request: FastifyRequest, claim: IdempotencyClaim): void {

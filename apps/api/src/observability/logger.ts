@@ -29,8 +29,31 @@ const REDACT = [
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? (level === 'silent' ? pino.destination({ dest: 1, sync: false }) : bufferedStdout()),
   );
+}
+
+/** Lines leave by the few kilobytes, and at most FLUSH_MS after they were logged. */
+const BUFFER_BYTES = 4096;
+const FLUSH_MS = 250;
+
+/**
+ * One write per line was one trip through libuv's thread pool per request at
+ * 1 client, about 5 % of a move's CPU (docs/benchmarks.md); buffered, lines
+ * wait at most FLUSH_MS.
+ */
+function bufferedStdout(): DestinationStream {
+  const stdout = pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES });
+  const timer = setInterval(() => {
+    try {
+      stdout.flush();
+    } catch {
+      // Destroyed (the process is exiting): its exit handler has written what was left.
+      clearInterval(timer);
+    }
+  }, FLUSH_MS).unref();
+  stdout.once('close', () => clearInterval(timer));
+  return stdout;
 }
 
 // What a caller may choose as its request id: printable, no spaces, short enough to log and echo.

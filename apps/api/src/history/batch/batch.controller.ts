@@ -1,10 +1,10 @@
-import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
 import { principalOf } from '../../auth/principal';
 import { writerOf } from '../../http/actor';
-import { Idempotent } from '../../idempotency/idempotency.interceptor';
+import { Idempotency } from '../../idempotency/idempotency';
 import { readJsonBody } from '../../http/request-body';
 import { tagWriteBody } from '../../tags/tag-write-body';
 import { BatchAdmission } from './batch-admission';
@@ -21,6 +21,7 @@ export class BatchController {
     private readonly commandBus: CommandBus,
     private readonly trust: TrustPolicy,
     private readonly admission: BatchAdmission,
+    private readonly idempotency: Idempotency,
   ) {}
 
   @Post('v2/_batch')
@@ -30,23 +31,29 @@ export class BatchController {
     body: { 'application/json': AnyJson },
     responses: { 200: json(Type.Object({ operations: Type.Array(TagWrite) }), ['idempotent-replayed', 'tag-history-position']), ...WRITE_ERRORS },
   })
-  @Idempotent()
   @HttpCode(200)
-  async batch(@Headers('content-type') contentType: string | undefined, @Body() body: unknown, @Req() request: FastifyRequest) {
-    const operations = parseBatch(readJsonBody(body, contentType, ['application/json']));
-    // Batch operations carry no client signatures: each is a write like an unsigned PUT.
-    operations.forEach(({ command }, i) => atIndex(i, () => this.trust.assertUnsignedAllowed(command.data.repository)));
-    const writer = writerOf(request);
-    const run = () => this.commandBus.execute(new BatchCommand(operations, writer));
-    // Fairness is between authenticated callers. Without authentication the service listens on 127.0.0.1 only and
-    // every caller is the one `anonymous`: admitting one batch at a time would serialise the only tenant it has.
-    const principal = principalOf(request);
-    const results = principal ? await this.admission.run(principal.sub, run) : await run();
-    return {
-      operations: results.map((result, i) => {
-        const { repository, tag } = operations[i]!.command.data;
-        return { op: operations[i]!.op, ...tagWriteBody(repository, tag, result) };
-      }),
-    };
+  async batch(
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.idempotency.run(request, reply, async () => {
+      const operations = parseBatch(readJsonBody(body, contentType, ['application/json']));
+      // Batch operations carry no client signatures: each is a write like an unsigned PUT.
+      operations.forEach(({ command }, i) => atIndex(i, () => this.trust.assertUnsignedAllowed(command.data.repository)));
+      const writer = writerOf(request);
+      const run = () => this.commandBus.execute(new BatchCommand(operations, writer));
+      // Fairness is between authenticated callers. Without authentication the service listens on 127.0.0.1 only and
+      // every caller is the one `anonymous`: admitting one batch at a time would serialise the only tenant it has.
+      const principal = principalOf(request);
+      const results = principal ? await this.admission.run(principal.sub, run) : await run();
+      return {
+        operations: results.map((result, i) => {
+          const { repository, tag } = operations[i]!.command.data;
+          return { op: operations[i]!.op, ...tagWriteBody(repository, tag, result) };
+        }),
+      };
+    });
   }
 }

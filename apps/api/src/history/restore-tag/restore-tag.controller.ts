@@ -4,7 +4,7 @@ import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
 import { writerOf } from '../../http/actor';
-import { Idempotent } from '../../idempotency/idempotency.interceptor';
+import { Idempotency } from '../../idempotency/idempotency';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { readJsonBody } from '../../http/request-body';
 import { tagLocation, tagWriteBody } from '../../tags/tag-write-body';
@@ -18,6 +18,7 @@ export class RestoreTagController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly trust: TrustPolicy,
+    private readonly idempotency: Idempotency,
   ) {}
 
   @Post('v2/:name/_tags/:tag/restore')
@@ -27,7 +28,6 @@ export class RestoreTagController {
     body: { 'application/json': AnyJson },
     responses: { 200: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS },
   })
-  @Idempotent()
   @HttpCode(200)
   async restore(
     @Param('name') name: string,
@@ -37,14 +37,16 @@ export class RestoreTagController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    assertRepositoryName(name);
-    assertTagName(tag);
-    // A restore carries no client signature, so it is a write like an unsigned PUT.
-    this.trust.assertUnsignedAllowed(name);
-    const expectedVersion = parseIfMatch(headers['if-match']);
-    const point = parseRestorePoint(readJsonBody(body, headers['content-type'], ['application/json']));
-    const result = await this.commandBus.execute(new RestoreTagCommand(name, tag, point, expectedVersion, writerOf(request)));
-    void reply.header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
-    return tagWriteBody(name, tag, result);
+    return this.idempotency.run(request, reply, async () => {
+      assertRepositoryName(name);
+      assertTagName(tag);
+      // A restore carries no client signature, so it is a write like an unsigned PUT.
+      this.trust.assertUnsignedAllowed(name);
+      const expectedVersion = parseIfMatch(headers['if-match']);
+      const point = parseRestorePoint(readJsonBody(body, headers['content-type'], ['application/json']));
+      const result = await this.commandBus.execute(new RestoreTagCommand(name, tag, point, expectedVersion, writerOf(request)));
+      void reply.header('etag', etag(result.state.version)).header('location', tagLocation(name, tag));
+      return tagWriteBody(name, tag, result);
+    });
   }
 }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
 import { etag } from '../../http/preconditions';
-import { Idempotent } from '../../idempotency/idempotency.interceptor';
+import { Idempotency } from '../../idempotency/idempotency';
 import { Api } from '../../http/openapi/api';
 import { ERROR, json, PolicyWrite, WRITE_HEADERS } from '../../http/openapi/schemas';
 import { PolicyCommand } from './policy.command';
@@ -11,7 +11,10 @@ import { parseDeletePolicyRequest, policyWriteBody } from './policy-request';
 
 @Controller()
 export class DeletePolicyController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly idempotency: Idempotency,
+  ) {}
 
   @Delete('v2/_policies/:id')
   @Api({
@@ -19,15 +22,16 @@ export class DeletePolicyController {
     headers: ['if-match', 'idempotency-key'],
     responses: { 200: json(PolicyWrite, WRITE_HEADERS), 412: ERROR, 422: ERROR, 429: ERROR },
   })
-  @Idempotent()
   async delete(
     @Param('id') id: string,
     @Headers() headers: Record<string, string | undefined>,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.commandBus.execute(new PolicyCommand(parseDeletePolicyRequest(id, headers), writerOf(request)));
-    void reply.status(200).header('etag', etag(result.state.version));
-    return policyWriteBody(id, result);
+    return this.idempotency.run(request, reply, async () => {
+      const result = await this.commandBus.execute(new PolicyCommand(parseDeletePolicyRequest(id, headers), writerOf(request)));
+      void reply.status(200).header('etag', etag(result.state.version));
+      return policyWriteBody(id, result);
+    });
   }
 }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { assertRepositoryName, assertTagName } from '@tag-history/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { writerOf } from '../../http/actor';
-import { Idempotent } from '../../idempotency/idempotency.interceptor';
+import { Idempotency } from '../../idempotency/idempotency';
 import { etag, parseIfMatch } from '../../http/preconditions';
 import { tagWriteBody } from '../tag-write-body';
 import { TagWriteCommand } from '../execute-tag-command';
@@ -12,7 +12,10 @@ import { json, TagWrite, WRITE_ERRORS, WRITE_HEADERS } from '../../http/openapi/
 
 @Controller()
 export class DeleteTagController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly idempotency: Idempotency,
+  ) {}
 
   @Delete('v2/:name/_tags/:tag')
   @Api({
@@ -20,7 +23,6 @@ export class DeleteTagController {
     headers: ['if-match', 'idempotency-key'],
     responses: { 202: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS },
   })
-  @Idempotent()
   @HttpCode(202)
   async delete(
     @Param('name') name: string,
@@ -29,11 +31,13 @@ export class DeleteTagController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    assertRepositoryName(name);
-    assertTagName(tag);
-    const command = { type: 'DeleteTag', data: { repository: name, tag, expectedVersion: parseIfMatch(ifMatch) } } as const;
-    const result = await this.commandBus.execute(new TagWriteCommand(command, writerOf(request)));
-    void reply.header('etag', etag(result.state.version));
-    return tagWriteBody(name, tag, result);
+    return this.idempotency.run(request, reply, async () => {
+      assertRepositoryName(name);
+      assertTagName(tag);
+      const command = { type: 'DeleteTag', data: { repository: name, tag, expectedVersion: parseIfMatch(ifMatch) } } as const;
+      const result = await this.commandBus.execute(new TagWriteCommand(command, writerOf(request)));
+      void reply.header('etag', etag(result.state.version));
+      return tagWriteBody(name, tag, result);
+    });
   }
 }

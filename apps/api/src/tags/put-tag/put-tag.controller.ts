@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TrustPolicy } from '../../auth/trust-policy';
 import { writerOf } from '../../http/actor';
-import { Idempotent } from '../../idempotency/idempotency.interceptor';
+import { Idempotency } from '../../idempotency/idempotency';
 import { etag } from '../../http/preconditions';
 import { tagLocation, tagWriteBody } from '../tag-write-body';
 import { TagWriteCommand } from '../execute-tag-command';
@@ -16,6 +16,7 @@ export class PutTagController {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly trust: TrustPolicy,
+    private readonly idempotency: Idempotency,
   ) {}
 
   @Put('v2/:name/_tags/:tag')
@@ -30,7 +31,6 @@ export class PutTagController {
     },
     responses: { 200: json(TagWrite, WRITE_HEADERS), 201: json(TagWrite, WRITE_HEADERS), ...WRITE_ERRORS },
   })
-  @Idempotent()
   async put(
     @Param('name') name: string,
     @Param('tag') tag: string,
@@ -39,13 +39,15 @@ export class PutTagController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const command = await parsePutTagRequest({ name, tag, headers, body }, this.trust);
-    const result = await this.commandBus.execute(new TagWriteCommand(command, writerOf(request)));
-    const created = result.events[0]?.type === 'TagCreated';
-    void reply
-      .status(created ? 201 : 200)
-      .header('etag', etag(result.state.version))
-      .header('location', tagLocation(name, tag));
-    return tagWriteBody(name, tag, result);
+    return this.idempotency.run(request, reply, async () => {
+      const command = await parsePutTagRequest({ name, tag, headers, body }, this.trust);
+      const result = await this.commandBus.execute(new TagWriteCommand(command, writerOf(request)));
+      const created = result.events[0]?.type === 'TagCreated';
+      void reply
+        .status(created ? 201 : 200)
+        .header('etag', etag(result.state.version))
+        .header('location', tagLocation(name, tag));
+      return tagWriteBody(name, tag, result);
+    });
   }
 }

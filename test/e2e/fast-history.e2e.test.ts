@@ -58,6 +58,9 @@ const ANSWERED = [
   '/v2/fast/long/app/_tags/v1/history?n=0&last=3',
   '/v2/fast/long/app/_tags/v1/history?n=0',
   '/v2/fast/long/app/_tags/v1/history?n=10&last=99999999',
+  // Cursors above every version a stream can have (an integer column): the newest page, not a 500.
+  '/v2/fast/long/app/_tags/v1/history?n=10&last=2147483648',
+  '/v2/fast/long/app/_tags/v1/history?n=10&last=999999999999999',
   '/v2/fast/long/app/_tags/v1/history?n=10&proof=false',
   '/v2/fast/long/app/_tags/v1/history?n=10&other=x',
   '/v2/fast%2Flong%2Fapp/_tags/v1/history?n=3',
@@ -116,5 +119,13 @@ describe('history pages answered before Nest', () => {
       path = /^<([^>]+)>; rel="next"$/.exec(page.headers.find(([name]) => name === 'link')?.[1] ?? '')?.[1];
     }
     expect(events).toBe(LONG);
+  });
+
+  it('answers a cursor above every version as no cursor on every history route, with or without proofs', async () => {
+    for (const route of ['/v2/fast/long/app/_tags/v1/history?n=2&proof=true', '/v2/fast/long/app/_oci/tag-history/v1?n=2']) {
+      const newest = await slow(route);
+      expect(newest.status).toBe(200);
+      for (const last of ['2147483647', '2147483648', '999999999999999']) expect([last, await slow(`${route}&last=${last}`)]).toEqual([last, newest]);
+    }
   });
 });

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { parseQuery } from '../../http/input/query-schema';
 import { MIN_POSITION_HEADER } from '../../http/read-your-writes';
 import { tagEventsJsonSelect } from '../../queries/tag-history/tag-events-json-select';
+import { versionBound } from '../../queries/tag-history/version-bound';
 import { MAX_HISTORY_PAGE } from '../history-page';
 import { HISTORY_CONTENT_TYPE, HISTORY_QUERY, historyBody, historyLink } from './history-answer';
 
@@ -47,7 +48,7 @@ export function installFastHistory(fastify: FastifyInstance, readDb: Kysely<Data
       const query = parseQuery(request.query, HISTORY_QUERY);
       if (query.proof) return done();
       size = query.n ?? MAX_HISTORY_PAGE;
-      last = query.last;
+      last = versionBound(query.last);
     } catch {
       return done();
     }

@@ -103,8 +103,9 @@ describe('proofs with a cache smaller than their tiles', () => {
     }
     const size = await signedSize();
     const truth = new LogReader(db);
-    // Room for one tile: a proof across two or three tiles finds one kept, reads the others, and keeping those evicts it.
-    for (const bytes of [KEPT_TILE_BYTES, 2 * KEPT_TILE_BYTES]) {
+    // Room for one tile or two: a proof across two or three tiles finds one kept, reads the others, and keeping those evicts it.
+    // None (TILE_CACHE_MB=0): every proof reads its tiles.
+    for (const bytes of [0, KEPT_TILE_BYTES, 2 * KEPT_TILE_BYTES]) {
       const small = new LogReader(db, new TileCache(bytes));
       for (const position of [1, 129, 256, 257, 300, size, 129, 300, 1]) {
         expect([bytes, position, await small.inclusion(position, size)]).toEqual([bytes, position, await truth.inclusion(position, size)]);

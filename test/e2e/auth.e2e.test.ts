@@ -204,6 +204,20 @@ describe('bearer tokens', () => {
     await refused(await issuer.mint([], { access: 'everything' }), 401, 'UNAUTHORIZED');
     expect(await eventCount()).toBe(before);
   });
+
+  it('asks for pull on a history page however many events it holds: with tokens no page is answered before the guard', async () => {
+    const token = await issuer.mint([push('team/paged')]);
+    for (let i = 0; i < 4; i++) expect((await putTag(t.url, 'team/paged', 'v1', `p${i}`, bearer(token))).status).toBeLessThan(300);
+    // A page with older events after it: the kind the history's fast path answers when no token is configured.
+    const page = `${t.url}/v2/team/paged/_tags/v1/history?n=2`;
+    for (let round = 0; round < 2; round++) {
+      const anonymous = await fetch(page);
+      expect([anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([401, expect.stringContaining('repository:team/paged:pull')]);
+      expect((await fetch(page, { headers: bearer(await issuer.mint([pull('other/app')])) })).status).toBe(403);
+    }
+    const read = await fetch(page, { headers: bearer(await issuer.mint([pull('team/paged')])) });
+    expect([read.status, (await read.json()).events.length]).toEqual([200, 2]);
+  });
 });
 
 describe('a remote JWKS', () => {

@@ -3,6 +3,7 @@ import { installFastHistory } from '../../apps/api/src/history/tag-history/fast-
 import { MAX_HISTORY_PAGE } from '../../apps/api/src/history/history-page';
 import { rewriteUrl } from '../../apps/api/src/http/rewrite-url';
 import { putTag } from '../support/fixtures';
+import { onPostgres } from '../support/test-infrastructure';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 let t: TestApp;
@@ -58,6 +59,9 @@ const ANSWERED = [
   '/v2/fast/long/app/_tags/v1/history?n=0&last=3',
   '/v2/fast/long/app/_tags/v1/history?n=0',
   '/v2/fast/long/app/_tags/v1/history?n=10&last=99999999',
+  // Cursors above every version a stream can have (an integer column): the newest page, not a 500.
+  '/v2/fast/long/app/_tags/v1/history?n=10&last=2147483648',
+  '/v2/fast/long/app/_tags/v1/history?n=10&last=999999999999999',
   '/v2/fast/long/app/_tags/v1/history?n=10&proof=false',
   '/v2/fast/long/app/_tags/v1/history?n=10&other=x',
   '/v2/fast%2Flong%2Fapp/_tags/v1/history?n=3',
@@ -117,4 +121,34 @@ describe('history pages answered before Nest', () => {
     }
     expect(events).toBe(LONG);
   });
+
+  it('answers a cursor above every version as no cursor on every history route, with or without proofs', async () => {
+    for (const route of ['/v2/fast/long/app/_tags/v1/history?n=2&proof=true', '/v2/fast/long/app/_oci/tag-history/v1?n=2']) {
+      const newest = await slow(route);
+      expect(newest.status).toBe(200);
+      for (const last of ['2147483647', '2147483648', '999999999999999']) expect([last, await slow(`${route}&last=${last}`)]).toEqual([last, newest]);
+    }
+  });
+
+  (onPostgres ? it : it.skip)(
+    'answers a failed select with the error the controller gives, without running it again',
+    async () => {
+      // Every connection of the pool taken: a select waits for one until the pool's timeout (5 s), then fails.
+      const held = await Promise.all(Array.from({ length: t.infrastructure.pool!.options.max }, () => t.infrastructure.pool!.connect()));
+      try {
+        const path = '/v2/fast/long/app/_tags/v1/history?n=3';
+        const controller = await slow(path);
+        const started = Date.now();
+        const fast = await answer(`${t.url}${path}`);
+        const waited = Date.now() - started;
+        expect(fast).toEqual(controller);
+        expect(fast.status).toBe(503);
+        // One wait for a connection, not a second one in the controller after the first ran out.
+        expect(waited).toBeLessThan(8_000);
+      } finally {
+        held.forEach((client) => client.release());
+      }
+    },
+    30_000,
+  );
 });

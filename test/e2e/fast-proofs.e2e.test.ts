@@ -3,6 +3,7 @@ import { verifyConsistency, verifyInclusion } from '@tag-history/transparency';
 import { createApp } from '../../apps/api/src/create-app';
 import { IntegratorLoop } from '../../apps/api/src/infrastructure/transparency/integrator-loop';
 import { LogReader } from '../../apps/api/src/infrastructure/transparency/log-reader';
+import { KEPT_TILE_BYTES, TileCache } from '../../apps/api/src/infrastructure/transparency/tile-cache';
 import { putTag } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -89,5 +90,29 @@ describe('proofs answered from memory before Nest', () => {
     expect(reader.inclusionJson(1, latest.size + 1000)).toBeUndefined();
     expect(reader.inclusionJson(latest.size + 1, latest.size)).toBeUndefined();
     expect(new LogReader(t.infrastructure.db).inclusionJson(1, latest.size)).toBeUndefined();
+  });
+});
+
+describe('proofs with a cache smaller than their tiles', () => {
+  it('answer every proof though offering the tiles read for it evicts those it found kept', async () => {
+    const { db } = t.infrastructure;
+    const signedSize = async () => Number((await db.selectFrom('log_checkpoints').select('size').orderBy('size', 'desc').executeTakeFirstOrThrow()).size);
+    for (let i = 0; (await signedSize()) <= 2 * 256; i++) {
+      await Promise.all(Array.from({ length: 20 }, (_, j) => putTag(t.url, 'small/cache', `t${j}`, `s${i}-${j}`)));
+      await t.app.get(IntegratorLoop).integrateNow();
+    }
+    const size = await signedSize();
+    const truth = new LogReader(db);
+    // Room for one tile or two: a proof across two or three tiles finds one kept, reads the others, and keeping those evicts it.
+    // None (TILE_CACHE_MB=0): every proof reads its tiles.
+    for (const bytes of [0, KEPT_TILE_BYTES, 2 * KEPT_TILE_BYTES]) {
+      const small = new LogReader(db, new TileCache(bytes));
+      for (const position of [1, 129, 256, 257, 300, size, 129, 300, 1]) {
+        expect([bytes, position, await small.inclusion(position, size)]).toEqual([bytes, position, await truth.inclusion(position, size)]);
+        expect(await small.inclusions([position, 1, size], size)).toEqual(await truth.inclusions([position, 1, size], size));
+      }
+      const first = Number((await db.selectFrom('log_checkpoints').select('size').where('size', '>', 0).orderBy('size').executeTakeFirstOrThrow()).size);
+      expect(await small.consistency(first, size)).toEqual(await truth.consistency(first, size));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { TAG_MEDIA_TYPE } from '@tag-history/domain';
 import { checkProjections } from '@tag-history/projections';
-import { digest, tagObject } from '../support/fixtures';
+import { digest, tagObject, target } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /*
@@ -62,5 +62,49 @@ describe('a round of moves projected from the batch', () => {
     // Every expiry set at creation was cleared by the moves after it; the new tags keep theirs.
     const expiring = await db.selectFrom('tag_expiry').select('tag').where('repository', '=', 'lean/round').orderBy('tag').execute();
     expect(expiring.map((r) => r.tag)).toEqual(['new-1', 'new-2', 'new-3', 'new-4']);
+  });
+});
+
+describe('rounds of the lean kind with checked streams and Idempotency-Keys', () => {
+  it('given batches moving many tags, one of them to where it points already, under an Idempotency-Key, when replayed and rebuilt, then every projection matches', async () => {
+    // Every tag moves but b5, sent to where it points already: its stream is checked in a round of moves.
+    const batch = (seed: string, key: string) =>
+      fetch(`${t.url}/v2/_batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({
+          operations: Array.from({ length: 6 }, (_, i) => ({
+            op: 'move',
+            name: 'lean/batch',
+            tag: `b${i}`,
+            target: target(i === 5 ? 's0-5' : `${seed}-${i}`),
+          })),
+        }),
+      });
+    const created = await fetch(`${t.url}/v2/_batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        operations: Array.from({ length: 6 }, (_, i) => ({ op: 'create', name: 'lean/batch', tag: `b${i}`, target: target(`s0-${i}`) })),
+      }),
+    });
+    expect(created.status).toBe(200);
+    for (const [round, key] of [
+      [1, 'k1'],
+      [2, 'k2'],
+      [2, 'k2'],
+      [3, 'k3'],
+    ] as const) {
+      const res = await batch(`s${round}`, key);
+      expect([round, key, res.status]).toEqual([round, key, 200]);
+    }
+    const { db } = t.infrastructure;
+    expect((await checkProjections(db, { bulkUntil: 0 })).differences).toEqual([]);
+    expect((await checkProjections(db)).differences).toEqual([]);
+    const tags = await db.selectFrom('tags').select(['tag', 'digest', 'version']).where('repository', '=', 'lean/batch').orderBy('tag').execute();
+    expect(tags).toEqual(Array.from({ length: 6 }, (_, i) => ({ tag: `b${i}`, digest: digest(i === 5 ? 's0-5' : `s3-${i}`), version: i === 5 ? 1 : 4 })));
+    const keys = await db.selectFrom('idempotency_keys').select(['key', 'result_position']).where('key', 'in', ['k1', 'k2', 'k3']).orderBy('key').execute();
+    const positions = await db.selectFrom('events').select('position').where('stream_id', 'like', 'lean/batch:%').orderBy('position').execute();
+    expect(keys.map((k) => Number(k.result_position))).toEqual([7, 12, 17].map((p) => Number(positions[p - 1]!.position)));
   });
 });

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { parseQuery } from '../../http/input/query-schema';
 import { MIN_POSITION_HEADER } from '../../http/read-your-writes';
 import { tagEventsJsonSelect } from '../../queries/tag-history/tag-events-json-select';
+import { versionBound } from '../../queries/tag-history/version-bound';
 import { MAX_HISTORY_PAGE } from '../history-page';
 import { HISTORY_CONTENT_TYPE, HISTORY_QUERY, historyBody, historyLink } from './history-answer';
 
@@ -22,8 +23,8 @@ interface Row {
  * `Tag-History-Min-Position`, whose select comes back with more rows than
  * the page (older events remain: no archive or unknown-tag question) and
  * every event's JSON written by Postgres. The answer is the one
- * TagHistoryController gives (the same select, body, Link and content type);
- * everything else, a failed select included, goes the ordinary way, which
+ * TagHistoryController gives (the same select, body, Link and content type),
+ * a failed select's error too; everything else goes the ordinary way, which
  * reads again. The SQL is compiled once, not built per request; with a
  * single database it goes straight to the pg pool (unnamed statements, as
  * Kysely sends them: a transaction-mode pooler may sit in between).
@@ -47,7 +48,7 @@ export function installFastHistory(fastify: FastifyInstance, readDb: Kysely<Data
       const query = parseQuery(request.query, HISTORY_QUERY);
       if (query.proof) return done();
       size = query.n ?? MAX_HISTORY_PAGE;
-      last = query.last;
+      last = versionBound(query.last);
     } catch {
       return done();
     }
@@ -66,7 +67,9 @@ export function installFastHistory(fastify: FastifyInstance, readDb: Kysely<Data
         if (link) void reply.header('link', link);
         void reply.header('content-type', HISTORY_CONTENT_TYPE).send(historyBody(name, tag, events));
       },
-      () => done(),
+      // The controller would run the same select and meet the same failure: it gets the error now, instead of
+      // waiting for a connection, or for the statement timeout, a second time.
+      (error: unknown) => done(error as Error),
     );
   });
 }

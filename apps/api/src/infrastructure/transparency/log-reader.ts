@@ -192,31 +192,39 @@ export class LogReader {
   /**
    * Runs `build` on the kept tiles; when some node's tile is not kept (or not
    * wide enough), the tiles it lacked are read in one query and it runs again.
+   * Keeping those may evict tiles the build found kept (the cache is bounded):
+   * those are read in turn. Every tile read stays at hand for the builds after,
+   * so each round reads tiles not read before, and a tile that is read and
+   * still lacks the node is not stored.
    */
   private async withTiles<T>(size: number, build: (read: NodeReader) => T): Promise<T> {
-    let loaded: Map<string, ExpandedTile> | undefined;
+    const loaded = new Map<string, ExpandedTile>();
+    const tried = new Set<string>();
     const missing = new Map<string, TileId>();
     const read: NodeReader = (level, index) => {
       const kept = this.cache.node(level, index);
       if (kept) return kept;
       const at = nodeInTile(level, index);
       const key = tileKey(at);
-      const tile = loaded?.get(key);
+      const tile = loaded.get(key);
       const node = tile && tileNode(tile, at.k, at.i);
       if (node) return node;
       missing.set(key, { level: at.level, index: at.index });
       return ZERO;
     };
-    const first = build(read);
-    if (missing.size === 0) return first;
-    const wanted = [...missing.values()].filter((t) => tileWidth(size, t.level, t.index) > 0);
-    // Kept here too: a cache smaller than one proof's tiles may have evicted them by the second build.
-    loaded = new Map();
-    for (const tile of await readTiles(this.db, wanted)) loaded.set(tileKey(tile), this.cache.offer(tile));
-    missing.clear();
-    const second = build(read);
-    if (missing.size > 0) throw new Error(`tiles ${[...missing.keys()].join(', ')} of the tree of size ${size} are not stored`);
-    return second;
+    for (;;) {
+      const result = build(read);
+      if (missing.size === 0) return result;
+      const wanted = [...missing].filter(([key, t]) => !tried.has(key) && tileWidth(size, t.level, t.index) > 0);
+      if (wanted.length === 0) throw new Error(`tiles ${[...missing.keys()].join(', ')} of the tree of size ${size} are not stored`);
+      for (const [key] of wanted) tried.add(key);
+      for (const tile of await readTiles(
+        this.db,
+        wanted.map(([, t]) => t),
+      ))
+        loaded.set(tileKey(tile), this.cache.offer(tile));
+      missing.clear();
+    }
   }
 }
 

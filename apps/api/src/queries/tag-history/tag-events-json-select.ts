@@ -1,6 +1,7 @@
 import type { Database } from '@tag-history/database';
 import { tagEventJson } from '@tag-history/queries';
 import type { Kysely } from 'kysely';
+import { versionBound } from './version-bound';
 
 /**
  * The history page's one select: `limit` events of a stream newest first, by
@@ -13,6 +14,7 @@ export function tagEventsJsonSelect(db: Kysely<Database>, streamId: string, limi
     .selectFrom('events')
     .select(['version', tagEventJson.as('json')])
     .where('stream_id', '=', streamId);
-  if (belowVersion !== undefined) query = query.where('version', '<', belowVersion);
+  const below = versionBound(belowVersion);
+  if (below !== undefined) query = query.where('version', '<', below);
   return query.orderBy('version', 'desc').limit(limit);
 }

@@ -5,6 +5,7 @@ import { tagStreamId } from '@tag-history/domain';
 import { type Kysely, sql } from 'kysely';
 import { toTagEventView } from '@tag-history/queries';
 import { olderEventsRemain } from './older-events-remain';
+import { versionBound } from './version-bound';
 import { type TagEventsPage, TagEventsQuery } from './tag-events.query';
 import { versionAt } from '@tag-history/queries';
 
@@ -21,7 +22,10 @@ export class TagEventsHandler implements IQueryHandler<TagEventsQuery, TagEvents
     const streamId = tagStreamId(repository, tag);
     let query = this.db.selectFrom('events').select(['version', 'position', 'type', 'data', 'actor', 'recorded_at', 'jws']).where('stream_id', '=', streamId);
     // Times become version bounds through tag_history's time index, so the scan still starts at the right index entry.
-    const below = Math.min(range.belowVersion ?? Infinity, range.before ? (await versionAt(this.db, repository, tag, range.before, true)) + 1 : Infinity);
+    const below = Math.min(
+      versionBound(range.belowVersion) ?? Infinity,
+      range.before ? (await versionAt(this.db, repository, tag, range.before, true)) + 1 : Infinity,
+    );
     if (below !== Infinity) query = query.where('version', '<', below);
     const since = range.since ? await versionAt(this.db, repository, tag, range.since, true) : 0;
     if (range.since) query = query.where('version', '>', since);

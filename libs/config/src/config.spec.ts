@@ -68,6 +68,9 @@ describe('loadConfig', () => {
     [{ REGISTRY_URL: 'ftp://r' }, /REGISTRY_URL must be an http\(s\) URL/],
     [{ TILE_CACHE_MB: '1.5' }, /TILE_CACHE_MB must be a whole number of megabytes, got "1.5"/],
     [{ TILE_CACHE_MB: '-1' }, /TILE_CACHE_MB must be a whole number/],
+    [{ TILE_CACHE_MB: '0x10' }, /TILE_CACHE_MB must be a whole number/],
+    [{ TILE_CACHE_MB: '1e2' }, /TILE_CACHE_MB must be a whole number/],
+    [{ TILE_CACHE_MB: ' 5 ' }, /TILE_CACHE_MB must be a whole number/],
   ])('refuses a malformed or unknown value: %j', (env, message) => {
     const error = failure(env);
     expect(error).toBeInstanceOf(ConfigError);

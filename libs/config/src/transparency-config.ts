@@ -39,7 +39,8 @@ export function loadTransparencyConfig(env: NodeJS.ProcessEnv, dataDir: string):
 
 function tileCacheMegabytes(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_TILE_CACHE_MB;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`TILE_CACHE_MB must be a whole number of megabytes, got "${raw}"`);
+  // Digits only: Number() would also take "0x10", "1e2" and " 5 ".
+  const value = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(value)) throw new Error(`TILE_CACHE_MB must be a whole number of megabytes, got "${raw}"`);
   return value;
 }

@@ -216,7 +216,7 @@ describe('bearer tokens', () => {
       expect((await fetch(page, { headers: bearer(await issuer.mint([pull('other/app')])) })).status).toBe(403);
     }
     const read = await fetch(page, { headers: bearer(await issuer.mint([pull('team/paged')])) });
-    expect([read.status, (await read.json()).events.length]).toEqual([200, 2]);
+    expect([read.status, ((await read.json()) as { events: unknown[] }).events.length]).toEqual([200, 2]);
   });
 });
 
